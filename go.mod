@@ -1,0 +1,3 @@
+module github.com/wharf-dev/wharf
+
+go 1.26
