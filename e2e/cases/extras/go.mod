@@ -1,0 +1,3 @@
+module example.com/extras
+
+go 1.19
