@@ -1,0 +1,254 @@
+package generate
+
+import (
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/wharf-dev/wharf/spec"
+)
+
+// Dockerfile is the data every template block receives: the spec, resolved
+// into what each stage needs. Custom templates see the same fields.
+type Dockerfile struct {
+	// SpecFile is the spec's path relative to the Dockerfile, for the header.
+	SpecFile string
+	Language spec.Language
+	Builder  Stage
+	Runner   Stage
+	// DependencyCopies copy the dependency manifests into the builder
+	// before the dependency step, so that layer stays cached until they change.
+	DependencyCopies []Copy
+	// Artifacts are copied from the builder into the runner.
+	Artifacts []spec.Artifact
+	// Exactly one of these is set, matching Language.
+	Python *spec.PythonRecipe
+	Go     *GoBuild
+	Node   *NodeBuild
+	// Spec is the whole spec, for custom templates that need more.
+	Spec *spec.Spec
+}
+
+// Stage is one stage of the Dockerfile.
+type Stage struct {
+	Name   string // "builder" or "runner"
+	Image  string
+	Family spec.Family
+	// Packages are installed with the family's package manager, sorted.
+	Packages []string
+	Args     []Var
+	Env      []Var
+	// Run holds the spec's extra shell steps (builder only).
+	Run []string
+	// User is who the runner runs as (runner only).
+	User User
+	// Workdir is the stage's working directory.
+	Workdir string
+	// The runner's metadata.
+	Expose      []string
+	Healthcheck *spec.Healthcheck
+	Labels      []Var
+	Entrypoint  []string
+	Cmd         []string
+}
+
+// Var is a name and its value, for ENV, ARG and LABEL.
+type Var struct {
+	Key, Value string
+}
+
+// User is the runner's user.
+type User struct {
+	// Create is the name of the user and group to create with ID, or ""
+	// when the user exists already (root, a numeric ID, or a shell-less image).
+	Create string
+	ID     int
+	// Directive is the USER instruction's argument.
+	Directive string
+}
+
+// Copy is a COPY from the build context.
+type Copy struct {
+	Src []string
+	Dst string
+}
+
+// GoBuild is the Go recipe with its output path.
+type GoBuild struct {
+	*spec.GoRecipe
+	// Out is where the builder writes the binary; Installed where the runner has it.
+	Out, Installed string
+}
+
+// NodeBuild is the Node recipe with its lockfile.
+type NodeBuild struct {
+	*spec.NodeRecipe
+	Lockfile string
+}
+
+// SourceDir is where the builder holds the build context.
+const SourceDir = "/src"
+
+func newDockerfile(s *spec.Spec) *Dockerfile {
+	d := &Dockerfile{
+		SpecFile:  specPathFromOutput(s),
+		Language:  s.Language,
+		Artifacts: s.Artifacts,
+		Python:    s.Python,
+		Spec:      s,
+	}
+	d.Builder = Stage{
+		Name:     "builder",
+		Image:    s.Images.Builder.Ref,
+		Family:   s.Images.Builder.Family,
+		Packages: s.Build.Packages,
+		Args:     sortedVars(s.Build.Args, nil),
+		Run:      s.Build.Run,
+		Workdir:  SourceDir,
+	}
+	d.Runner = Stage{
+		Name:        "runner",
+		Image:       s.Images.Runner.Ref,
+		Family:      s.Images.Runner.Family,
+		Packages:    s.Runtime.Packages,
+		User:        runnerUser(s),
+		Workdir:     s.Runtime.Workdir,
+		Healthcheck: s.Runtime.Healthcheck,
+		Labels:      sortedVars(s.Runtime.Labels, nil),
+		Entrypoint:  s.Runtime.Entrypoint,
+		Cmd:         s.Runtime.Cmd,
+	}
+	for _, p := range s.Runtime.Expose {
+		port := fmt.Sprint(p.Number)
+		if p.Protocol != "tcp" {
+			port += "/" + p.Protocol
+		}
+		d.Runner.Expose = append(d.Runner.Expose, port)
+	}
+	var builderEnv, runnerEnv map[string]string
+	var manifests []string
+	switch s.Language {
+	case spec.Python:
+		manifests = s.Python.Requirements
+		runnerEnv = map[string]string{"PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1"}
+	case spec.Go:
+		g := &GoBuild{GoRecipe: s.Go, Out: "/out/" + s.Go.Binary, Installed: "/usr/local/bin/" + s.Go.Binary}
+		d.Go = g
+		manifests = []string{"go.mod", "go.sum*"}
+		builderEnv = map[string]string{"CGO_ENABLED": "0"}
+		if g.CGO {
+			builderEnv["CGO_ENABLED"] = "1"
+			d.Builder.Packages = append(slices.Clone(d.Builder.Packages), cToolchain[d.Builder.Family]...)
+		}
+		if d.Runner.Family == spec.Debian {
+			d.Runner.Packages = append(slices.Clone(d.Runner.Packages), "ca-certificates")
+		}
+		if len(d.Runner.Entrypoint) == 0 {
+			d.Runner.Entrypoint = []string{g.Installed}
+		}
+	case spec.Node:
+		n := &NodeBuild{NodeRecipe: s.Node, Lockfile: lockfiles[s.Node.Manager]}
+		d.Node = n
+		manifests = []string{"package.json", n.Lockfile}
+		runnerEnv = map[string]string{"NODE_ENV": "production"}
+	}
+	d.Builder.Env = sortedVars(s.Build.Env, builderEnv)
+	d.Runner.Env = sortedVars(s.Runtime.Env, runnerEnv)
+	d.Builder.Packages = uniqueSorted(d.Builder.Packages)
+	d.Runner.Packages = uniqueSorted(d.Runner.Packages)
+	d.DependencyCopies = dependencyCopies(manifests, s.Build.DependencyFiles)
+	return d
+}
+
+// cToolchain is what cgo needs in a builder of each family.
+var cToolchain = map[spec.Family][]string{
+	spec.Debian: {"gcc", "libc6-dev"},
+	spec.Alpine: {"gcc", "musl-dev"},
+}
+
+var lockfiles = map[string]string{
+	spec.NPM:  "package-lock.json",
+	spec.Yarn: "yarn.lock",
+	spec.PNPM: "pnpm-lock.yaml",
+}
+
+// runnerUser decides who the runner runs as: a created non-root user by
+// default, numeric on shell-less images where no user can be created.
+func runnerUser(s *spec.Spec) User {
+	u := s.Runtime.User
+	switch {
+	case u == "root":
+		return User{Directive: "root"}
+	case isNumeric(u):
+		return User{Directive: u}
+	case !s.Images.Runner.Family.HasShell():
+		return User{ID: spec.DefaultUID, Directive: fmt.Sprintf("%d:%d", spec.DefaultUID, spec.DefaultUID)}
+	}
+	return User{Create: u, ID: spec.DefaultUID, Directive: fmt.Sprintf("%d:%d", spec.DefaultUID, spec.DefaultUID)}
+}
+
+func isNumeric(u string) bool {
+	return strings.Trim(u, "0123456789:") == "" && u != ""
+}
+
+// sortedVars merges defaults under the spec's values and sorts by name.
+func sortedVars(values, defaults map[string]string) []Var {
+	merged := make(map[string]string, len(values)+len(defaults))
+	for k, v := range defaults {
+		merged[k] = v
+	}
+	for k, v := range values {
+		merged[k] = v
+	}
+	vars := make([]Var, 0, len(merged))
+	for k, v := range merged {
+		vars = append(vars, Var{k, v})
+	}
+	slices.SortFunc(vars, func(a, b Var) int { return strings.Compare(a.Key, b.Key) })
+	return vars
+}
+
+func uniqueSorted(s []string) []string {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return slices.Compact(s)
+}
+
+// dependencyCopies copies the manifests (files) at the context's root in
+// one COPY, and every other path to the same place in /src, so relative
+// references between them hold. Dependency files may be folders.
+func dependencyCopies(manifests, dependencyFiles []string) []Copy {
+	var root []string
+	var copies []Copy
+	seen := map[string]bool{}
+	for i, p := range append(slices.Clone(manifests), dependencyFiles...) {
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
+		dir := path.Dir(p)
+		switch {
+		case i < len(manifests) && dir == ".":
+			root = append(root, p)
+		case strings.ContainsAny(p, "*?["):
+			copies = append(copies, Copy{Src: []string{p}, Dst: dir + "/"})
+		default:
+			copies = append(copies, Copy{Src: []string{p}, Dst: p})
+		}
+	}
+	if len(root) > 0 {
+		copies = append([]Copy{{Src: root, Dst: "./"}}, copies...)
+	}
+	return copies
+}
+
+// specPathFromOutput is the spec's path as seen from the Dockerfile's folder.
+func specPathFromOutput(s *spec.Spec) string {
+	name := spec.FileName
+	if s.File != "" {
+		name = path.Base(strings.ReplaceAll(s.File, "\\", "/"))
+	}
+	depth := strings.Count(path.Clean(s.Output), "/")
+	return strings.Repeat("../", depth) + name
+}

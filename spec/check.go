@@ -1,0 +1,249 @@
+package spec
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// pathChars is what a path in a spec may hold: it reaches COPY and WORKDIR
+// instructions, where spaces, quotes and '$' would change their meaning.
+var pathChars = regexp.MustCompile(`^[A-Za-z0-9._/@+*-]+$`)
+
+const pathRule = "use letters, digits and . _ / @ + * -"
+
+// relPath checks a path inside the build context and returns it cleaned.
+func (d *decoder) relPath(n *yaml.Node, field, p string) string {
+	clean := path.Clean(p)
+	switch {
+	case !pathChars.MatchString(p):
+		d.errorf(n, ErrPath, "%s %q has characters wharf cannot pass to COPY safely; %s", field, p, pathRule)
+	case path.IsAbs(p):
+		d.errorf(n, ErrPath, "%s %q must be relative to the spec's folder (the build context), e.g. %q", field, p, strings.TrimLeft(p, "/"))
+	case clean == ".." || strings.HasPrefix(clean, "../"):
+		d.errorf(n, ErrPath, "%s %q points outside the spec's folder, which is the build context; move the spec up or the files in", field, p)
+	}
+	return clean
+}
+
+// absPath checks a path in an image, which must be absolute.
+func (d *decoder) absPath(n *yaml.Node, field, p string) string {
+	switch {
+	case !pathChars.MatchString(p):
+		d.errorf(n, ErrPath, "%s %q has characters wharf cannot pass to COPY safely; %s", field, p, pathRule)
+	case !path.IsAbs(p):
+		d.errorf(n, ErrPath, "%s %q must be an absolute path in the image, e.g. %q", field, p, "/"+strings.TrimPrefix(p, "./"))
+	}
+	return path.Clean(p)
+}
+
+// defaults fills in what the spec leaves out.
+func (d *decoder) defaults(s *Spec) {
+	if s.Output == "" {
+		s.Output = "Dockerfile"
+	}
+	if s.Runtime.User == "" {
+		s.Runtime.User = DefaultUser
+	}
+	if s.Runtime.Workdir == "" {
+		s.Runtime.Workdir = "/app"
+	}
+	switch s.Language {
+	case Python:
+		if s.Python == nil {
+			s.Python = &PythonRecipe{Project: "."}
+		}
+		if s.Python.Install == "" {
+			s.Python.Install = InstallCopy
+		}
+	case Go:
+		if s.Go == nil {
+			s.Go = &GoRecipe{LDFlags: "-s -w"}
+		}
+		if s.Go.Main == "" {
+			s.Go.Main = "."
+		}
+		if s.Go.Binary == "" {
+			s.Go.Binary = s.Name
+		}
+	case Node:
+		if s.Node == nil {
+			s.Node = &NodeRecipe{Manager: NPM}
+		}
+	}
+	defaults, ok := defaultImages[s.Language]
+	if !ok {
+		return
+	}
+	if s.Images.Builder.Ref == "" {
+		s.Images.Builder = defaults.Builder
+	}
+	if s.Images.Runner.Ref == "" {
+		s.Images.Runner = defaults.Runner
+		if s.Go != nil && s.Go.CGO {
+			s.Images.Runner = goCGORunner
+		}
+	}
+}
+
+// check finds what would break at build or run time.
+func (d *decoder) check(s *Spec) {
+	builder, runner := s.Images.Builder, s.Images.Runner
+	builderAt, runnerAt := d.at("images.builder"), d.at("images.runner")
+
+	if !builder.Family.HasShell() {
+		d.errorf(builderAt, ErrNoShell, "the builder image %s is %s, which has no shell to run the build; use a debian or alpine based builder (e.g. the language's official image)", builder.Ref, builder.Family)
+	}
+	if !runner.Family.HasShell() {
+		if len(s.Runtime.Packages) > 0 {
+			d.errorf(d.at("runtime.packages"), ErrNoShell, "runtime.packages needs a package manager, but the runner %s is %s (no shell); remove the packages or use a debian or alpine runner", runner.Ref, runner.Family)
+		}
+		switch {
+		case s.Language == Python:
+			d.errorf(runnerAt, ErrNoShell, "the Python runner installs wheels with pip, which needs a shell, but %s is %s; use a python image as runner, e.g. %s", runner.Ref, runner.Family, pythonRunnerFor(builder))
+		case s.Language == Node && runner.Family == Scratch:
+			d.errorf(runnerAt, ErrNoShell, "a Node runner needs the node runtime, which scratch lacks; use a node image (e.g. %s) or gcr.io/distroless/nodejs22-debian12", builder.Ref)
+		}
+	}
+
+	native := s.Language == Python || s.Language == Node || (s.Go != nil && s.Go.CGO)
+	if native && builder.Libc() != "" && runner.Libc() != "" && builder.Libc() != runner.Libc() {
+		d.errorf(runnerAt, ErrLibcMismatch, "the builder %s (%s, %s) and the runner %s (%s, %s) use different C libraries, and %s are native code built against the builder's: they would fail to load at run time; use the same family for both images", builder.Ref, builder.Family, builder.Libc(), runner.Ref, runner.Family, runner.Libc(), nativeArtifacts(s))
+	}
+	if s.Go != nil && s.Go.CGO {
+		if runner.Libc() == "" {
+			d.errorf(runnerAt, ErrLibcMismatch, "go.cgo is true, so the binary links the C library dynamically, but the runner %s has none; use a runner with %s (e.g. gcr.io/distroless/base-debian12 or debian:bookworm-slim) or set cgo: false", runner.Ref, builder.Libc())
+		}
+		if _, set := s.Build.Env["CGO_ENABLED"]; set {
+			d.errorf(d.at("build.env.CGO_ENABLED"), ErrInvalid, "build.env.CGO_ENABLED is set by go.cgo; remove it from build.env")
+		}
+	} else if _, set := s.Build.Env["CGO_ENABLED"]; set && s.Go != nil {
+		d.errorf(d.at("build.env.CGO_ENABLED"), ErrInvalid, "build.env.CGO_ENABLED is set by go.cgo; remove it from build.env and set go.cgo instead")
+	}
+	if s.Language == Python {
+		if bv, rv := builder.PythonVersion(), runner.PythonVersion(); bv != "" && rv != "" && bv != rv {
+			d.errorf(runnerAt, ErrPythonSkew, "the builder %s has Python %s but the runner %s has Python %s: wheels built for one do not install on the other; use the same Python version in both images", builder.Ref, bv, runner.Ref, rv)
+		}
+	}
+	if (s.Language == Python || s.Language == Node) && d.nodes["runtime.cmd"] == nil && d.nodes["runtime.entrypoint"] == nil {
+		d.errorf(d.at("runtime"), ErrRequired, "runtime.cmd is required for %s: say how the container starts, e.g. cmd: %s", s.Language, exampleCmd(s))
+	}
+	if s.Language == Go && runner.Family == Scratch && strings.Contains(s.Runtime.User, ":") == false && s.Runtime.User != DefaultUser && s.Runtime.User != "root" && !numericUser.MatchString(s.Runtime.User) {
+		d.errorf(d.at("runtime.user"), ErrNoShell, "runtime.user %q cannot be created in a scratch runner (no shell); use a numeric uid such as \"%d\"", s.Runtime.User, DefaultUID)
+	}
+	if !builder.Family.HasShell() {
+		return
+	}
+	d.checkPackages(s.Build.Packages, "build.packages", builder.Family)
+	if runner.Family.HasShell() {
+		d.checkPackages(s.Runtime.Packages, "runtime.packages", runner.Family)
+	}
+	for i, step := range s.Build.Run {
+		if strings.HasPrefix(strings.TrimSpace(step), "[") {
+			d.errorf(d.at(fmt.Sprintf("build.run[%d]", i)), ErrInvalid, "build.run[%d] starts with '[', which a Dockerfile reads as exec form; start with the command instead, e.g. \"test -f x\"", i)
+		}
+		if strings.Contains(step, "<<") {
+			d.errorf(d.at(fmt.Sprintf("build.run[%d]", i)), ErrInvalid, "build.run[%d] holds \"<<\", which a Dockerfile reads as a heredoc; put the script in a file in your project and run that", i)
+		}
+	}
+	d.checkSecrets(s)
+}
+
+// Package names per family: Debian policy names (with optional =version and
+// :arch) and Alpine's apk names (with optional version constraint).
+var (
+	debianPackage = regexp.MustCompile(`^[a-z0-9][a-z0-9+.-]+(:[a-z0-9-]+)?(=[A-Za-z0-9.+~:-]+)?$`)
+	alpinePackage = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.+-]*([<>=~]{1,2}[A-Za-z0-9._+-]+)?$`)
+)
+
+func (d *decoder) checkPackages(pkgs []string, field string, family Family) {
+	rule := debianPackage
+	if family == Alpine {
+		rule = alpinePackage
+	}
+	for i, p := range pkgs {
+		if !rule.MatchString(p) {
+			d.errorf(d.at(fmt.Sprintf("%s[%d]", field, i)), ErrInvalid, "%s[%d] %q is not a valid %s package name; package names start with a letter or digit and hold no spaces or shell syntax", field, i, p, family)
+		}
+	}
+}
+
+// secretWords are parts of ENV and ARG names that usually hold credentials;
+// BuildKit's SecretsUsedInArgOrEnv check flags the same words.
+var secretWords = regexp.MustCompile(`(?i)(^|_)(api_?key|auth|credentials?|passwd|password|pword|secret|token|private_?key|access_?key)(_|$)`)
+
+func (d *decoder) checkSecrets(s *Spec) {
+	for _, f := range []struct {
+		field string
+		vars  map[string]string
+	}{{"build.args", s.Build.Args}, {"build.env", s.Build.Env}, {"runtime.env", s.Runtime.Env}} {
+		for _, k := range sortedKeys(f.vars) {
+			if secretWords.MatchString(k) {
+				d.warnf(d.at(f.field+"."+k), ErrSecret, "%s.%s looks like a secret: ARG and ENV values are stored in the image for anyone who pulls it; pass credentials at build time as a BuildKit secret (RUN --mount=type=secret) or at run time", f.field, k)
+			}
+		}
+	}
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func nativeArtifacts(s *Spec) string {
+	switch s.Language {
+	case Python:
+		return "Python wheels"
+	case Node:
+		return "node_modules (native addons)"
+	}
+	return "cgo binaries"
+}
+
+func pythonRunnerFor(builder BaseImage) string {
+	if v := builder.PythonVersion(); v != "" {
+		return "python:" + v + "-slim"
+	}
+	return builder.Ref
+}
+
+func exampleCmd(s *Spec) string {
+	var cmd []string
+	switch s.Language {
+	case Python:
+		cmd = []string{"python", "-m", strings.NewReplacer("-", "_", ".", "_").Replace(s.Name)}
+	default:
+		out := "dist"
+		if s.Node != nil && s.Node.Output != "" {
+			out = s.Node.Output
+		}
+		cmd = []string{"node", out + "/index.js"}
+	}
+	text, _ := jsonList(cmd)
+	return text
+}
+
+// jsonList renders args as a JSON list, as exec form is written.
+func jsonList(args []string) (string, error) {
+	quoted := make([]string, len(args))
+	for i, a := range args {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(a); err != nil {
+			return "", err
+		}
+		quoted[i] = strings.TrimSuffix(buf.String(), "\n")
+	}
+	return "[" + strings.Join(quoted, ", ") + "]", nil
+}

@@ -1,0 +1,448 @@
+package spec
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// CurrentVersion is the spec version this wharf reads.
+const CurrentVersion = 1
+
+type handlers = map[string]func(v *yaml.Node, path string)
+
+var specName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+
+// spec decodes the root mapping. The version is read first, so that a
+// future version can be told apart before its keys are judged.
+// It reports whether the spec was readable enough to check further.
+func (d *decoder) spec(root *yaml.Node) (*Spec, bool) {
+	s := &Spec{}
+	root = resolve(root)
+	d.nodes[""] = root
+	if root.Kind != yaml.MappingNode {
+		d.errorf(root, ErrType, "the spec must be a mapping of keys to values, starting with \"version: 1\"; found %s", kindName(root))
+		return s, false
+	}
+	if !d.version(root, s) {
+		return s, false
+	}
+	sections := map[Language]*yaml.Node{}
+	d.fields(root, "", handlers{
+		"version": func(*yaml.Node, string) {},
+		"name": func(v *yaml.Node, p string) {
+			if name, ok := d.nonEmpty(v, p); ok {
+				if !specName.MatchString(name) || len(name) > 128 {
+					d.errorf(v, ErrInvalid, "name %q is not valid: use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit (at most 128)", name)
+				}
+				s.Name = name
+			}
+		},
+		"language": func(v *yaml.Node, p string) {
+			if lang, ok := d.nonEmpty(v, p); ok {
+				s.Language = Language(lang)
+				if !isLanguage(s.Language) {
+					msg := fmt.Sprintf("language %q is not supported; use one of python, go, node", lang)
+					if sug := suggest(lang, []string{"python", "go", "node"}); sug != "" {
+						msg += fmt.Sprintf(" (did you mean %q?)", sug)
+					}
+					d.errorf(v, ErrInvalid, "%s", msg)
+				}
+			}
+		},
+		"images":    func(v *yaml.Node, p string) { d.images(v, p, s) },
+		"build":     func(v *yaml.Node, p string) { d.build(v, p, s) },
+		"runtime":   func(v *yaml.Node, p string) { d.runtime(v, p, s) },
+		"artifacts": func(v *yaml.Node, p string) { d.artifacts(v, p, s) },
+		"python":    func(v *yaml.Node, p string) { sections[Python] = v; d.python(v, p, s) },
+		"go":        func(v *yaml.Node, p string) { sections[Go] = v; d.golang(v, p, s) },
+		"node":      func(v *yaml.Node, p string) { sections[Node] = v; d.node(v, p, s) },
+		"ignore": func(v *yaml.Node, p string) {
+			s.Ignore = d.list(v, p, `[".git", "**/*.log"]`)
+		},
+		"output": func(v *yaml.Node, p string) {
+			if out, ok := d.nonEmpty(v, p); ok {
+				s.Output = d.relPath(v, p, out)
+			}
+		},
+	})
+	if s.Name == "" && d.nodes["name"] == nil {
+		d.errorf(root, ErrRequired, "name is required: add e.g. \"name: hello\" (lowercase letters, digits, '.', '_', '-')")
+	}
+	if s.Language == "" && d.nodes["language"] == nil {
+		d.errorf(root, ErrRequired, "language is required: add \"language: python\", \"language: go\" or \"language: node\"")
+	}
+	for _, lang := range Languages {
+		if n := sections[lang]; n != nil && isLanguage(s.Language) && lang != s.Language {
+			d.errorf(n, ErrInvalid, "a %s section in a %s spec: only the section of the spec's language is allowed; remove it or change language", lang, s.Language)
+		}
+	}
+	d.defaults(s)
+	return s, isLanguage(s.Language)
+}
+
+func isLanguage(l Language) bool {
+	for _, known := range Languages {
+		if l == known {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *decoder) version(root *yaml.Node, s *Spec) bool {
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value != "version" {
+			continue
+		}
+		v := resolve(root.Content[i+1])
+		d.nodes["version"] = v
+		n, ok := d.integer(v, "version")
+		if !ok {
+			return false
+		}
+		if n != CurrentVersion {
+			d.errorf(v, ErrVersion, "spec version %d is not supported: this wharf reads version %d", n, CurrentVersion)
+			return false
+		}
+		s.Version = n
+		return true
+	}
+	d.errorf(root, ErrRequired, "version is required: add \"version: 1\" as the first line")
+	return false
+}
+
+func (d *decoder) images(n *yaml.Node, path string, s *Spec) {
+	d.fields(n, path, handlers{
+		"builder": func(v *yaml.Node, p string) { s.Images.Builder = d.baseImage(v, p) },
+		"runner":  func(v *yaml.Node, p string) { s.Images.Runner = d.baseImage(v, p) },
+	})
+}
+
+// baseImage decodes "ref" or {image: ref, family: f}.
+func (d *decoder) baseImage(n *yaml.Node, path string) BaseImage {
+	var b BaseImage
+	var refNode *yaml.Node
+	if n.Kind == yaml.ScalarNode {
+		refNode = n
+		b.Ref, _ = d.nonEmpty(n, path)
+	} else {
+		d.fields(n, path, handlers{
+			"image": func(v *yaml.Node, p string) { refNode = v; b.Ref, _ = d.nonEmpty(v, p) },
+			"family": func(v *yaml.Node, p string) {
+				f, ok := d.nonEmpty(v, p)
+				if !ok {
+					return
+				}
+				b.Family = Family(f)
+				if !isFamily(b.Family) {
+					msg := fmt.Sprintf("%s %q is not a known family; use debian, alpine, distroless or scratch", p, f)
+					if sug := suggest(f, []string{"debian", "alpine", "distroless", "scratch"}); sug != "" {
+						msg += fmt.Sprintf(" (did you mean %q?)", sug)
+					}
+					d.errorf(v, ErrInvalid, "%s", msg)
+				}
+			},
+		})
+		if refNode == nil && n.Kind == yaml.MappingNode {
+			d.errorf(n, ErrRequired, "%s.image is required: name the base image, e.g. image: debian:bookworm-slim", path)
+		}
+	}
+	if b.Ref != "" && !imageRef.MatchString(b.Ref) {
+		d.errorf(refNode, ErrInvalid, "%s: %q is not a valid image reference; write it as docker pull takes it, e.g. python:3.12-slim or ghcr.io/org/base:1.0", path, b.Ref)
+	}
+	if b.Family == "" && b.Ref != "" {
+		b.Family = InferFamily(b.Ref)
+	}
+	return b
+}
+
+func isFamily(f Family) bool {
+	for _, known := range Families {
+		if f == known {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *decoder) build(n *yaml.Node, path string, s *Spec) {
+	d.fields(n, path, handlers{
+		"packages": func(v *yaml.Node, p string) { s.Build.Packages = d.list(v, p, "[gcc, libpq-dev]") },
+		"env":      func(v *yaml.Node, p string) { s.Build.Env = d.dict(v, p, keyName, envRule) },
+		"args":     func(v *yaml.Node, p string) { s.Build.Args = d.dict(v, p, keyName, envRule) },
+		"run":      func(v *yaml.Node, p string) { s.Build.Run = d.list(v, p, `["make assets"]`) },
+		"dependency_files": func(v *yaml.Node, p string) {
+			for i, f := range d.list(v, p, "[vendor/]") {
+				s.Build.DependencyFiles = append(s.Build.DependencyFiles, d.relPath(d.nodes[fmt.Sprintf("%s[%d]", p, i)], p, f))
+			}
+		},
+	})
+}
+
+const envRule = "use letters, digits and '_', not starting with a digit"
+
+func (d *decoder) runtime(n *yaml.Node, path string, s *Spec) {
+	r := &s.Runtime
+	d.fields(n, path, handlers{
+		"packages": func(v *yaml.Node, p string) { r.Packages = d.list(v, p, "[libpq5]") },
+		"env":      func(v *yaml.Node, p string) { r.Env = d.dict(v, p, keyName, envRule) },
+		"user": func(v *yaml.Node, p string) {
+			if u, ok := d.nonEmpty(v, p); ok {
+				if !userName.MatchString(u) && !numericUser.MatchString(u) {
+					d.errorf(v, ErrInvalid, "runtime.user %q is not valid: use a name like app (lowercase letters, digits, '_', '-'), \"root\", or a numeric uid or uid:gid", u)
+				}
+				r.User = u
+			}
+		},
+		"workdir": func(v *yaml.Node, p string) {
+			if w, ok := d.nonEmpty(v, p); ok {
+				r.Workdir = d.absPath(v, p, w)
+			}
+		},
+		"expose":      func(v *yaml.Node, p string) { r.Expose = d.ports(v, p) },
+		"entrypoint":  func(v *yaml.Node, p string) { r.Entrypoint = d.execForm(v, p) },
+		"cmd":         func(v *yaml.Node, p string) { r.Cmd = d.execForm(v, p) },
+		"healthcheck": func(v *yaml.Node, p string) { r.Healthcheck = d.healthcheck(v, p) },
+		"labels":      func(v *yaml.Node, p string) { r.Labels = d.dict(v, p, labelKey, "use letters, digits, '.', '_', '/' and '-', e.g. org.opencontainers.image.source") },
+	})
+}
+
+var (
+	userName    = regexp.MustCompile(`^[a-z_][a-z0-9_-]{0,31}$`)
+	numericUser = regexp.MustCompile(`^[0-9]{1,10}(:[0-9]{1,10})?$`)
+)
+
+// execForm decodes a command in exec form: a non-empty list of strings.
+func (d *decoder) execForm(n *yaml.Node, path string) []string {
+	if n.Kind == yaml.ScalarNode && n.Tag != "!!null" {
+		fields := strings.Fields(n.Value)
+		example, _ := jsonList(fields)
+		d.errorf(n, ErrType, "%s must be in exec form, a list of arguments: write %s (no shell is involved)", path, example)
+		return nil
+	}
+	args := d.list(n, path, `["python", "-m", "app"]`)
+	if n.Kind == yaml.SequenceNode && len(n.Content) == 0 {
+		d.errorf(n, ErrRequired, "%s must name at least the program to run", path)
+	}
+	return args
+}
+
+func (d *decoder) ports(n *yaml.Node, path string) []Port {
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, ErrType, "%s must be a list of ports, e.g. [8000, 9000/udp], not %s", path, kindName(n))
+		return nil
+	}
+	var ports []Port
+	for i, item := range n.Content {
+		item = resolve(item)
+		p := fmt.Sprintf("%s[%d]", path, i)
+		text, ok := d.str(item, p)
+		if !ok {
+			continue
+		}
+		num, proto, _ := strings.Cut(text, "/")
+		if proto == "" {
+			proto = "tcp"
+		}
+		port, err := strconv.Atoi(num)
+		if err != nil || port < 1 || port > 65535 || (proto != "tcp" && proto != "udp") {
+			d.errorf(item, ErrInvalid, "%s: %q is not a port; use a number from 1 to 65535, optionally followed by /tcp or /udp", p, text)
+			continue
+		}
+		ports = append(ports, Port{Number: port, Protocol: proto})
+	}
+	return ports
+}
+
+var healthDuration = regexp.MustCompile(`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`)
+
+func (d *decoder) healthcheck(n *yaml.Node, path string) *Healthcheck {
+	h := &Healthcheck{}
+	duration := func(dst *string) func(v *yaml.Node, p string) {
+		return func(v *yaml.Node, p string) {
+			if s, ok := d.nonEmpty(v, p); ok {
+				if !healthDuration.MatchString(s) {
+					d.errorf(v, ErrInvalid, "%s: %q is not a duration; write e.g. 30s, 1m30s or 500ms", p, s)
+				}
+				*dst = s
+			}
+		}
+	}
+	var cmdNode *yaml.Node
+	if !d.fields(n, path, handlers{
+		"cmd":            func(v *yaml.Node, p string) { cmdNode = v; h.Cmd = d.execForm(v, p) },
+		"interval":       duration(&h.Interval),
+		"timeout":        duration(&h.Timeout),
+		"start_period":   duration(&h.StartPeriod),
+		"start_interval": duration(&h.StartInterval),
+		"retries": func(v *yaml.Node, p string) {
+			if r, ok := d.integer(v, p); ok {
+				if r < 1 {
+					d.errorf(v, ErrInvalid, "%s must be at least 1", p)
+				}
+				h.Retries = r
+			}
+		},
+	}) {
+		return nil
+	}
+	if cmdNode == nil {
+		d.errorf(n, ErrRequired, "%s.cmd is required: the command that tells the container is healthy, e.g. cmd: [\"/app/healthcheck\"]", path)
+	}
+	return h
+}
+
+func (d *decoder) artifacts(n *yaml.Node, path string, s *Spec) {
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, ErrType, "%s must be a list of {from: /builder/path, to: /runner/path}, not %s", path, kindName(n))
+		return
+	}
+	for i, item := range n.Content {
+		p := fmt.Sprintf("%s[%d]", path, i)
+		var a Artifact
+		var seen [2]bool
+		if !d.fields(item, p, handlers{
+			"from": func(v *yaml.Node, p string) {
+				seen[0] = true
+				if f, ok := d.nonEmpty(v, p); ok {
+					a.From = d.absPath(v, p, f)
+				}
+			},
+			"to": func(v *yaml.Node, p string) {
+				seen[1] = true
+				if t, ok := d.nonEmpty(v, p); ok {
+					a.To = d.absPath(v, p, t)
+				}
+			},
+		}) {
+			continue
+		}
+		if !seen[0] || !seen[1] {
+			d.errorf(resolve(item), ErrRequired, "%s needs both from (a path in the builder) and to (a path in the runner)", p)
+			continue
+		}
+		s.Artifacts = append(s.Artifacts, a)
+	}
+}
+
+func (d *decoder) python(n *yaml.Node, path string, s *Spec) {
+	r := &PythonRecipe{}
+	s.Python = r
+	projectSet := false
+	d.fields(n, path, handlers{
+		"project": func(v *yaml.Node, p string) {
+			projectSet = true
+			if proj, ok := d.nonEmpty(v, p); ok {
+				r.Project = d.relPath(v, p, proj)
+			}
+		},
+		"requirements": func(v *yaml.Node, p string) {
+			for i, f := range d.list(v, p, "[requirements.txt]") {
+				r.Requirements = append(r.Requirements, d.relPath(d.nodes[fmt.Sprintf("%s[%d]", p, i)], p, f))
+			}
+		},
+		"install": func(v *yaml.Node, p string) {
+			if m, ok := d.nonEmpty(v, p); ok {
+				if m != InstallCopy && m != InstallMount {
+					d.errorf(v, ErrInvalid, "%s must be %q (copy the wheels, then remove them) or %q (bind-mount them: no wheel left in any layer)", p, InstallCopy, InstallMount)
+				}
+				r.Install = m
+			}
+		},
+	})
+	if !projectSet && len(r.Requirements) == 0 {
+		r.Project = "."
+	}
+}
+
+var binaryName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+
+// goFlag is what a -ldflags value or build tag may contain: no quotes,
+// no shell syntax.
+var (
+	goLDFlags = regexp.MustCompile(`^[A-Za-z0-9 _./=:,+@%-]*$`)
+	goTag     = regexp.MustCompile(`^[A-Za-z0-9_.]+$`)
+)
+
+func (d *decoder) golang(n *yaml.Node, path string, s *Spec) {
+	r := &GoRecipe{LDFlags: "-s -w"}
+	s.Go = r
+	d.fields(n, path, handlers{
+		"main": func(v *yaml.Node, p string) {
+			if m, ok := d.nonEmpty(v, p); ok {
+				r.Main = d.goPackage(v, p, m)
+			}
+		},
+		"binary": func(v *yaml.Node, p string) {
+			if b, ok := d.nonEmpty(v, p); ok {
+				if !binaryName.MatchString(b) {
+					d.errorf(v, ErrInvalid, "%s %q is not a file name; use letters, digits, '.', '_' and '-'", p, b)
+				}
+				r.Binary = b
+			}
+		},
+		"cgo": func(v *yaml.Node, p string) { r.CGO = d.boolean(v, p) },
+		"ldflags": func(v *yaml.Node, p string) {
+			if f, ok := d.text(v, p); ok {
+				if !goLDFlags.MatchString(f) {
+					d.errorf(v, ErrInvalid, "%s %q may hold only flags and values (letters, digits, spaces and _./=:,+@%%-), no quotes or shell syntax", p, f)
+				}
+				r.LDFlags = f
+			}
+		},
+		"tags": func(v *yaml.Node, p string) {
+			for i, t := range d.list(v, p, "[netgo, osusergo]") {
+				if !goTag.MatchString(t) {
+					d.errorf(d.nodes[fmt.Sprintf("%s[%d]", p, i)], ErrInvalid, "%s: %q is not a build tag; use letters, digits, '_' and '.'", p, t)
+				}
+				r.Tags = append(r.Tags, t)
+			}
+		},
+	})
+}
+
+// goPackage checks a package path relative to the module root, like ./cmd/server.
+func (d *decoder) goPackage(n *yaml.Node, path, pkg string) string {
+	if pkg == "." {
+		return pkg
+	}
+	if !strings.HasPrefix(pkg, "./") {
+		d.errorf(n, ErrPath, "%s %q must be a package path relative to the spec's folder, starting with ./ (e.g. ./cmd/server)", path, pkg)
+		return pkg
+	}
+	return "./" + d.relPath(n, path, pkg)
+}
+
+func (d *decoder) node(n *yaml.Node, path string, s *Spec) {
+	r := &NodeRecipe{Manager: NPM}
+	s.Node = r
+	d.fields(n, path, handlers{
+		"manager": func(v *yaml.Node, p string) {
+			if m, ok := d.nonEmpty(v, p); ok {
+				if m != NPM && m != Yarn && m != PNPM {
+					d.errorf(v, ErrInvalid, "%s %q is not supported; use npm, yarn or pnpm", p, m)
+				}
+				r.Manager = m
+			}
+		},
+		"build": func(v *yaml.Node, p string) {
+			if b, ok := d.nonEmpty(v, p); ok {
+				if !scriptName.MatchString(b) {
+					d.errorf(v, ErrInvalid, "%s %q is not a package.json script name; name the script (e.g. build), not a command", p, b)
+				}
+				r.Build = b
+			}
+		},
+		"output": func(v *yaml.Node, p string) {
+			if o, ok := d.nonEmpty(v, p); ok {
+				r.Output = d.relPath(v, p, o)
+			}
+		},
+	})
+}
+
+var scriptName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9:._-]*$`)

@@ -1,0 +1,132 @@
+package spec
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Family is the kind of base image, which decides how packages are
+// installed and users created, and whether the stage has a shell.
+type Family string
+
+// Base image families.
+const (
+	Debian     Family = "debian"     // apt-get, glibc (also Ubuntu)
+	Alpine     Family = "alpine"     // apk, musl
+	Distroless Family = "distroless" // no shell, no package manager
+	Scratch    Family = "scratch"    // empty
+)
+
+// Families lists the families in a stable order.
+var Families = []Family{Debian, Alpine, Distroless, Scratch}
+
+// HasShell reports whether images of the family can run RUN steps.
+func (f Family) HasShell() bool { return f == Debian || f == Alpine }
+
+// BaseImage is a stage's base image and its family.
+type BaseImage struct {
+	Ref    string
+	Family Family
+}
+
+// C libraries, as Libc reports them.
+const (
+	Glibc = "glibc"
+	Musl  = "musl"
+)
+
+// Libc returns the C library the image provides: Glibc, Musl, or "" when
+// it has none (scratch and static distroless images).
+func (b BaseImage) Libc() string {
+	switch b.Family {
+	case Debian:
+		return Glibc
+	case Alpine:
+		return Musl
+	case Distroless:
+		if strings.Contains(b.repository(), "static") {
+			return ""
+		}
+		return Glibc
+	}
+	return ""
+}
+
+// PythonVersion returns the "major.minor" Python version an official-style
+// python image tag names (python:3.12-slim gives "3.12"), or "" if the
+// reference does not say.
+func (b BaseImage) PythonVersion() string {
+	repo := b.repository()
+	if repo != "python" && !strings.HasSuffix(repo, "/python") {
+		return ""
+	}
+	return pythonTagVersion.FindString(b.tag())
+}
+
+var pythonTagVersion = regexp.MustCompile(`^[0-9]+\.[0-9]+`)
+
+// repository returns the image's repository path without registry host,
+// tag or digest, e.g. "library/python" is returned as "python".
+func (b BaseImage) repository() string {
+	ref := b.Ref
+	if i := strings.Index(ref, "@"); i >= 0 {
+		ref = ref[:i]
+	}
+	if i := strings.LastIndex(ref, ":"); i > strings.LastIndex(ref, "/") {
+		ref = ref[:i]
+	}
+	if i := strings.Index(ref, "/"); i >= 0 {
+		host := ref[:i]
+		if strings.ContainsAny(host, ".:") || host == "localhost" {
+			ref = ref[i+1:]
+		}
+	}
+	return strings.TrimPrefix(ref, "library/")
+}
+
+// tag returns the image's tag, or "" when it has none.
+func (b BaseImage) tag() string {
+	ref := b.Ref
+	if i := strings.Index(ref, "@"); i >= 0 {
+		ref = ref[:i]
+	}
+	if i := strings.LastIndex(ref, ":"); i > strings.LastIndex(ref, "/") {
+		return ref[i+1:]
+	}
+	return ""
+}
+
+// InferFamily guesses the family from an image reference: "scratch",
+// anything distroless (or Chainguard's static image), anything alpine, and
+// Debian for the rest, which is what official language images are built on.
+func InferFamily(ref string) Family {
+	b := BaseImage{Ref: ref}
+	repo, tag := b.repository(), b.tag()
+	switch {
+	case repo == "scratch":
+		return Scratch
+	case strings.Contains(repo, "distroless") || strings.HasSuffix(repo, "chainguard/static"):
+		return Distroless
+	case strings.Contains(repo, "alpine") || strings.Contains(tag, "alpine"):
+		return Alpine
+	}
+	return Debian
+}
+
+// imageRef matches a Docker image reference: optional registry host and
+// port, lowercase path components, an optional tag and an optional digest.
+var imageRef = regexp.MustCompile(`^` +
+	`(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?/)?` +
+	`[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*` +
+	`(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?` +
+	`(?:@sha256:[a-f0-9]{64})?$`)
+
+// defaultImages are the base images of each language when the spec names none.
+var defaultImages = map[Language]Images{
+	Python: {Builder: BaseImage{Ref: "python:3.13-slim", Family: Debian}, Runner: BaseImage{Ref: "python:3.13-slim", Family: Debian}},
+	Go:     {Builder: BaseImage{Ref: "golang:1.26-bookworm", Family: Debian}, Runner: BaseImage{Ref: "gcr.io/distroless/static-debian12", Family: Distroless}},
+	Node:   {Builder: BaseImage{Ref: "node:24-bookworm-slim", Family: Debian}, Runner: BaseImage{Ref: "node:24-bookworm-slim", Family: Debian}},
+}
+
+// goCGORunner is the default Go runner when cgo is on: it has glibc.
+var goCGORunner = BaseImage{Ref: "gcr.io/distroless/base-debian12", Family: Distroless}

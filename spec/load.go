@@ -1,0 +1,351 @@
+package spec
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// FileName is the spec's file name when Load is given a folder.
+const FileName = "wharf.yaml"
+
+// MaxSize is the largest spec wharf reads, in bytes.
+const MaxSize = 1 << 20
+
+// Load reads the spec at path, or path/wharf.yaml when path is a folder,
+// and returns it validated, with defaults applied. A spec with problems
+// returns an ErrorList holding all of them.
+func Load(path string) (*Spec, error) {
+	if info, err := os.Stat(path); err == nil && info.IsDir() {
+		path = filepath.Join(path, FileName)
+	}
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s does not exist; pass a spec file or a folder holding %s (wharf init writes one): %w", path, FileName, err)
+	} else if err != nil {
+		return nil, fmt.Errorf("load spec: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("load spec %s: %w", path, err)
+	}
+	return Parse(path, data)
+}
+
+// Parse parses and validates a spec's bytes. file names the spec in
+// messages and becomes Spec.File.
+func Parse(file string, data []byte) (*Spec, error) {
+	if len(data) > MaxSize {
+		return nil, ErrorList{{File: file, Msg: fmt.Sprintf("the spec is larger than %d bytes; a spec is a short file, check that this is the right one", MaxSize), Kind: ErrTooLarge}}
+	}
+	root, err := parseYAML(file, data)
+	if err != nil {
+		return nil, err
+	}
+	d := &decoder{file: file, nodes: map[string]*yaml.Node{}}
+	s, ok := d.spec(root)
+	if ok {
+		d.check(s)
+	}
+	if len(d.errs) > 0 {
+		slices.SortStableFunc(d.errs, func(a, b *Error) int {
+			if a.Line != b.Line {
+				return a.Line - b.Line
+			}
+			return a.Column - b.Column
+		})
+		return nil, d.errs
+	}
+	s.File = file
+	s.Warnings = d.warnings
+	return s, nil
+}
+
+// yamlLine finds the line number in yaml.v3's error messages.
+var yamlLine = regexp.MustCompile(`^yaml: line ([0-9]+): (.*)$`)
+
+// parseYAML parses exactly one YAML document into its root node.
+func parseYAML(file string, data []byte) (*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, ErrorList{{File: file, Line: 1, Column: 1, Msg: "the spec is empty; start with \"version: 1\"", Kind: ErrRequired}}
+		}
+		e := &Error{File: file, Line: 1, Column: 1, Msg: strings.TrimPrefix(err.Error(), "yaml: "), Kind: ErrSyntax}
+		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+			e.Line, _ = strconv.Atoi(m[1])
+			e.Msg = m[2]
+		}
+		e.Msg += " (the spec is not valid YAML)"
+		return nil, ErrorList{e}
+	}
+	var next yaml.Node
+	if err := dec.Decode(&next); !errors.Is(err, io.EOF) {
+		line := next.Line
+		if line == 0 {
+			line = 1
+		}
+		return nil, ErrorList{{File: file, Line: line, Column: 1, Msg: "a spec holds one YAML document; remove the \"---\" and what follows, or split it into another file", Kind: ErrSyntax}}
+	}
+	return doc.Content[0], nil
+}
+
+// decoder walks a YAML node tree into a Spec, collecting every problem.
+type decoder struct {
+	file     string
+	errs     ErrorList
+	warnings []*Error
+	// nodes maps a field's path ("runtime.user") to its value node, so
+	// checks after decoding can point at it.
+	nodes map[string]*yaml.Node
+}
+
+func (d *decoder) errorf(n *yaml.Node, kind error, format string, args ...any) {
+	d.errs = append(d.errs, d.newError(n, kind, format, args...))
+}
+
+func (d *decoder) warnf(n *yaml.Node, kind error, format string, args ...any) {
+	d.warnings = append(d.warnings, d.newError(n, kind, format, args...))
+}
+
+func (d *decoder) newError(n *yaml.Node, kind error, format string, args ...any) *Error {
+	e := &Error{File: d.file, Msg: fmt.Sprintf(format, args...), Kind: kind}
+	if n != nil {
+		e.Line, e.Column = n.Line, n.Column
+	}
+	return e
+}
+
+// at returns the node decoded at path, or the closest decoded parent.
+func (d *decoder) at(path string) *yaml.Node {
+	for {
+		if n, ok := d.nodes[path]; ok {
+			return n
+		}
+		i := strings.LastIndexAny(path, ".[")
+		if i < 0 {
+			return d.nodes[""]
+		}
+		path = path[:i]
+	}
+}
+
+func resolve(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	return n
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	}
+	if n.Tag == "!!null" {
+		return "empty"
+	}
+	return "a " + strings.TrimPrefix(n.Tag, "!!")
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func where(path string) string {
+	if path == "" {
+		return "at the top level"
+	}
+	return "under " + path
+}
+
+// fields decodes the mapping n at path, calling each key's handler with its
+// value. Unknown and duplicate keys are reported.
+func (d *decoder) fields(n *yaml.Node, path string, handlers map[string]func(v *yaml.Node, path string)) bool {
+	n = resolve(n)
+	d.nodes[path] = n
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, ErrType, "%s must be a mapping of keys to values, not %s", describe(path), kindName(n))
+		return false
+	}
+	known := make([]string, 0, len(handlers))
+	for k := range handlers {
+		known = append(known, k)
+	}
+	slices.Sort(known)
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Tag == "!!merge" {
+			d.errorf(k, ErrUnknownKey, "YAML merge keys (<<) are not supported; use extends to share settings between specs")
+			continue
+		}
+		h, ok := handlers[k.Value]
+		if !ok {
+			msg := fmt.Sprintf("unknown key %q %s", k.Value, where(path))
+			if s := suggest(k.Value, known); s != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", s)
+			} else {
+				msg += fmt.Sprintf(" (known keys: %s)", strings.Join(known, ", "))
+			}
+			d.errorf(k, ErrUnknownKey, "%s", msg)
+			continue
+		}
+		if seen[k.Value] {
+			d.errorf(k, ErrInvalid, "key %q appears twice %s; keep one", k.Value, where(path))
+			continue
+		}
+		seen[k.Value] = true
+		v = resolve(v)
+		d.nodes[join(path, k.Value)] = v
+		h(v, join(path, k.Value))
+	}
+	return true
+}
+
+func describe(path string) string {
+	if path == "" {
+		return "the spec"
+	}
+	return path
+}
+
+// str decodes a scalar. Numbers and booleans are taken as written.
+func (d *decoder) str(n *yaml.Node, path string) (string, bool) {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		d.errorf(n, ErrType, "%s must be a string, not %s", path, kindName(n))
+		return "", false
+	}
+	return n.Value, true
+}
+
+// text decodes a scalar that reaches the Dockerfile: it must be one line.
+func (d *decoder) text(n *yaml.Node, path string) (string, bool) {
+	s, ok := d.str(n, path)
+	if ok && !d.oneLine(n, path, s) {
+		return "", false
+	}
+	return s, ok
+}
+
+// oneLine rejects values that a Dockerfile line cannot hold.
+func (d *decoder) oneLine(n *yaml.Node, path, s string) bool {
+	switch {
+	case strings.ContainsAny(s, "\n\r"):
+		d.errorf(n, ErrInvalid, "%s must be a single line; a line break would end the Dockerfile instruction", path)
+		return false
+	case strings.ContainsRune(s, 0):
+		d.errorf(n, ErrInvalid, "%s contains a NUL byte; remove it", path)
+		return false
+	}
+	return true
+}
+
+// nonEmpty decodes a one-line scalar that must not be blank.
+func (d *decoder) nonEmpty(n *yaml.Node, path string) (string, bool) {
+	s, ok := d.text(n, path)
+	if ok && strings.TrimSpace(s) == "" {
+		d.errorf(n, ErrRequired, "%s must not be empty", path)
+		return "", false
+	}
+	return s, ok
+}
+
+func (d *decoder) boolean(n *yaml.Node, path string) bool {
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+		d.errorf(n, ErrType, "%s must be true or false, not %s", path, kindName(n))
+		return false
+	}
+	var b bool
+	_ = n.Decode(&b)
+	return b
+}
+
+func (d *decoder) integer(n *yaml.Node, path string) (int, bool) {
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
+		d.errorf(n, ErrType, "%s must be a whole number, not %s", path, kindName(n))
+		return 0, false
+	}
+	i, err := strconv.Atoi(n.Value)
+	if err != nil {
+		d.errorf(n, ErrInvalid, "%s: %q is out of range", path, n.Value)
+		return 0, false
+	}
+	return i, true
+}
+
+// list decodes a sequence of one-line strings, none of them empty.
+func (d *decoder) list(n *yaml.Node, path, example string) []string {
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, ErrType, "%s must be a list, e.g. %s, not %s", path, example, kindName(n))
+		return nil
+	}
+	out := make([]string, 0, len(n.Content))
+	for i, item := range n.Content {
+		item = resolve(item)
+		p := fmt.Sprintf("%s[%d]", path, i)
+		d.nodes[p] = item
+		if s, ok := d.nonEmpty(item, p); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// keyName is what ENV and ARG names may look like.
+var keyName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// labelKey is what LABEL keys may look like (reverse-DNS and friends).
+var labelKey = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/-]*$`)
+
+// dict decodes a mapping of names to one-line strings. keys says what a
+// name must look like.
+func (d *decoder) dict(n *yaml.Node, path string, keys *regexp.Regexp, keyRule string) map[string]string {
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, ErrType, "%s must be a mapping of names to values, e.g. {KEY: value}, not %s", path, kindName(n))
+		return nil
+	}
+	out := make(map[string]string, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := resolve(n.Content[i]), resolve(n.Content[i+1])
+		name, ok := d.str(k, path+" key")
+		if !ok {
+			continue
+		}
+		p := path + "." + name
+		d.nodes[p] = v
+		if !keys.MatchString(name) {
+			d.errorf(k, ErrInvalid, "%s: %q is not a valid name; %s", path, name, keyRule)
+			continue
+		}
+		if _, dup := out[name]; dup {
+			d.errorf(k, ErrInvalid, "%s: %q appears twice; keep one", path, name)
+			continue
+		}
+		if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
+			out[name] = ""
+			continue
+		}
+		if s, ok := d.text(v, p); ok {
+			out[name] = s
+		}
+	}
+	return out
+}

@@ -1,0 +1,159 @@
+// Package spec loads and validates wharf specs: the wharf.yaml files that
+// describe how a service is built into a container image.
+//
+// Load and Parse turn YAML into a Spec, with defaults applied and every
+// problem reported at once, each with its file, line and column. Code
+// downstream trusts a Spec that came out of them.
+package spec
+
+// Language is the language recipe a spec builds with.
+type Language string
+
+// Supported languages.
+const (
+	Python Language = "python"
+	Go     Language = "go"
+	Node   Language = "node"
+)
+
+// Languages lists the supported languages in a stable order.
+var Languages = []Language{Python, Go, Node}
+
+// Spec is a validated wharf spec with defaults applied.
+type Spec struct {
+	Version  int
+	Name     string
+	Language Language
+	Images   Images
+	Build    Build
+	Runtime  Runtime
+	// Artifacts are extra copies from the builder to the runner.
+	Artifacts []Artifact
+	// Exactly one of Python, Go and Node is set, matching Language.
+	Python *PythonRecipe
+	Go     *GoRecipe
+	Node   *NodeRecipe
+	// Ignore holds extra .dockerignore lines.
+	Ignore []string
+	// Output is the Dockerfile's path, slash-separated and relative to the
+	// spec's folder, which is also the build context.
+	Output string
+
+	// File is the path the spec was read from, as given to Load or Parse.
+	File string
+	// Warnings are problems that do not stop generation, such as values
+	// that look like secrets.
+	Warnings []*Error
+}
+
+// Images names the base images of the two stages.
+type Images struct {
+	Builder BaseImage
+	Runner  BaseImage
+}
+
+// Build describes the builder stage.
+type Build struct {
+	// Packages are build dependencies installed with the family's package manager.
+	Packages []string
+	Env      map[string]string
+	// Args become ARG instructions with these defaults.
+	Args map[string]string
+	// Run holds extra shell steps, run after the language's build step.
+	Run []string
+	// DependencyFiles are copied into the builder before the dependency
+	// step, next to the language's manifests (e.g. local packages that a
+	// requirements file names).
+	DependencyFiles []string
+}
+
+// Runtime describes the runner stage.
+type Runtime struct {
+	Packages []string
+	Env      map[string]string
+	// User is "root", a user name that wharf creates with UID and GID
+	// DefaultUID, or a numeric "uid" or "uid:gid" used as is.
+	User        string
+	Workdir     string
+	Expose      []Port
+	Entrypoint  []string
+	Cmd         []string
+	Healthcheck *Healthcheck
+	Labels      map[string]string
+}
+
+// DefaultUser is the non-root user the runner runs as unless told otherwise.
+const DefaultUser = "app"
+
+// DefaultUID is the UID and GID of the user wharf creates in the runner.
+const DefaultUID = 10001
+
+// Port is a port the runner exposes.
+type Port struct {
+	Number   int
+	Protocol string // "tcp" or "udp"
+}
+
+// Healthcheck is the runner's HEALTHCHECK, in exec form. Durations are
+// kept as written (Go duration syntax, e.g. "30s"); empty means Docker's default.
+type Healthcheck struct {
+	Cmd           []string
+	Interval      string
+	Timeout       string
+	StartPeriod   string
+	StartInterval string
+	Retries       int
+}
+
+// Artifact is a path copied from the builder to the runner.
+type Artifact struct {
+	From string
+	To   string
+}
+
+// PythonRecipe builds wheels of the project and its requirements in the
+// builder and installs them, offline, in the runner.
+type PythonRecipe struct {
+	// Project is the folder of the Python project to build, relative to the
+	// spec's folder; empty when only requirements are installed.
+	Project      string
+	Requirements []string
+	// Install is how the runner receives the wheels: InstallCopy (a COPY
+	// layer, removed after installing) or InstallMount (a bind mount of the
+	// builder's wheels, which leaves no wheel in any layer).
+	Install string
+}
+
+// Ways the Python runner receives wheels.
+const (
+	InstallCopy  = "copy"
+	InstallMount = "mount"
+)
+
+// GoRecipe builds one Go binary.
+type GoRecipe struct {
+	// Main is the package to build, e.g. "./cmd/server".
+	Main    string
+	Binary  string
+	CGO     bool
+	LDFlags string
+	Tags    []string
+}
+
+// NodeRecipe installs dependencies from the lockfile, runs a build script
+// and prunes to production dependencies.
+type NodeRecipe struct {
+	Manager string // "npm", "yarn" or "pnpm"
+	// Build is the package.json script to run; empty skips the build.
+	Build string
+	// Output is the folder the runner needs besides node_modules and
+	// package.json; empty means the whole pruned project.
+	Output string
+}
+
+// Node package managers.
+const (
+	NPM  = "npm"
+	Yarn = "yarn"
+	PNPM = "pnpm"
+)
