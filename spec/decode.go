@@ -207,7 +207,9 @@ func (d *decoder) runtime(n *yaml.Node, path string, s *Spec) {
 		"entrypoint":  func(v *yaml.Node, p string) { r.Entrypoint = d.execForm(v, p) },
 		"cmd":         func(v *yaml.Node, p string) { r.Cmd = d.execForm(v, p) },
 		"healthcheck": func(v *yaml.Node, p string) { r.Healthcheck = d.healthcheck(v, p) },
-		"labels":      func(v *yaml.Node, p string) { r.Labels = d.dict(v, p, labelKey, "use letters, digits, '.', '_', '/' and '-', e.g. org.opencontainers.image.source") },
+		"labels": func(v *yaml.Node, p string) {
+			r.Labels = d.dict(v, p, labelKey, "use letters, digits, '.', '_', '/' and '-', e.g. org.opencontainers.image.source")
+		},
 	})
 }
 
