@@ -3,6 +3,7 @@ module github.com/wharf-dev/wharf
 go 1.26
 
 require (
+	github.com/google/go-cmp v0.6.0
 	github.com/rogpeppe/go-internal v1.16.0
 	github.com/spf13/cobra v1.10.2
 	gopkg.in/yaml.v3 v3.0.1

@@ -1,0 +1,69 @@
+package generate_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/wharf-dev/wharf/generate"
+	"github.com/wharf-dev/wharf/spec"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// TestGolden generates every spec under testdata/golden and examples and
+// compares each file with the committed one, byte for byte.
+func TestGolden(t *testing.T) {
+	specs, err := filepath.Glob("../testdata/golden/*/wharf.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	examples, _ := filepath.Glob("../examples/*/wharf.yaml")
+	specs = append(specs, examples...)
+	if len(specs) < 15 {
+		t.Fatalf("found %d golden specs, want at least 15", len(specs))
+	}
+	for _, path := range specs {
+		dir := filepath.Dir(path)
+		t.Run(filepath.Base(filepath.Dir(dir))+"/"+filepath.Base(dir), func(t *testing.T) {
+			s, err := spec.Load(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			files, err := generate.Files(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			again, err := generate.Files(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, f := range files {
+				if !bytes.Equal(f.Data, again[i].Data) {
+					t.Errorf("%s differs between two runs", f.Path)
+				}
+				golden := filepath.Join(dir, filepath.FromSlash(f.Path))
+				if *update {
+					if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(golden, f.Data, 0o644); err != nil {
+						t.Fatal(err)
+					}
+					continue
+				}
+				want, err := os.ReadFile(golden)
+				if err != nil {
+					t.Fatalf("%v (run go test ./generate -update to create it)", err)
+				}
+				if diff := cmp.Diff(string(want), string(f.Data)); diff != "" {
+					t.Errorf("%s mismatch (-want +got):\n%s", golden, diff)
+				}
+			}
+		})
+	}
+}
