@@ -1,0 +1,47 @@
+package generate_test
+
+import (
+	"fmt"
+	"log"
+	"strings"
+
+	"github.com/wharf-dev/wharf/generate"
+	"github.com/wharf-dev/wharf/spec"
+)
+
+// Load a spec, render its files, and use them: here, print the runner stage.
+func Example() {
+	s, err := spec.Parse("wharf.yaml", []byte(`
+version: 1
+name: hello
+language: go
+go: {main: ./cmd/hello}
+runtime: {expose: [8080]}
+`))
+	if err != nil {
+		log.Fatal(err) // a spec.ErrorList: one line per problem, with file:line:column
+	}
+	files, err := generate.Files(s)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, f := range files {
+		fmt.Printf("%s: %d bytes\n", f.Path, len(f.Data))
+	}
+	fmt.Print(runnerStage(string(files[0].Data)))
+	// Output:
+	// Dockerfile: 594 bytes
+	// .dockerignore: 118 bytes
+	// FROM gcr.io/distroless/static-debian12 AS runner
+	// WORKDIR /app
+	// COPY --from=builder /out/hello /usr/local/bin/hello
+	// USER 10001:10001
+	// EXPOSE 8080
+	// ENTRYPOINT ["/usr/local/bin/hello"]
+}
+
+// runnerStage returns the Dockerfile from the runner's FROM line on.
+func runnerStage(dockerfile string) string {
+	i := strings.Index(dockerfile, "FROM gcr.io")
+	return dockerfile[i:]
+}
