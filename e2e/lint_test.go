@@ -18,7 +18,7 @@ var lintRoots = []string{"../testdata", "../examples"}
 // isDockerfile reports whether name is a Dockerfile by the usual conventions:
 // Dockerfile, Dockerfile.<suffix> or <prefix>.Dockerfile.
 func isDockerfile(name string) bool {
-	return name == "Dockerfile" || strings.HasPrefix(name, "Dockerfile.") || strings.HasSuffix(name, ".Dockerfile")
+	return !strings.HasSuffix(name, ".dockerignore") && (name == "Dockerfile" || strings.HasPrefix(name, "Dockerfile.") || strings.HasSuffix(name, ".Dockerfile"))
 }
 
 // findDockerfiles walks roots and returns every Dockerfile under them. A
