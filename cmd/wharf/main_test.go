@@ -10,6 +10,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/wharf-dev/wharf/cmd/wharf/internal/cli"
+	"github.com/wharf-dev/wharf/internal/registry/registrytest"
 )
 
 // exitCodeFile records the last wharf exit code inside a script's TMPDIR,
@@ -32,10 +33,61 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "../../testdata/script",
 		RequireExplicitExec: true,
+		Setup:               startRegistry,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"status": status,
+			"status":   status,
+			"push":     push,
+			"envsubst": envsubst,
+			"stop-registry": func(ts *testscript.TestScript, neg bool, args []string) {
+				ts.Value(registryKey{}).(*registrytest.Registry).Close()
+			},
 		},
 	})
+}
+
+// startRegistry starts a registry for the script, on loopback, and names
+// its host:port in $REGISTRY.
+func startRegistry(env *testscript.Env) error {
+	r := registrytest.Start(nil)
+	env.Defer(r.Close)
+	env.Values[registryKey{}] = r
+	env.Setenv("REGISTRY", r.Host)
+	return nil
+}
+
+type registryKey struct{}
+
+// push REPO:TAG [PLATFORM...] pushes a new random image to the script's
+// registry: an index of the platforms when there are several, else an
+// image of the one (default linux/amd64).
+func push(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: push REPO:TAG [PLATFORM...]")
+	}
+	r := ts.Value(registryKey{}).(*registrytest.Registry)
+	var err error
+	switch len(args) {
+	case 1:
+		_, err = r.PushImage(args[0], "linux/amd64")
+	case 2:
+		_, err = r.PushImage(args[0], args[1])
+	default:
+		_, err = r.PushIndex(args[0], args[1:]...)
+	}
+	ts.Check(err)
+}
+
+// envsubst FILE... replaces $VAR and ${VAR} in files with the script's
+// environment, e.g. to put $REGISTRY into a spec.
+func envsubst(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: envsubst FILE...")
+	}
+	for _, f := range args {
+		data, err := os.ReadFile(ts.MkAbs(f))
+		ts.Check(err)
+		ts.Check(os.WriteFile(ts.MkAbs(f), []byte(os.Expand(string(data), ts.Getenv)), 0o644))
+	}
 }
 
 // status N asserts that the last wharf command exited with code N.

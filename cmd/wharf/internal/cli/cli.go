@@ -86,6 +86,7 @@ Exit codes:
 		return &exitError{code: ExitError, err: fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
 	})
 	root.AddCommand(newGenerate(), newValidate())
+	root.AddCommand(newLock())
 	return root
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wharf-dev/wharf/generate"
+	"github.com/wharf-dev/wharf/lock"
 	"github.com/wharf-dev/wharf/spec"
 )
 
@@ -62,10 +63,14 @@ func runGenerate(cmd *cobra.Command, opts generateOptions, path string) error {
 	return nil
 }
 
-// load loads the spec at path and generates its files.
+// load loads the spec at path, pins its base images to the lock beside it
+// (if any), and generates its files.
 func load(cmd *cobra.Command, path string) (*spec.Spec, []generate.File, error) {
 	s, err := spec.Load(path)
 	if err != nil {
+		return nil, nil, invalid(err)
+	}
+	if err := lock.Apply(s); err != nil {
 		return nil, nil, invalid(err)
 	}
 	printWarnings(cmd, s)
