@@ -65,6 +65,7 @@ type lockedSpec struct {
 	data    []byte
 	changed bool
 	changes []lock.Change
+	note    string // said instead of "up to date" when nothing changed
 }
 
 func runLock(cmd *cobra.Command, opts lockOptions, paths []string) error {
@@ -109,6 +110,10 @@ func runLock(cmd *cobra.Command, opts lockOptions, paths []string) error {
 		if opts.image != "" && !slices.Contains(images, opts.image) {
 			continue
 		}
+		if _, err := os.Stat(lock.Path(s.File)); len(images) == 0 && errors.Is(err, fs.ErrNotExist) {
+			locked = append(locked, lockedSpec{file: lock.Path(s.File), note: "nothing to lock (scratch and images pinned by digest in the spec need no entry)"})
+			continue
+		}
 		l, err := updateLock(cmd.Context(), s, opts.image, resolve, now)
 		if err != nil {
 			errs = append(errs, err)
@@ -117,7 +122,10 @@ func runLock(cmd *cobra.Command, opts lockOptions, paths []string) error {
 		locked = append(locked, l)
 	}
 	if len(errs) > 0 {
-		return invalid(errors.Join(errs...))
+		for _, err := range errs {
+			printError(cmd.ErrOrStderr(), err)
+		}
+		return &exitError{code: ExitError}
 	}
 	if opts.image != "" && len(locked) == 0 {
 		return invalid(fmt.Errorf("no spec names image %s; the specs name: %s", opts.image, orNone(named)))
@@ -135,7 +143,11 @@ func runLock(cmd *cobra.Command, opts lockOptions, paths []string) error {
 			}
 		}
 		if !l.changed {
-			fmt.Fprintf(out, "%s: up to date\n", l.file)
+			note := l.note
+			if note == "" {
+				note = "up to date"
+			}
+			fmt.Fprintf(out, "%s: %s\n", l.file, note)
 			continue
 		}
 		if err := writeFileAtomic(l.file, l.data); err != nil {

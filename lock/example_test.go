@@ -1,0 +1,44 @@
+package lock_test
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/wharf-dev/wharf/lock"
+	"github.com/wharf-dev/wharf/spec"
+)
+
+// Pin rewrites the base images a lock records to name:tag@digest, and
+// reports the images the lock lacks, which keep their tags.
+func ExamplePin() {
+	s, err := spec.Parse("wharf.yaml", []byte(`version: 1
+name: hello
+language: go
+go: {main: ./cmd/hello}
+images:
+  builder: golang:1.26-bookworm
+  runner: gcr.io/distroless/static-debian12
+`))
+	if err != nil {
+		panic(err)
+	}
+	l, err := lock.Parse("wharf.lock", []byte(`version: 1
+images:
+  golang:1.26-bookworm:
+    digest: sha256:`+strings.Repeat("ab", 32)+`
+    resolved: 2026-11-26T18:00:00Z
+    platforms: [linux/amd64, linux/arm64]
+`))
+	if err != nil {
+		panic(err)
+	}
+	for _, p := range lock.Pin(s, l) {
+		fmt.Println(p)
+	}
+	fmt.Println(s.Images.Builder.Ref)
+	fmt.Println(s.Images.Runner.Ref)
+	// Output:
+	// wharf.lock:2:1: gcr.io/distroless/static-debian12 is not locked; the Dockerfile uses its tag, which can move; run: wharf lock
+	// golang:1.26-bookworm@sha256:abababababababababababababababababababababababababababababababab
+	// gcr.io/distroless/static-debian12
+}
