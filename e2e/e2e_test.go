@@ -1,0 +1,285 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/wharf-dev/wharf/e2e/harness"
+	"github.com/wharf-dev/wharf/e2e/lint"
+)
+
+// e2eVar gates the real-build tests: they need root, runc, umoci,
+// debootstrap and minutes, so plain `go test ./...` only lints.
+const e2eVar = "WHARF_E2E"
+
+// env is the running e2e environment; nil unless WHARF_E2E=1.
+var env *e2eEnv
+
+type e2eEnv struct {
+	tools    *harness.Tools
+	registry *harness.Registry
+	daemon   *harness.Daemon
+	// wharf is the built wharf CLI, or "" with wharfErr saying why not.
+	wharf    string
+	wharfErr error
+	tmp      string
+}
+
+func TestMain(m *testing.M) {
+	if os.Getenv(e2eVar) != "1" {
+		os.Exit(m.Run())
+	}
+	e, err := setup()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "e2e setup: %v\n", err)
+		if e != nil {
+			e.close()
+		}
+		os.Exit(1)
+	}
+	env = e
+	code := m.Run()
+	e.close()
+	os.Exit(code)
+}
+
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "e2e: "+format+"\n", args...)
+}
+
+// setup builds the tools and base images (or takes them from .cache/),
+// starts the loopback registry and buildkitd, and builds the wharf CLI.
+func setup() (*e2eEnv, error) {
+	start := time.Now()
+	ctx := context.Background()
+	if os.Geteuid() != 0 {
+		return nil, fmt.Errorf("%s=1 needs root (buildkitd, umoci unpack and runc run as root)", e2eVar)
+	}
+	for _, bin := range []string{"runc", "umoci", "debootstrap", "unshare", "chroot", "tar", "gzip"} {
+		if _, err := exec.LookPath(bin); err != nil {
+			return nil, fmt.Errorf("%s not found: apt-get install -y runc umoci debootstrap", bin)
+		}
+	}
+	cache, err := filepath.Abs(".cache")
+	if err != nil {
+		return nil, err
+	}
+	e := &e2eEnv{}
+	if e.tmp, err = os.MkdirTemp("", "wharf-e2e-"); err != nil {
+		return nil, err
+	}
+
+	var wg sync.WaitGroup
+	var toolsErr, imagesErr error
+	var layouts []string
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		t0 := time.Now()
+		e.tools, toolsErr = harness.BuildTools(ctx, ".", cache, logf)
+		logf("tools ready in %s", time.Since(t0).Round(time.Second))
+	}()
+	go func() {
+		defer wg.Done()
+		t0 := time.Now()
+		mirror, security := harness.DebianMirrors()
+		b := &harness.ImageBuilder{CacheDir: cache, Mirror: mirror, SecurityMirror: security, Log: logf}
+		layouts, imagesErr = b.Prepare(ctx, harness.BaseImages)
+		logf("base images ready in %s (mirror %s)", time.Since(t0).Round(time.Second), mirror)
+	}()
+	go func() {
+		defer wg.Done()
+		t0 := time.Now()
+		e.wharf, e.wharfErr = buildWharf(ctx, e.tmp)
+		if e.wharfErr != nil {
+			logf("wharf CLI not built: %v", e.wharfErr)
+		} else {
+			logf("wharf CLI built in %s", time.Since(t0).Round(time.Second))
+		}
+	}()
+	wg.Wait()
+	if toolsErr != nil {
+		return e, toolsErr
+	}
+	if imagesErr != nil {
+		return e, imagesErr
+	}
+
+	if e.registry, err = harness.StartRegistry(filepath.Join(e.tmp, "registry")); err != nil {
+		return e, err
+	}
+	t0 := time.Now()
+	if err := harness.Push(ctx, e.registry.Addr, harness.BaseImages, layouts); err != nil {
+		return e, err
+	}
+	logf("pushed base images to %s in %s", e.registry.Addr, time.Since(t0).Round(time.Second))
+	if e.daemon, err = harness.StartDaemon(ctx, e.tools, e.registry.Addr); err != nil {
+		return e, err
+	}
+	logf("buildkitd up at %s; setup took %s", e.daemon.Addr, time.Since(start).Round(time.Second))
+	return e, nil
+}
+
+func (e *e2eEnv) close() {
+	if e.daemon != nil {
+		if err := e.daemon.Close(); err != nil {
+			logf("stop buildkitd: %v", err)
+		}
+	}
+	if e.registry != nil {
+		_ = e.registry.Close()
+	}
+	if e.tmp != "" {
+		_ = os.RemoveAll(e.tmp)
+	}
+}
+
+// buildWharf builds the parent module's CLI once.
+func buildWharf(ctx context.Context, dir string) (string, error) {
+	out := filepath.Join(dir, "wharf")
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", out, "./cmd/wharf")
+	cmd.Dir = ".."
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build ./cmd/wharf: %w\n%s", err, b)
+	}
+	return out, nil
+}
+
+// requireE2E skips t unless the real-build environment is up.
+func requireE2E(t *testing.T) *e2eEnv {
+	t.Helper()
+	if env == nil {
+		t.Skipf("real BuildKit builds are off: set %s=1 (as root; see e2e/README.md or e2e/run.sh)", e2eVar)
+	}
+	return env
+}
+
+// built is one successful build, with what explains it when a later check
+// fails.
+type built struct {
+	*harness.Image
+	Dockerfile string
+	Log        string
+}
+
+// buildDockerfile builds the runner target of the Dockerfile in dir (also
+// the context), with every check warning an error, and unpacks the image.
+// If the test fails afterwards, the Dockerfile and full build log are
+// printed.
+func buildDockerfile(t *testing.T, dir string, buildArgs map[string]string) *built {
+	t.Helper()
+	e := requireE2E(t)
+	df, err := os.ReadFile(filepath.Join(dir, "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	work := t.TempDir()
+	args := map[string]string{harness.CheckErrorArg: "error=true"}
+	for k, v := range buildArgs {
+		args[k] = v
+	}
+	b := &built{Dockerfile: string(df)}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("Dockerfile (%s):\n%s", dir, b.Dockerfile)
+			t.Logf("build log:\n%s", b.Log)
+		}
+	})
+	start := time.Now()
+	name := "wharf-e2e/" + strings.ToLower(filepath.Base(dir)) + ":latest"
+	b.Log, err = e.daemon.Build(context.Background(), e.tools, harness.BuildRequest{
+		ContextDir: dir, DockerfileDir: dir, Target: "runner",
+		BuildArgs: args, OutputTar: filepath.Join(work, "image.tar"), Name: name,
+	})
+	if err != nil {
+		t.Fatalf("build failed after %s: %v", time.Since(start).Round(time.Second), err)
+	}
+	t.Logf("built %s in %s", filepath.Base(dir), time.Since(start).Round(time.Second))
+	if b.Image, err = harness.Unpack(context.Background(), filepath.Join(work, "image.tar"), work); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// buildCase copies the case folder dir (wharf.yaml + app), generates its
+// Dockerfile with the wharf CLI, requires it to pass BuildKit's lint, and
+// builds and unpacks its runner image.
+func buildCase(t *testing.T, dir string) *built {
+	t.Helper()
+	e := requireE2E(t)
+	if e.wharfErr != nil {
+		t.Fatalf("wharf CLI unavailable: %v", e.wharfErr)
+	}
+	ctxDir := filepath.Join(t.TempDir(), filepath.Base(dir))
+	if out, err := exec.Command("cp", "-a", dir, ctxDir).CombinedOutput(); err != nil {
+		t.Fatalf("copy case: %v\n%s", err, out)
+	}
+	cmd := exec.Command(e.wharf, "generate", ctxDir)
+	cmd.Dir = ctxDir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("wharf generate %s: %v\n%s", dir, err, out)
+	}
+	dfPath := filepath.Join(ctxDir, "Dockerfile")
+	df, err := os.ReadFile(dfPath)
+	if err != nil {
+		t.Fatalf("wharf generate wrote no Dockerfile: %v\n%s", err, out)
+	}
+	res, err := lint.Dockerfile(context.Background(), dfPath, df)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range res.Warnings {
+		t.Errorf("lint: %s (%s)", w, w.URL)
+	}
+	return buildDockerfile(t, ctxDir, nil)
+}
+
+// run runs b's image and fails t if runc could not run it at all.
+func run(t *testing.T, b *built) *harness.RunResult {
+	t.Helper()
+	res, err := b.Run(context.Background(), 2*time.Minute)
+	if err != nil {
+		t.Fatalf("run: %v\nstdout:\n%s\nstderr:\n%s", err, res.Stdout, res.Stderr)
+	}
+	return res
+}
+
+// TestCases builds every e2e/cases/<name>/ with the wharf CLI and checks
+// the runner image against the case's expect.yaml.
+func TestCases(t *testing.T) {
+	requireE2E(t)
+	dirs, err := filepath.Glob("cases/*/wharf.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dirs) == 0 {
+		t.Fatal("no cases/*/wharf.yaml found")
+	}
+	for _, spec := range dirs {
+		dir := filepath.Dir(spec)
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			t.Parallel()
+			exp, err := harness.LoadExpect(filepath.Join(dir, "expect.yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			abs, err := filepath.Abs(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := buildCase(t, abs)
+			res := run(t, b)
+			for _, msg := range exp.Check(b.Image, res) {
+				t.Error(msg)
+			}
+		})
+	}
+}

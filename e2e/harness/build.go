@@ -1,0 +1,72 @@
+package harness
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"sort"
+)
+
+// BuildRequest is one `buildctl build` of a Dockerfile with the built-in
+// dockerfile frontend.
+type BuildRequest struct {
+	// ContextDir is the build context; DockerfileDir holds the Dockerfile
+	// (often the same folder).
+	ContextDir, DockerfileDir string
+	// Target is the stage to build; wharf's final stage is "runner".
+	Target string
+	// BuildArgs are passed as --opt build-arg:K=V.
+	BuildArgs map[string]string
+	// OutputTar is where the OCI image tarball is written.
+	OutputTar string
+	// Name is the image name recorded in the tarball's index.json.
+	Name string
+}
+
+// CheckErrorArg makes every Dockerfile check warning fail the build, as
+// `docker build --check` would report them.
+const CheckErrorArg = "BUILDKIT_DOCKERFILE_CHECK"
+
+// Build runs buildctl against d and returns its plain progress log, which
+// holds every step's output. The error, if any, is buildctl's exit.
+//
+// `--opt cmdline=` makes BuildKit use its built-in Dockerfile frontend and
+// ignore any `# syntax=` line, which would otherwise pull an image from
+// Docker Hub.
+func (d *Daemon) Build(ctx context.Context, tools *Tools, req BuildRequest) (string, error) {
+	args := []string{
+		"--addr", d.Addr, "build",
+		"--progress", "plain",
+		"--frontend", "dockerfile.v0",
+		"--opt", "cmdline=",
+		"--local", "context=" + req.ContextDir,
+		"--local", "dockerfile=" + req.DockerfileDir,
+	}
+	if req.Target != "" {
+		args = append(args, "--opt", "target="+req.Target)
+	}
+	keys := make([]string, 0, len(req.BuildArgs))
+	for k := range req.BuildArgs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		args = append(args, "--opt", "build-arg:"+k+"="+req.BuildArgs[k])
+	}
+	out := "type=oci,dest=" + req.OutputTar
+	if req.Name != "" {
+		out += ",name=" + req.Name
+	}
+	args = append(args, "--output", out)
+
+	cmd := exec.CommandContext(ctx, tools.Buildctl, args...)
+	var log bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &log, &log
+	err := cmd.Run()
+	if err != nil {
+		return log.String(), fmt.Errorf("buildctl build %s: %w", filepath.Base(req.ContextDir), err)
+	}
+	return log.String(), nil
+}

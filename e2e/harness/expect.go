@@ -1,0 +1,121 @@
+package harness
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Expect is a case's expect.yaml: what the built runner image must do and
+// contain. Every field but Stdout is optional; an empty list or map checks
+// nothing. See e2e/README.md.
+type Expect struct {
+	// Stdout is the exact output of running the image's own
+	// ENTRYPOINT/CMD with no arguments; the run must also exit 0.
+	Stdout string `yaml:"stdout"`
+	// User is the uid the process runs as ("10001").
+	User string `yaml:"user"`
+	// FilesPresent and FilesAbsent are absolute paths in the rootfs.
+	FilesPresent []string `yaml:"files_present"`
+	FilesAbsent  []string `yaml:"files_absent"`
+	// Env and Labels must be subsets of the image config's.
+	Env    map[string]string `yaml:"env"`
+	Labels map[string]string `yaml:"labels"`
+	// Healthcheck is the image config's Healthcheck.Test, exactly.
+	Healthcheck []string `yaml:"healthcheck"`
+	// Expose lists ports that must be in the config's ExposedPorts, as
+	// "8080/tcp".
+	Expose []string `yaml:"expose"`
+}
+
+// LoadExpect strictly decodes an expect.yaml: unknown keys are errors.
+func LoadExpect(path string) (*Expect, error) {
+	dt, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(dt))
+	dec.KnownFields(true)
+	var e Expect
+	if err := dec.Decode(&e); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	// A stdout of "" would pass for an app that printed nothing at all.
+	if e.Stdout == "" {
+		return nil, fmt.Errorf("%s: stdout is required and must not be empty", path)
+	}
+	return &e, nil
+}
+
+// Check compares a built image and one run of it with e. It returns one
+// line per mismatch, empty when everything matches.
+func (e *Expect) Check(im *Image, run *RunResult) []string {
+	var bad []string
+	if run.ExitCode != 0 {
+		bad = append(bad, fmt.Sprintf("exit status %d, want 0 (stderr: %q)", run.ExitCode, run.Stderr))
+	}
+	if run.Stdout != e.Stdout {
+		bad = append(bad, fmt.Sprintf("stdout:\n got: %q\nwant: %q", run.Stdout, e.Stdout))
+	}
+	if e.User != "" {
+		uid, err := im.RuntimeUID()
+		switch {
+		case err != nil:
+			bad = append(bad, fmt.Sprintf("user: %v", err))
+		case fmt.Sprint(uid) != e.User:
+			bad = append(bad, fmt.Sprintf("user: process runs as uid %d (USER %q), want %s", uid, im.User(), e.User))
+		}
+	}
+	for _, p := range e.FilesPresent {
+		if ok, err := im.Exists(p); err != nil || !ok {
+			bad = append(bad, fmt.Sprintf("file %s: missing, want present (err=%v)", p, err))
+		}
+	}
+	for _, p := range e.FilesAbsent {
+		if ok, err := im.Exists(p); err != nil || ok {
+			bad = append(bad, fmt.Sprintf("file %s: present, want absent (err=%v)", p, err))
+		}
+	}
+	env := im.Env()
+	for _, k := range sortedKeys(e.Env) {
+		if got, ok := env[k]; !ok || got != e.Env[k] {
+			bad = append(bad, fmt.Sprintf("env %s=%q (set=%v), want %q", k, got, ok, e.Env[k]))
+		}
+	}
+	labels := im.Labels()
+	for _, k := range sortedKeys(e.Labels) {
+		if got, ok := labels[k]; !ok || got != e.Labels[k] {
+			bad = append(bad, fmt.Sprintf("label %s=%q (set=%v), want %q", k, got, ok, e.Labels[k]))
+		}
+	}
+	if e.Healthcheck != nil {
+		var got []string
+		if hc := im.Healthcheck(); hc != nil {
+			got = hc.Test
+		}
+		if !slices.Equal(got, e.Healthcheck) {
+			bad = append(bad, fmt.Sprintf("healthcheck test %q, want %q", got, e.Healthcheck))
+		}
+	}
+	ports := im.ExposedPorts()
+	for _, p := range e.Expose {
+		if !slices.Contains(ports, p) {
+			bad = append(bad, fmt.Sprintf("exposed port %s missing (have %v)", p, ports))
+		}
+	}
+	return bad
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
