@@ -75,10 +75,17 @@ func Expand(args []string) ([]string, error) {
 	return slices.Compact(specs), nil
 }
 
-// comparePaths orders paths folder by folder, so that "a/b" sorts with
-// "a" rather than after "a-b".
+// comparePaths orders spec paths by folder, then file name: a folder's
+// spec comes before those in its subfolders, and "a/b" sorts with "a"
+// rather than after "a-b".
 func comparePaths(a, b string) int {
-	return strings.Compare(strings.ReplaceAll(a, string(filepath.Separator), "\x00"), strings.ReplaceAll(b, string(filepath.Separator), "\x00"))
+	return strings.Compare(sortKey(a), sortKey(b))
+}
+
+func sortKey(p string) string {
+	dir, file := filepath.Split(p)
+	dir = strings.TrimSuffix(dir, string(filepath.Separator))
+	return strings.ReplaceAll(dir, string(filepath.Separator), "\x01") + "\x00" + file
 }
 
 // Find returns every wharf.yaml below root, in path order. It does not
@@ -119,6 +126,7 @@ func Find(root string) ([]string, error) {
 		}
 		return nil
 	})
+	slices.SortFunc(specs, comparePaths)
 	return specs, err
 }
 
