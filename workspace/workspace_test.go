@@ -60,7 +60,7 @@ func TestFind(t *testing.T) {
 		".gitignore":                       "/gen/\ndocs/wharf.yaml\n",
 		IgnoreFile:                         "legacy/*\n!legacy/two\n",
 		"a/b/.gitignore":                   "*\n", // nested ignore files are not read
-		"services/api/config/wharf.yaml/x": "", // a folder named wharf.yaml
+		"services/api/config/wharf.yaml/x": "",    // a folder named wharf.yaml
 	})
 	got, err := Find(root)
 	if err != nil {
