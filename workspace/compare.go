@@ -185,14 +185,12 @@ func Generate(specPath string, force bool) *Result {
 // load loads and generates a spec, recording problems in the result.
 func load(specPath string) (*Result, *spec.Spec, []generate.File) {
 	r := &Result{Spec: specPath}
-	if info, err := os.Stat(specPath); err == nil && info.IsDir() {
-		r.Spec = filepath.Join(specPath, spec.FileName)
-	}
-	s, err := spec.Load(r.Spec)
+	s, err := spec.Load(specPath)
 	if err != nil {
 		r.Err = err
 		return r, nil, nil
 	}
+	r.Spec = s.File // specPath/wharf.yaml when specPath is a folder
 	r.Warnings = s.Warnings
 	files, err := generate.Files(s)
 	if err != nil {

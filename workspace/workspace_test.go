@@ -13,7 +13,7 @@ import (
 )
 
 // tree writes files (slash paths to contents) below a new temp folder.
-func tree(t *testing.T, files map[string]string) string {
+func tree(t testing.TB, files map[string]string) string {
 	t.Helper()
 	root := t.TempDir()
 	for name, data := range files {
