@@ -36,6 +36,7 @@ func TestScripts(t *testing.T) {
 		Setup:               startRegistry,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"status":   status,
+			"replace":  replace,
 			"push":     push,
 			"envsubst": envsubst,
 			"stop-registry": func(ts *testscript.TestScript, neg bool, args []string) {
@@ -100,4 +101,19 @@ func status(ts *testscript.TestScript, neg bool, args []string) {
 	if got := strings.TrimSpace(string(data)); got != args[0] {
 		ts.Fatalf("wharf exited with %s, want %s", got, args[0])
 	}
+}
+
+// replace FILE OLD NEW replaces every OLD in FILE with NEW, which must
+// change the file; NEW may be empty.
+func replace(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: replace FILE OLD NEW")
+	}
+	name := ts.MkAbs(args[0])
+	data, err := os.ReadFile(name)
+	ts.Check(err)
+	if !strings.Contains(string(data), args[1]) {
+		ts.Fatalf("%s does not contain %q", args[0], args[1])
+	}
+	ts.Check(os.WriteFile(name, []byte(strings.ReplaceAll(string(data), args[1], args[2])), 0o644))
 }

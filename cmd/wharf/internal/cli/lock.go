@@ -16,6 +16,7 @@ import (
 	"github.com/wharf-dev/wharf/internal/registry"
 	"github.com/wharf-dev/wharf/lock"
 	"github.com/wharf-dev/wharf/spec"
+	"github.com/wharf-dev/wharf/workspace"
 )
 
 type lockOptions struct {
@@ -99,6 +100,10 @@ func runLock(cmd *cobra.Command, opts lockOptions, paths []string) error {
 	var locked []lockedSpec
 	var errs []error
 	var named []string
+	paths, err := workspace.Expand(paths)
+	if err != nil {
+		return invalid(err)
+	}
 	for _, path := range paths {
 		s, err := spec.Load(path)
 		if err != nil {
