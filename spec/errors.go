@@ -64,9 +64,17 @@ func (l ErrorList) Unwrap() []error {
 // suggest returns the candidate closest to word, if it is close enough to
 // be a likely typo.
 func suggest(word string, candidates []string) string {
+	word = strings.ToLower(word)
+	if len(word) >= 3 {
+		for _, c := range candidates { // an abbreviation: lang for language
+			if strings.HasPrefix(c, word) {
+				return c
+			}
+		}
+	}
 	best, bestDist := "", len(word)/2+2
 	for _, c := range candidates {
-		if d := editDistance(strings.ToLower(word), c); d < bestDist {
+		if d := editDistance(word, c); d < bestDist {
 			best, bestDist = c, d
 		}
 	}
