@@ -110,6 +110,9 @@ type decoder struct {
 	// nodes maps a field's path ("runtime.user") to its value node, so
 	// checks after decoding can point at it.
 	nodes map[string]*yaml.Node
+	// known, when not nil, records the keys accepted at each mapping path
+	// decoded, so tests can compare them with the schema.
+	known map[string][]string
 }
 
 func (d *decoder) errorf(n *yaml.Node, kind error, format string, args ...any) {
@@ -197,6 +200,9 @@ func (d *decoder) fields(n *yaml.Node, path string, handlers map[string]func(v *
 		known = append(known, k)
 	}
 	slices.Sort(known)
+	if d.known != nil {
+		d.known[path] = known
+	}
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]

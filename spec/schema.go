@@ -1,0 +1,284 @@
+package spec
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// SchemaURL is where the JSON Schema of the spec is published. Specs that
+// wharf init writes name it on their first line, for editors.
+const SchemaURL = "https://raw.githubusercontent.com/wharf-dev/wharf/main/schema/wharf.schema.json"
+
+// Schema returns the JSON Schema (draft 2020-12) of a spec, indented and
+// ending in a newline. Editors use it to complete and check wharf.yaml
+// files. The loader stays the judge: the schema cannot express every check
+// (libc and Python version mismatches, package names per family), but
+// every spec the loader accepts is valid against it.
+func Schema() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(specSchema()); err != nil {
+		return nil, fmt.Errorf("encode schema: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// jsonSchema is the part of JSON Schema that the spec's schema uses.
+// encoding/json writes struct fields in this order and map keys sorted, so
+// the output is deterministic.
+type jsonSchema struct {
+	Schema               string                 `json:"$schema,omitempty"`
+	ID                   string                 `json:"$id,omitempty"`
+	Title                string                 `json:"title,omitempty"`
+	Description          string                 `json:"description,omitempty"`
+	Type                 any                    `json:"type,omitempty"` // a string or a list of them
+	Const                any                    `json:"const,omitempty"`
+	Enum                 []string               `json:"enum,omitempty"`
+	Default              any                    `json:"default,omitempty"`
+	Examples             []any                  `json:"examples,omitempty"`
+	Pattern              string                 `json:"pattern,omitempty"`
+	MinLength            *int                   `json:"minLength,omitempty"`
+	Minimum              *int                   `json:"minimum,omitempty"`
+	Maximum              *int                   `json:"maximum,omitempty"`
+	Properties           map[string]*jsonSchema `json:"properties,omitempty"`
+	Required             []string               `json:"required,omitempty"`
+	PropertyNames        *jsonSchema            `json:"propertyNames,omitempty"`
+	AdditionalProperties any                    `json:"additionalProperties,omitempty"` // false or a schema
+	Items                *jsonSchema            `json:"items,omitempty"`
+	MinItems             *int                   `json:"minItems,omitempty"`
+	OneOf                []*jsonSchema          `json:"oneOf,omitempty"`
+	AnyOf                []*jsonSchema          `json:"anyOf,omitempty"`
+	AllOf                []*jsonSchema          `json:"allOf,omitempty"`
+	If                   *jsonSchema            `json:"if,omitempty"`
+	Then                 *jsonSchema            `json:"then,omitempty"`
+	Not                  *jsonSchema            `json:"not,omitempty"`
+}
+
+func intp(i int) *int { return &i }
+
+// object is a mapping with exactly the given keys.
+func object(desc string, props map[string]*jsonSchema, required ...string) *jsonSchema {
+	return &jsonSchema{Type: "object", Description: desc, Properties: props, Required: required, AdditionalProperties: false}
+}
+
+// text is a one-line string that must not be blank.
+func text(desc string) *jsonSchema {
+	return &jsonSchema{Type: "string", Description: desc, MinLength: intp(1), Pattern: `^[^\n\r]*\S[^\n\r]*$`}
+}
+
+func withDefault(s *jsonSchema, def any) *jsonSchema {
+	s.Default = def
+	return s
+}
+
+func withExamples(s *jsonSchema, examples ...any) *jsonSchema {
+	s.Examples = examples
+	return s
+}
+
+func pattern(desc, re string) *jsonSchema {
+	return &jsonSchema{Type: "string", Description: desc, Pattern: re}
+}
+
+func enum[T ~string](desc string, values ...T) *jsonSchema {
+	s := &jsonSchema{Type: "string", Description: desc}
+	for _, v := range values {
+		s.Enum = append(s.Enum, string(v))
+	}
+	return s
+}
+
+// list is a list of one-line, non-blank strings.
+func list(desc string, item *jsonSchema) *jsonSchema {
+	if item == nil {
+		item = text("")
+	}
+	return &jsonSchema{Type: "array", Description: desc, Items: item}
+}
+
+// relPathSchema is a path inside the build context (see decoder.relPath).
+func relPathSchema(desc string) *jsonSchema {
+	s := pattern(desc, pathChars.String())
+	s.Not = &jsonSchema{Pattern: `^/|^\.\.(/|$)`}
+	return s
+}
+
+// absPathSchema is a path in an image (see decoder.absPath).
+func absPathSchema(desc string) *jsonSchema {
+	s := pattern(desc, pathChars.String())
+	s.Not = &jsonSchema{Pattern: `^[^/]`}
+	return s
+}
+
+// vars is a mapping of names to scalar values, like env and labels. YAML
+// numbers and booleans are taken as written; an empty value is "".
+func vars(desc, keyPattern string) *jsonSchema {
+	return &jsonSchema{
+		Type:                 "object",
+		Description:          desc,
+		PropertyNames:        &jsonSchema{Pattern: keyPattern},
+		AdditionalProperties: &jsonSchema{Type: []string{"string", "number", "boolean", "null"}, Pattern: `^[^\n\r\x00]*$`},
+	}
+}
+
+// execFormSchema is a command in exec form.
+func execFormSchema(desc string, example ...any) *jsonSchema {
+	s := list(desc, &jsonSchema{Type: "string", Pattern: `^[^\n\r]*$`})
+	s.MinItems = intp(1)
+	s.Examples = []any{example}
+	return s
+}
+
+func imageSchema(stage string) *jsonSchema {
+	var defaults []string
+	for _, lang := range Languages {
+		img := defaultImages[lang]
+		ref := img.Builder.Ref
+		if stage == "runner" {
+			ref = img.Runner.Ref
+		}
+		defaults = append(defaults, fmt.Sprintf("%s: %s", lang, ref))
+	}
+	if stage == "runner" {
+		defaults = append(defaults, "go with cgo: "+goCGORunner.Ref)
+	}
+	ref := pattern("The image reference, as docker pull takes it.", imageRef.String())
+	var families []string
+	for _, f := range Families {
+		families = append(families, string(f))
+	}
+	return &jsonSchema{
+		Description: fmt.Sprintf("The %s stage's base image: a reference (the family is inferred from it), or {image, family} for images whose name does not tell. Default per language: %s.", stage, strings.Join(defaults, "; ")),
+		OneOf: []*jsonSchema{
+			ref,
+			object("An image whose family wharf cannot infer from its name.", map[string]*jsonSchema{
+				"image":  ref,
+				"family": enum("How packages are installed and users created, and whether the image has a shell: "+strings.Join(families, ", ")+".", Families...),
+			}, "image"),
+		},
+	}
+}
+
+// specSchema builds the schema. Its keys are the keys the decoder accepts;
+// TestSchemaMatchesDecoder keeps the two in step.
+func specSchema() *jsonSchema {
+	packageName := pattern("", `^[A-Za-z0-9][^\s]*$`)
+	durationSchema := func(desc string) *jsonSchema {
+		return withExamples(pattern(desc+" A Go duration, e.g. 30s, 1m30s or 500ms; unset means Docker's default.", healthDuration.String()), "30s")
+	}
+	port := &jsonSchema{
+		Description: "A port number, optionally followed by /tcp or /udp.",
+		OneOf: []*jsonSchema{
+			{Type: "integer", Minimum: intp(1), Maximum: intp(65535)},
+			pattern("", `^([1-9][0-9]{0,4})(/(tcp|udp))?$`),
+		},
+	}
+	langs := make([]string, len(Languages))
+	for i, l := range Languages {
+		langs[i] = string(l)
+	}
+
+	root := object("A wharf spec: how a service is built into a container image with a builder and a runner stage.", map[string]*jsonSchema{
+		"version":  {Type: "integer", Const: CurrentVersion, Description: "The spec format's version. Write it first."},
+		"name":     withExamples(pattern("The service's name: lowercase letters, digits, '.', '_' and '-', at most 128. Go binaries are named after it by default.", specName.String()), "hello"),
+		"language": enum("The language recipe the builder uses.", Languages...),
+		"images": object("The base images of the two stages.", map[string]*jsonSchema{
+			"builder": imageSchema("builder"),
+			"runner":  imageSchema("runner"),
+		}),
+		"build": object("The builder stage.", map[string]*jsonSchema{
+			"packages":         withExamples(list("Build dependencies, installed with the builder family's package manager (apt-get or apk). They stay out of the runner.", packageName), []any{"gcc", "libc6-dev"}),
+			"env":              vars("ENV variables of the builder stage.", keyName.String()),
+			"args":             vars("Build arguments: ARG instructions with these defaults, overridable with docker build --build-arg.", keyName.String()),
+			"run":              withExamples(list("Extra shell steps, run after the language's build step.", nil), []any{"make assets"}),
+			"dependency_files": withExamples(list("Files or folders copied into the builder before the dependency step, next to the language's manifests, e.g. local packages that a requirements file names. Relative to the spec's folder.", relPathSchema("")), []any{"vendor"}),
+		}),
+		"runtime": object("The runner stage: the image that ships.", map[string]*jsonSchema{
+			"packages": withExamples(list("Runtime packages, installed with the runner family's package manager. Needs a runner with a shell (debian or alpine).", packageName), []any{"libpq5"}),
+			"env":      vars("ENV variables of the runner.", keyName.String()),
+			"user": {
+				Description: fmt.Sprintf("The user the container runs as: a name that wharf creates with UID and GID %d, \"root\", or a numeric uid or uid:gid used as is.", DefaultUID),
+				Type:        []string{"string", "integer"},
+				Pattern:     "(" + userName.String() + ")|(" + numericUser.String() + ")",
+				Default:     DefaultUser,
+			},
+			"workdir":     withDefault(absPathSchema("The runner's working directory, an absolute path."), "/app"),
+			"expose":      list("Ports the service listens on (EXPOSE).", port),
+			"entrypoint":  execFormSchema("ENTRYPOINT in exec form. Go defaults it to the binary.", "/usr/local/bin/server"),
+			"cmd":         execFormSchema("CMD in exec form: a list of arguments, no shell involved. Required for python and node.", "python", "-m", "app"),
+			"healthcheck": healthcheckSchema(durationSchema),
+			"labels":      vars("LABEL key-value pairs, e.g. org.opencontainers.image.source.", labelKey.String()),
+		}),
+		"artifacts": list("Extra paths copied from the builder to the runner.", object("A copy from the builder to the runner.", map[string]*jsonSchema{
+			"from": absPathSchema("A path in the builder."),
+			"to":   absPathSchema("A path in the runner."),
+		}, "from", "to")),
+		"python": object("The Python recipe: wheels of the project and its requirements are built in the builder and installed offline in the runner.", map[string]*jsonSchema{
+			"project":      withDefault(relPathSchema("The folder of the Python project (pyproject.toml or setup.py), relative to the spec's folder. Defaults to \".\" unless only requirements are given."), "."),
+			"requirements": withExamples(list("Requirements files to build wheels from.", relPathSchema("")), []any{"requirements.txt"}),
+			"install":      withDefault(enum("How the runner receives the wheels: copy (a COPY layer, removed after installing) or mount (a bind mount of the builder's wheels: no wheel left in any layer).", InstallCopy, InstallMount), InstallCopy),
+		}),
+		"go": object("The Go recipe: one binary.", map[string]*jsonSchema{
+			"main":    withDefault(pattern("The package to build, relative to the spec's folder, e.g. ./cmd/server.", `^\.(/`+strings.TrimSuffix(strings.TrimPrefix(pathChars.String(), "^"), "$")+`)?$`), "."),
+			"binary":  pattern("The binary's file name. Defaults to the spec's name.", binaryName.String()),
+			"cgo":     {Type: "boolean", Default: false, Description: "Build with cgo: the binary links the C library dynamically, so the runner needs one (the default runner becomes " + goCGORunner.Ref + ")."},
+			"ldflags": withDefault(pattern("Flags for go build -ldflags: flags and values only, no quotes or shell syntax.", goLDFlags.String()), "-s -w"),
+			"tags":    withExamples(list("Build tags.", pattern("", goTag.String())), []any{"netgo", "osusergo"}),
+		}),
+		"node": object("The Node recipe: install from the lockfile, run a build script, prune to production dependencies.", map[string]*jsonSchema{
+			"manager": withDefault(enum("The package manager, which decides the lockfile: npm (package-lock.json), yarn (yarn.lock) or pnpm (pnpm-lock.yaml).", NPM, Yarn, PNPM), NPM),
+			"build":   withExamples(pattern("The package.json script to run in the builder; unset skips the build.", scriptName.String()), "build"),
+			"output":  withExamples(relPathSchema("The folder the runner needs besides node_modules and package.json; unset copies the whole pruned project."), "dist"),
+		}),
+		"ignore":    withExamples(list(".dockerignore lines added to wharf's defaults.", nil), []any{".git", "**/*.log"}),
+		"output":    withDefault(relPathSchema("Where the Dockerfile is written, relative to the spec's folder (the build context). Its ignore file is written next to it."), "Dockerfile"),
+		"extends":   withExamples(list("Specs this spec inherits from, relative to its folder. Mappings merge key by key; scalars and lists of this spec replace inherited ones.", pattern("", `^[^\n\r]*\S[^\n\r]*$`)), []any{"../base.yaml"}),
+		"templates": withExamples(pattern("A folder of *.tmpl files, relative to the spec's folder, whose named blocks override wharf's built-in templates.", `^[^\n\r]*\S[^\n\r]*$`), "templates"),
+	}, "version")
+	root.Schema = "https://json-schema.org/draft/2020-12/schema"
+	root.ID = SchemaURL
+	root.Title = "wharf spec (wharf.yaml)"
+
+	// A spec that extends others may inherit its name, language and command.
+	standalone := &jsonSchema{Not: &jsonSchema{Required: []string{"extends"}}}
+	root.AllOf = append(root.AllOf, &jsonSchema{If: standalone, Then: &jsonSchema{Required: []string{"name", "language"}}})
+	for _, lang := range Languages {
+		props := map[string]*jsonSchema{}
+		for _, other := range Languages {
+			if other != lang {
+				props[string(other)] = &jsonSchema{Not: &jsonSchema{}}
+			}
+		}
+		root.AllOf = append(root.AllOf, &jsonSchema{
+			If:   &jsonSchema{Properties: map[string]*jsonSchema{"language": {Const: string(lang)}}, Required: []string{"language"}},
+			Then: &jsonSchema{Properties: props},
+		})
+	}
+	root.AllOf = append(root.AllOf, &jsonSchema{
+		If: &jsonSchema{AllOf: []*jsonSchema{standalone, {
+			Properties: map[string]*jsonSchema{"language": {Enum: []string{string(Python), string(Node)}}},
+			Required:   []string{"language"},
+		}}},
+		Then: &jsonSchema{
+			Required:   []string{"runtime"},
+			Properties: map[string]*jsonSchema{"runtime": {AnyOf: []*jsonSchema{{Required: []string{"cmd"}}, {Required: []string{"entrypoint"}}}}},
+		},
+	})
+	return root
+}
+
+func healthcheckSchema(duration func(string) *jsonSchema) *jsonSchema {
+	return object("HEALTHCHECK: a command that tells the container is healthy.", map[string]*jsonSchema{
+		"cmd":            execFormSchema("The check, in exec form.", "/app/healthcheck"),
+		"interval":       duration("Time between checks."),
+		"timeout":        duration("How long a check may take."),
+		"start_period":   duration("Start-up time during which failures do not count."),
+		"start_interval": duration("Time between checks during the start period."),
+
+		"retries": {Type: "integer", Minimum: intp(1), Description: "Consecutive failures before the container is unhealthy."},
+	}, "cmd")
+}
