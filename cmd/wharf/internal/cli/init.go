@@ -1,0 +1,143 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wharf-dev/wharf/generate"
+	"github.com/wharf-dev/wharf/spec"
+	"github.com/wharf-dev/wharf/spec/detect"
+)
+
+type initOptions struct {
+	language string
+}
+
+func newInit() *cobra.Command {
+	var opts initOptions
+	cmd := &cobra.Command{
+		Use:   "init [DIR]",
+		Short: "Write a wharf.yaml for a project, then its Dockerfile and .dockerignore",
+		Long: `init looks at the project in DIR (default ".") to tell its language and
+what its build needs: pyproject.toml, setup.py or requirements*.txt for
+Python; go.mod and its main packages for Go; package.json and its lockfile
+for Node. It writes a commented wharf.yaml, then generates the Dockerfile
+and .dockerignore from it, as wharf generate does.
+
+init never overwrites a file: if any of the three exists it writes nothing.
+It asks nothing; when the project holds files of more than one language,
+--language chooses.`,
+		Example: `  wharf init
+  wharf init services/api
+  wharf init --language go    # a Go service with a package.json for tooling`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runInit(cmd, opts, pathArg(args))
+		},
+	}
+	cmd.Flags().StringVar(&opts.language, "language", "", "the project's language (python, go or node), instead of detecting it")
+	return cmd
+}
+
+func runInit(cmd *cobra.Command, opts initOptions, dir string) error {
+	lang := spec.Language(opts.language)
+	if lang != "" && lang != spec.Python && lang != spec.Go && lang != spec.Node {
+		return invalid(fmt.Errorf("--language %q is not supported; use python, go or node", opts.language))
+	}
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		return invalid(fmt.Errorf("init %s: not a folder; pass the project's folder", dir))
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return invalid(err)
+	}
+	proposal, err := detect.Detect(os.DirFS(dir), filepath.Base(abs), lang)
+	if err != nil {
+		return invalid(fmt.Errorf("init %s: %w", dir, err))
+	}
+
+	specPath := filepath.Join(dir, spec.FileName)
+	data := proposal.YAML()
+	s, err := spec.Parse(specPath, data)
+	if err != nil {
+		return invalid(fmt.Errorf("wharf init proposed an invalid spec (a bug; please report it):\n%w\n%s", err, data))
+	}
+	files, err := generate.Files(s)
+	if err != nil {
+		return invalid(err)
+	}
+	writes := []generate.File{{Path: spec.FileName, Data: data}}
+	writes = append(writes, files...)
+
+	var existing []string
+	for _, f := range writes {
+		target := filepath.Join(dir, filepath.FromSlash(f.Path))
+		if _, err := os.Lstat(target); err == nil {
+			existing = append(existing, target)
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return invalid(err)
+		}
+	}
+	if len(existing) > 0 {
+		return invalid(fmt.Errorf("%s already exists; wharf init never overwrites a file and wrote nothing: move it aside and run init again, or write %s yourself and run wharf generate", strings.Join(existing, " and "), spec.FileName))
+	}
+	for _, f := range writes {
+		target := filepath.Join(dir, filepath.FromSlash(f.Path))
+		if err := writeNewFile(target, f.Data); err != nil {
+			return invalid(err)
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "wrote %s\n", target)
+	}
+	for _, note := range proposal.Notes {
+		fmt.Fprintf(cmd.ErrOrStderr(), "wharf: note: %s\n", note)
+	}
+	return nil
+}
+
+// writeNewFile writes name atomically, failing if it exists: the data goes
+// to a temporary file that is then hard-linked to name, which fails rather
+// than replace a file created in the meantime.
+func writeNewFile(name string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".wharf-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	err = os.Link(tmp.Name(), name)
+	if err != nil && !errors.Is(err, fs.ErrExist) {
+		// No hard links here (some network and FUSE filesystems): create
+		// the file exclusively instead, which is not atomic but never
+		// replaces one.
+		var f *os.File
+		if f, err = os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644); err == nil {
+			_, err = f.Write(data)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+	}
+	if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("%s already exists; wharf init never overwrites a file", name)
+	}
+	return err
+}

@@ -1,0 +1,237 @@
+package detect
+
+import (
+	"fmt"
+	"go/build"
+	"go/parser"
+	"go/token"
+	"io"
+	"io/fs"
+	"path"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// defaultGoMinor is the Go 1 minor of the default golang image.
+const defaultGoMinor = 26
+
+// oldestGoBookworm is the oldest Go 1 minor with golang:1.N-bookworm images.
+const oldestGoBookworm = 19
+
+var (
+	goModule    = regexp.MustCompile(`(?m)^module\s+"?([^\s"]+)"?`)
+	goDirective = regexp.MustCompile(`(?m)^go\s+1\.([0-9]+)`)
+	goToolchain = regexp.MustCompile(`(?m)^toolchain\s+go1\.([0-9]+)`)
+	majorSuffix = regexp.MustCompile(`^v[0-9]+$`)
+	binaryChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+)
+
+// goPackage is a folder of Go files that build for linux.
+type goPackage struct {
+	dir  string // slash path relative to the module root, "." for the root
+	main bool
+	cgo  bool // imports "C"
+}
+
+func detectGo(fsys fs.FS, p *Proposal) error {
+	mod, ok := readFile(fsys, "go.mod")
+	if !ok {
+		return fmt.Errorf("go: found no go.mod; the go recipe builds a module: run go mod init first")
+	}
+	p.Sources = append(p.Sources, "go.mod")
+	module := ""
+	if m := goModule.FindStringSubmatch(mod); m != nil {
+		module = m[1]
+	}
+
+	minor, why := defaultGoMinor, fmt.Sprintf("Go 1.%d: go.mod has no go directive.", defaultGoMinor)
+	if m := goDirective.FindStringSubmatch(mod); m != nil {
+		minor, _ = strconv.Atoi(m[1])
+		why = fmt.Sprintf("Go 1.%d, from the go directive in go.mod.", minor)
+		if t := goToolchain.FindStringSubmatch(mod); t != nil {
+			if tm, _ := strconv.Atoi(t[1]); tm > minor {
+				minor = tm
+				why = fmt.Sprintf("Go 1.%d, from the toolchain directive in go.mod.", minor)
+			}
+		}
+		if minor < oldestGoBookworm {
+			minor = defaultGoMinor
+			why = fmt.Sprintf("Go 1.%d: go.mod asks for Go 1.%s or newer, older than any golang:*-bookworm image.", minor, m[1])
+		}
+	}
+
+	pkgs := goPackages(fsys)
+	var mains, cgo []string
+	for _, pkg := range pkgs {
+		if pkg.main {
+			mains = append(mains, pkg.dir)
+		}
+		if pkg.cgo {
+			cgo = append(cgo, pkg.dir)
+		}
+	}
+	if len(mains) == 0 {
+		return fmt.Errorf("go: found no main package in the module; the go recipe builds one binary: add one (e.g. cmd/NAME/main.go) or pass the folder that holds it")
+	}
+
+	base := moduleBase(module)
+	chosen := mains[0]
+	switch {
+	case slices.Contains(mains, "cmd/"+base):
+		chosen = "cmd/" + base
+	case slices.Contains(mains, "."):
+		chosen = "."
+	default:
+		for _, m := range mains {
+			if strings.HasPrefix(m, "cmd/") {
+				chosen = m
+				break
+			}
+		}
+	}
+	binary := base
+	if chosen != "." {
+		binary = path.Base(chosen)
+	}
+	binary = strings.Trim(binaryChars.ReplaceAllString(binary, "-"), "-._")
+	if binary == "" {
+		binary = "app"
+	}
+	if module != "" {
+		p.Name = specName(base)
+	} else {
+		p.Name = specName(binary)
+	}
+	g := &Go{Main: goMainPath(chosen), Binary: binary}
+	if binary == p.Name {
+		g.Binary = ""
+	}
+	if len(mains) > 1 {
+		var others []string
+		for _, m := range mains {
+			if m != chosen {
+				others = append(others, goMainPath(m))
+			}
+		}
+		g.MainWhy = fmt.Sprintf("The module has more main packages: %s. A spec builds one binary; write one spec per binary, each with its own output.", joinList(others))
+	}
+	if len(cgo) > 0 {
+		g.CGO = true
+		dirs := make([]string, len(cgo))
+		for i, d := range cgo {
+			dirs[i] = goMainPath(d)
+			if d == "." {
+				dirs[i] = "the root package"
+			}
+		}
+		g.CGOWhy = fmt.Sprintf("Cgo: %s imports \"C\", so the binary links the C library and the runner needs one. Add the -dev packages of libraries it links to build.packages, and their runtime packages to a runner with a shell.", joinList(dirs))
+	}
+	p.Go = g
+	p.Builder = fmt.Sprintf("golang:1.%d-bookworm", minor)
+	p.Runner = "gcr.io/distroless/static-debian12"
+	p.ImagesWhy = why + " The runner is distroless: no shell, no package manager, only the binary."
+	if g.CGO {
+		p.Runner = "gcr.io/distroless/base-debian12"
+		p.ImagesWhy = why + " The runner is distroless with glibc, which a cgo binary needs."
+	}
+	return nil
+}
+
+// moduleBase is the last element of a module path that is not a major
+// version suffix, which go build names the binary of the root package after.
+func moduleBase(module string) string {
+	parts := strings.Split(module, "/")
+	for i := len(parts) - 1; i >= 0; i-- {
+		if parts[i] != "" && !(i > 0 && majorSuffix.MatchString(parts[i])) {
+			return parts[i]
+		}
+	}
+	return ""
+}
+
+func goMainPath(dir string) string {
+	if dir == "." {
+		return "."
+	}
+	return "./" + dir
+}
+
+// goPackages lists the packages of the module in fsys, skipping nested
+// modules and the folders the go command ignores. Files are matched for
+// linux/amd64 with cgo enabled, so build tags and _windows.go suffixes
+// count as the build in the image will see them.
+func goPackages(fsys fs.FS) []goPackage {
+	ctx := build.Default
+	ctx.GOOS, ctx.GOARCH, ctx.CgoEnabled = "linux", "amd64", true
+	ctx.JoinPath = path.Join
+	ctx.OpenFile = func(name string) (io.ReadCloser, error) { return fsys.Open(name) }
+	ctx.ReadDir = func(dir string) ([]fs.FileInfo, error) {
+		entries, err := fs.ReadDir(fsys, dir)
+		if err != nil {
+			return nil, err
+		}
+		infos := make([]fs.FileInfo, 0, len(entries))
+		for _, e := range entries {
+			if info, err := e.Info(); err == nil {
+				infos = append(infos, info)
+			}
+		}
+		return infos, nil
+	}
+
+	byDir := map[string]*goPackage{}
+	var dirs []string
+	_ = fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() {
+			if name != "." && (skipDir(d.Name()) || isFile(fsys, path.Join(name, "go.mod"))) {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+			return nil
+		}
+		dir, file := path.Split(name)
+		dir = strings.TrimSuffix(dir, "/")
+		if dir == "" {
+			dir = "."
+		}
+		if ok, err := ctx.MatchFile(dir, file); err != nil || !ok {
+			return nil
+		}
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), name, data, parser.ImportsOnly)
+		if err != nil {
+			return nil
+		}
+		pkg := byDir[dir]
+		if pkg == nil {
+			pkg = &goPackage{dir: dir}
+			byDir[dir] = pkg
+			dirs = append(dirs, dir)
+		}
+		if f.Name.Name == "main" {
+			pkg.main = true
+		}
+		for _, imp := range f.Imports {
+			if imp.Path.Value == `"C"` {
+				pkg.cgo = true
+			}
+		}
+		return nil
+	})
+	slices.Sort(dirs)
+	out := make([]goPackage, len(dirs))
+	for i, d := range dirs {
+		out[i] = *byDir[d]
+	}
+	return out
+}

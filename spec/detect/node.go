@@ -1,0 +1,186 @@
+package detect
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/wharf-dev/wharf/spec"
+)
+
+// nodeMajors are the Node majors with node:N-bookworm-slim images that
+// detection chooses from, oldest first.
+var nodeMajors = []int{18, 20, 22, 24}
+
+// defaultNodeMajor is the major of the default node image.
+const defaultNodeMajor = 24
+
+// packageJSON is the part of package.json detection reads.
+type packageJSON struct {
+	Name           string            `json:"name"`
+	Main           string            `json:"main"`
+	Scripts        map[string]string `json:"scripts"`
+	Engines        map[string]any    `json:"engines"`
+	PackageManager string            `json:"packageManager"`
+}
+
+// nodeLockfiles maps each lockfile to its manager, in the order a tie is
+// broken.
+var nodeLockfiles = []struct{ file, manager string }{
+	{"pnpm-lock.yaml", spec.PNPM},
+	{"yarn.lock", spec.Yarn},
+	{"package-lock.json", spec.NPM},
+}
+
+var (
+	// distOutput and buildOutput spot a build script's output folder.
+	distOutput  = regexp.MustCompile(`(^|[\s=/'"])dist(/|\s|$|['"])`)
+	buildOutput = regexp.MustCompile(`(--out-?[dD]ir|--output|-o|-d)[\s=]+\.?/?build(/|\s|$)|react-scripts build|(^|\s)\.?/?build/`)
+	// plainArgs are words of a start script that need no shell.
+	plainArgs = regexp.MustCompile(`^[A-Za-z0-9_./:=@%+,-]+$`)
+)
+
+func detectNode(fsys fs.FS, p *Proposal) error {
+	data, ok := readFile(fsys, "package.json")
+	if !ok {
+		return fmt.Errorf("node: found no package.json; the node recipe installs from package.json and its lockfile: run npm init first")
+	}
+	p.Sources = append(p.Sources, "package.json")
+	var pkg packageJSON
+	if err := json.Unmarshal([]byte(data), &pkg); err != nil {
+		return fmt.Errorf("read package.json: %w", err)
+	}
+	if pkg.Name != "" {
+		name := pkg.Name
+		if i := strings.LastIndex(name, "/"); i >= 0 {
+			name = name[i+1:] // @scope/name
+		}
+		p.Name = specName(name)
+	}
+
+	n := &Node{}
+	p.Node = n
+	var locks []string
+	for _, l := range nodeLockfiles {
+		if isFile(fsys, l.file) {
+			locks = append(locks, l.file)
+			if n.Manager == "" {
+				n.Manager = l.manager
+			}
+		}
+	}
+	p.Sources = append(p.Sources, locks...)
+	declared, _, _ := strings.Cut(pkg.PackageManager, "@")
+	switch {
+	case declared == spec.NPM || declared == spec.Yarn || declared == spec.PNPM:
+		n.Manager = declared
+		n.ManagerWhy = fmt.Sprintf("From packageManager in package.json (%s).", pkg.PackageManager)
+	case len(locks) == 1:
+		n.ManagerWhy = fmt.Sprintf("From the lockfile, %s.", locks[0])
+	case len(locks) > 1:
+		n.ManagerWhy = fmt.Sprintf("The project has %s; wharf chose %s. Delete the lockfile you do not use.", joinList(locks), locks[0])
+	default:
+		n.Manager = spec.NPM
+		n.ManagerWhy = "The project has no lockfile yet."
+	}
+	if lock := lockfileOf(n.Manager); !slices.Contains(locks, lock) {
+		p.Notes = append(p.Notes, fmt.Sprintf("no %s found: the Dockerfile installs from it; run %s install and commit it before building", lock, n.Manager))
+	}
+
+	buildScript := pkg.Scripts["build"]
+	if buildScript != "" {
+		n.Build = "build"
+		switch {
+		case distOutput.MatchString(buildScript):
+			n.Output = "dist"
+		case buildOutput.MatchString(buildScript):
+			n.Output = "build"
+		}
+		if n.Output != "" {
+			n.OutputWhy = fmt.Sprintf("The build script (%s) writes to %s/, as far as wharf can tell: the runner gets it, node_modules and package.json.", buildScript, n.Output)
+		}
+	}
+
+	major, why := nodeVersion(pkg.Engines)
+	p.Builder = fmt.Sprintf("node:%d-bookworm-slim", major)
+	p.Runner = p.Builder
+	p.ImagesWhy = why + " Keep both stages on one Node version: native addons are built for it."
+
+	p.Cmd, p.CmdWhy = nodeCmd(fsys, pkg)
+	if n.Output != "" {
+		// The runner holds only the output folder: the command must be in it.
+		if len(p.Cmd) < 2 || p.Cmd[0] != "node" || !strings.HasPrefix(cleanRel(p.Cmd[1])+"/", n.Output+"/") {
+			n.OutputWhy = fmt.Sprintf("The build script writes to %s/, but the command runs outside it, so the runner gets the whole pruned project. Set output: %s if the runner needs only that folder.", n.Output, n.Output)
+			n.Output = ""
+		}
+	}
+	return nil
+}
+
+func lockfileOf(manager string) string {
+	for _, l := range nodeLockfiles {
+		if l.manager == manager {
+			return l.file
+		}
+	}
+	return ""
+}
+
+// nodeVersion chooses the Node major of the images: the default if
+// engines.node allows it, else the newest it allows.
+func nodeVersion(engines map[string]any) (int, string) {
+	want, _ := engines["node"].(string)
+	if want == "" {
+		return defaultNodeMajor, fmt.Sprintf("Node %d: package.json has no engines.node.", defaultNodeMajor)
+	}
+	c, ok := parseNodeRange(want)
+	if !ok {
+		return defaultNodeMajor, fmt.Sprintf("Node %d: wharf could not read engines.node %q; check that it fits.", defaultNodeMajor, want)
+	}
+	allowed := func(major int) bool { return c.allowsSeries(version{major}, 1) }
+	if allowed(defaultNodeMajor) {
+		return defaultNodeMajor, fmt.Sprintf("Node %d, which engines.node %q allows.", defaultNodeMajor, want)
+	}
+	for i := len(nodeMajors) - 1; i >= 0; i-- {
+		if allowed(nodeMajors[i]) {
+			return nodeMajors[i], fmt.Sprintf("Node %d, the newest that engines.node %q allows.", nodeMajors[i], want)
+		}
+	}
+	return defaultNodeMajor, fmt.Sprintf("Node %d, although engines.node %q allows none of %d to %d; check it.", defaultNodeMajor, want, nodeMajors[0], nodeMajors[len(nodeMajors)-1])
+}
+
+// nodeCmd proposes how the container starts: the start script when it is
+// a plain "node FILE", else package.json's main, else a usual entry file.
+func nodeCmd(fsys fs.FS, pkg packageJSON) ([]string, string) {
+	start := pkg.Scripts["start"]
+	if words := strings.Fields(start); len(words) >= 2 && words[0] == "node" {
+		plain := true
+		for _, w := range words {
+			plain = plain && plainArgs.MatchString(w)
+		}
+		if plain {
+			return words, "The start script in package.json, run without npm so that the app receives signals."
+		}
+	}
+	if pkg.Main != "" {
+		if main := cleanRel(pkg.Main); main != "" {
+			return []string{"node", main}, "main in package.json."
+		}
+	}
+	for _, f := range []string{"index.js", "server.js", "app.js", "main.js", "index.mjs", "server.mjs"} {
+		if isFile(fsys, f) || isFile(fsys, path.Join("src", f)) {
+			if !isFile(fsys, f) {
+				f = path.Join("src", f)
+			}
+			return []string{"node", f}, fmt.Sprintf("%s is the project's entry point, as far as wharf can tell; check it.", f)
+		}
+	}
+	if start != "" {
+		return []string{"npm", "start"}, fmt.Sprintf("The start script (%s) needs a shell or npm; a plain [\"node\", \"FILE\"] starts faster and receives signals.", start)
+	}
+	return []string{"node", "index.js"}, "wharf found no start script, main or entry file: check how your app starts and change this."
+}

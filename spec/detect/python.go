@@ -1,0 +1,311 @@
+package detect
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/wharf-dev/wharf/spec"
+)
+
+// pythonMinors are the Python 3 minor versions with python:3.N-slim
+// images that detection chooses from, oldest first.
+var pythonMinors = []int{9, 10, 11, 12, 13, 14}
+
+// defaultPythonMinor is the minor of the default python image.
+const defaultPythonMinor = 13
+
+// pyproject is the part of pyproject.toml detection reads.
+type pyproject struct {
+	Project struct {
+		Name           string            `toml:"name"`
+		RequiresPython string            `toml:"requires-python"`
+		Scripts        map[string]string `toml:"scripts"`
+	} `toml:"project"`
+	BuildSystem struct {
+		Backend string `toml:"build-backend"`
+	} `toml:"build-system"`
+	Tool struct {
+		Poetry struct {
+			Name         string         `toml:"name"`
+			Scripts      map[string]any `toml:"scripts"`
+			Dependencies map[string]any `toml:"dependencies"`
+		} `toml:"poetry"`
+		Setuptools struct {
+			ExtModules []any `toml:"ext-modules"`
+		} `toml:"setuptools"`
+	} `toml:"tool"`
+}
+
+var (
+	setupName       = regexp.MustCompile(`\bname\s*=\s*["']([^"']+)["']`)
+	setupRequires   = regexp.MustCompile(`\bpython_requires\s*=\s*["']([^"']+)["']`)
+	setupExtension  = regexp.MustCompile(`\bExtension\s*\(|\bext_modules\b|\bcythonize\s*\(`)
+	setupScript     = regexp.MustCompile(`["']\s*([A-Za-z0-9][A-Za-z0-9_.-]*)\s*=\s*[A-Za-z_][A-Za-z0-9_.]*\s*:\s*[A-Za-z_][A-Za-z0-9_.]*\s*["']`)
+	pythonVersionRe = regexp.MustCompile(`^([0-9]+)\.([0-9]+)`)
+	devRequirements = regexp.MustCompile(`(?i)[-_.](dev|develop|test|tests|testing|lint|docs?|ci)[-_.]`)
+)
+
+// nativeBackends are build backends that compile C or C++.
+var nativeBackends = []string{"scikit_build_core.build", "mesonpy", "setuptools_ext"}
+
+func detectPython(fsys fs.FS, p *Proposal) error {
+	var (
+		py        pyproject
+		name      string
+		requires  string
+		reqFrom   string
+		scripts   = map[string]string{} // name to where it was declared
+		extension string
+	)
+	hasPyproject, hasSetup := isFile(fsys, "pyproject.toml"), isFile(fsys, "setup.py")
+	if data, ok := readFile(fsys, "pyproject.toml"); ok {
+		p.Sources = append(p.Sources, "pyproject.toml")
+		if _, err := toml.Decode(data, &py); err != nil {
+			return fmt.Errorf("read pyproject.toml: %w", err)
+		}
+		name = firstNonEmpty(py.Project.Name, py.Tool.Poetry.Name)
+		if py.Project.RequiresPython != "" {
+			requires, reqFrom = py.Project.RequiresPython, "requires-python in pyproject.toml"
+		} else if v, ok := py.Tool.Poetry.Dependencies["python"].(string); ok {
+			requires, reqFrom = v, "[tool.poetry.dependencies] python in pyproject.toml"
+		}
+		for s := range py.Project.Scripts {
+			scripts[s] = "[project.scripts] in pyproject.toml"
+		}
+		for s := range py.Tool.Poetry.Scripts {
+			scripts[s] = "[tool.poetry.scripts] in pyproject.toml"
+		}
+		if len(py.Tool.Setuptools.ExtModules) > 0 {
+			extension = "pyproject.toml declares ext-modules"
+		}
+		if slices.Contains(nativeBackends, py.BuildSystem.Backend) {
+			extension = fmt.Sprintf("pyproject.toml builds with %s", py.BuildSystem.Backend)
+		}
+	}
+	if data, ok := readFile(fsys, "setup.py"); ok {
+		p.Sources = append(p.Sources, "setup.py")
+		if m := setupName.FindStringSubmatch(data); m != nil && name == "" {
+			name = m[1]
+		}
+		if m := setupRequires.FindStringSubmatch(data); m != nil && requires == "" {
+			requires, reqFrom = m[1], "python_requires in setup.py"
+		}
+		if strings.Contains(data, "console_scripts") {
+			for _, m := range setupScript.FindAllStringSubmatch(data, -1) {
+				scripts[m[1]] = "console_scripts in setup.py"
+			}
+		}
+		if setupExtension.MatchString(data) && extension == "" {
+			extension = "setup.py declares C extensions"
+		}
+	}
+	if extension == "" {
+		walkFiles(fsys, ".", func(name string) {
+			switch path.Ext(name) {
+			case ".c", ".cc", ".cpp", ".cxx", ".pyx":
+				if extension == "" {
+					extension = fmt.Sprintf("the project has C sources (%s)", name)
+				}
+			}
+		})
+	}
+
+	// Requirements: requirements.txt, or the requirements*.txt files that
+	// are not for development when the project has no pyproject or setup.py.
+	var reqs []string
+	if isFile(fsys, "requirements.txt") {
+		reqs = []string{"requirements.txt"}
+	} else if !hasPyproject && !hasSetup {
+		names, _ := fs.Glob(fsys, "requirements*.txt")
+		for _, n := range names {
+			if !devRequirements.MatchString(n) {
+				reqs = append(reqs, n)
+			}
+		}
+		if len(reqs) == 0 && len(names) > 0 {
+			reqs = names[:1]
+		}
+	}
+	if !hasPyproject && !hasSetup && len(reqs) == 0 {
+		return fmt.Errorf("python: found no pyproject.toml, setup.py or requirements*.txt; the python recipe builds wheels from them")
+	}
+	p.Sources = append(p.Sources, reqs...)
+	p.Python = &Python{Requirements: reqs}
+	if hasPyproject || hasSetup {
+		p.Python.Project = "."
+	}
+	if name != "" {
+		p.Name = specName(name)
+	}
+
+	// Files that the requirements name must be in the builder before the
+	// dependency step: included requirement files and local packages.
+	var deps []string
+	for _, r := range reqs {
+		deps = append(deps, localRequirements(fsys, r, reqs)...)
+	}
+	slices.Sort(deps)
+	p.DependencyFiles = slices.Compact(deps)
+	if len(p.DependencyFiles) > 0 {
+		p.DependencyWhy = fmt.Sprintf("%s names these local files: they are copied into the builder before the dependency step.", joinList(reqs))
+	}
+
+	if extension != "" {
+		p.BuildPackages = []string{"gcc", "libc6-dev"}
+		p.BuildPackagesWhy = extension + ": the builder needs a C compiler and the C library's headers. They stay out of the runner. Add the -dev packages of libraries the extensions link."
+	}
+
+	minor, why := pythonVersion(fsys, requires, reqFrom)
+	p.Builder = fmt.Sprintf("python:3.%d-slim", minor)
+	p.Runner = p.Builder
+	p.ImagesWhy = why + " Keep both stages on one Python version: wheels built for one do not install on the other."
+
+	p.Cmd, p.CmdWhy = pythonCmd(fsys, p, name, scripts)
+	if p.Python.Project == "" {
+		p.Artifacts = []spec.Artifact{{From: "/src", To: "/app"}}
+		p.ArtifactsWhy = "With requirements only, the runner receives the installed packages but not your code: this copies the project into the runner's workdir. Narrow it to what the app needs."
+	}
+	return nil
+}
+
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// pythonVersion chooses the Python minor of the images: .python-version
+// if the project pins one, else the default if the project's constraint
+// allows it, else the newest it allows.
+func pythonVersion(fsys fs.FS, requires, reqFrom string) (int, string) {
+	if data, ok := readFile(fsys, ".python-version"); ok {
+		if m := pythonVersionRe.FindStringSubmatch(strings.TrimSpace(data)); m != nil && m[1] == "3" {
+			var minor int
+			fmt.Sscan(m[2], &minor)
+			return minor, fmt.Sprintf("Python 3.%d, from .python-version.", minor)
+		}
+	}
+	if requires == "" {
+		return defaultPythonMinor, fmt.Sprintf("Python 3.%d: the project does not say which Python it needs.", defaultPythonMinor)
+	}
+	c, ok := parsePythonRange(requires)
+	if !ok {
+		return defaultPythonMinor, fmt.Sprintf("Python 3.%d: wharf could not read %s %q; check that it fits.", defaultPythonMinor, reqFrom, requires)
+	}
+	allowed := func(minor int) bool { return c.allowsSeries(version{3, minor}, 2) }
+	if allowed(defaultPythonMinor) {
+		return defaultPythonMinor, fmt.Sprintf("Python 3.%d, which %s %q allows.", defaultPythonMinor, reqFrom, requires)
+	}
+	for i := len(pythonMinors) - 1; i >= 0; i-- {
+		if allowed(pythonMinors[i]) {
+			return pythonMinors[i], fmt.Sprintf("Python 3.%d, the newest that %s %q allows.", pythonMinors[i], reqFrom, requires)
+		}
+	}
+	return defaultPythonMinor, fmt.Sprintf("Python 3.%d, although %s %q allows none of 3.%d to 3.%d; check it.", defaultPythonMinor, reqFrom, requires, pythonMinors[0], pythonMinors[len(pythonMinors)-1])
+}
+
+// pythonCmd proposes how the container starts: a console script the
+// project declares, else a package or module that can run with -m.
+func pythonCmd(fsys fs.FS, p *Proposal, name string, scripts map[string]string) ([]string, string) {
+	if len(scripts) > 0 {
+		names := make([]string, 0, len(scripts))
+		for s := range scripts {
+			names = append(names, s)
+		}
+		slices.Sort(names)
+		chosen := names[0]
+		for _, s := range names {
+			if name != "" && specName(s) == specName(name) {
+				chosen = s
+			}
+		}
+		why := fmt.Sprintf("The console script %q from %s, which pip installs on the PATH.", chosen, scripts[chosen])
+		if len(names) > 1 {
+			why += fmt.Sprintf(" The project declares %s.", joinList(quoteAll(names)))
+		}
+		return []string{chosen}, why
+	}
+	module := strings.NewReplacer("-", "_", ".", "_").Replace(strings.ToLower(name))
+	var mains []string
+	for _, root := range []string{".", "src"} {
+		entries, _ := fs.ReadDir(fsys, root)
+		for _, e := range entries {
+			if e.IsDir() && !skipDir(e.Name()) && isFile(fsys, path.Join(root, e.Name(), "__main__.py")) {
+				mains = append(mains, e.Name())
+			}
+		}
+	}
+	if len(mains) > 0 {
+		chosen := mains[0]
+		if slices.Contains(mains, module) {
+			chosen = module
+		}
+		return []string{"python", "-m", chosen}, fmt.Sprintf("The package %s has a __main__.py.", chosen)
+	}
+	if p.Python.Project == "" {
+		for _, f := range []string{"main.py", "app.py", "server.py", "manage.py"} {
+			if isFile(fsys, f) {
+				return []string{"python", f}, fmt.Sprintf("%s is the project's entry point, as far as wharf can tell; check it.", f)
+			}
+		}
+	}
+	if module == "" {
+		module = "app"
+	}
+	return []string{"python", "-m", module}, "wharf found no console script and no __main__.py: check how your app starts and change this."
+}
+
+func quoteAll(items []string) []string {
+	out := make([]string, len(items))
+	for i, s := range items {
+		out[i] = fmt.Sprintf("%q", s)
+	}
+	return out
+}
+
+var (
+	reqInclude = regexp.MustCompile(`^(?:-r|-c|--requirement|--constraint)[ =]?\s*(\S+)`)
+	reqLocal   = regexp.MustCompile(`^(?:-e\s+|--editable[ =]\s*)?(?:\S+\s*@\s*)?(?:file:)?(\.{1,2}/\S*|\.)$`)
+)
+
+// localRequirements returns the top-level files and folders that the
+// requirements file names, so they reach the builder with it: included
+// requirement and constraint files, and local packages (./vendor/x).
+// Files already in reqs are left out.
+func localRequirements(fsys fs.FS, file string, reqs []string) []string {
+	data, ok := readFile(fsys, file)
+	if !ok {
+		return nil
+	}
+	var out []string
+	add := func(p string) {
+		p = cleanRel(path.Join(path.Dir(file), p))
+		if p == "" || p == "." || slices.Contains(reqs, p) {
+			return
+		}
+		top, _, _ := strings.Cut(p, "/")
+		if isFile(fsys, p) && !strings.Contains(p, "/") {
+			top = p
+		}
+		out = append(out, top)
+	}
+	for _, line := range strings.Split(data, "\n") {
+		line, _, _ = strings.Cut(line, " #")
+		line = strings.TrimSpace(line)
+		if m := reqInclude.FindStringSubmatch(line); m != nil {
+			add(m[1])
+		} else if m := reqLocal.FindStringSubmatch(line); m != nil {
+			add(m[1])
+		}
+	}
+	return out
+}

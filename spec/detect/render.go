@@ -1,0 +1,187 @@
+package detect
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/wharf-dev/wharf/spec"
+)
+
+// commentWidth is the column comments wrap at.
+const commentWidth = 80
+
+// YAML renders the proposal as a commented wharf.yaml. Its first line
+// names the spec's JSON Schema, which editors use to complete and check it.
+func (p *Proposal) YAML() []byte {
+	w := &yamlWriter{}
+	w.raw("# yaml-language-server: $schema=" + spec.SchemaURL)
+	w.raw("#")
+	from := "the project's folder"
+	if len(p.Sources) > 0 {
+		from = joinList(p.Sources)
+	}
+	w.comment(0, fmt.Sprintf("The wharf spec of %s, proposed by wharf init from %s. Check it, then run \"wharf generate\" after every change to rewrite the Dockerfile and .dockerignore; \"wharf schema\" describes every key.", p.Name, from))
+	w.key(0, "version", "1")
+	w.key(0, "name", scalar(p.Name))
+	w.key(0, "language", string(p.Language))
+
+	w.blank()
+	w.key(0, "images", "")
+	w.comment(2, p.ImagesWhy)
+	w.key(2, "builder", scalar(p.Builder))
+	w.key(2, "runner", scalar(p.Runner))
+
+	if len(p.BuildPackages) > 0 || len(p.DependencyFiles) > 0 {
+		w.blank()
+		w.key(0, "build", "")
+		if len(p.BuildPackages) > 0 {
+			w.comment(2, p.BuildPackagesWhy)
+			w.key(2, "packages", flowList(p.BuildPackages))
+		}
+		if len(p.DependencyFiles) > 0 {
+			w.comment(2, p.DependencyWhy)
+			w.key(2, "dependency_files", flowList(p.DependencyFiles))
+		}
+	}
+
+	switch {
+	case p.Python != nil:
+		w.blank()
+		w.key(0, "python", "")
+		if p.Python.Project != "" {
+			w.key(2, "project", scalar(p.Python.Project))
+		}
+		if len(p.Python.Requirements) > 0 {
+			w.key(2, "requirements", flowList(p.Python.Requirements))
+		}
+	case p.Go != nil:
+		w.blank()
+		w.key(0, "go", "")
+		w.comment(2, p.Go.MainWhy)
+		w.key(2, "main", scalar(p.Go.Main))
+		if p.Go.Binary != "" {
+			w.key(2, "binary", scalar(p.Go.Binary))
+		}
+		if p.Go.CGO {
+			w.comment(2, p.Go.CGOWhy)
+			w.key(2, "cgo", "true")
+		}
+	case p.Node != nil:
+		w.blank()
+		w.key(0, "node", "")
+		w.comment(2, p.Node.ManagerWhy)
+		w.key(2, "manager", p.Node.Manager)
+		if p.Node.Build != "" {
+			w.key(2, "build", scalar(p.Node.Build))
+		}
+		w.comment(2, p.Node.OutputWhy)
+		if p.Node.Output != "" {
+			w.key(2, "output", scalar(p.Node.Output))
+		}
+	}
+
+	w.blank()
+	if len(p.Cmd) > 0 {
+		w.key(0, "runtime", "")
+		w.comment(2, p.CmdWhy)
+		w.key(2, "cmd", execList(p.Cmd))
+		w.comment(2, "Ports the service listens on, for EXPOSE:")
+		w.raw("  # expose: [8080]")
+	} else {
+		w.comment(0, "Ports the service listens on, for EXPOSE:")
+		w.raw("# runtime:")
+		w.raw("#   expose: [8080]")
+	}
+
+	if len(p.Artifacts) > 0 {
+		w.blank()
+		w.key(0, "artifacts", "")
+		w.comment(2, p.ArtifactsWhy)
+		for _, a := range p.Artifacts {
+			w.raw(fmt.Sprintf("  - {from: %s, to: %s}", scalar(a.From), scalar(a.To)))
+		}
+	}
+	return w.buf.Bytes()
+}
+
+type yamlWriter struct{ buf bytes.Buffer }
+
+func (w *yamlWriter) raw(line string) {
+	w.buf.WriteString(line)
+	w.buf.WriteByte('\n')
+}
+
+func (w *yamlWriter) blank() { w.buf.WriteByte('\n') }
+
+// key writes "key: value", or "key:" opening a mapping when value is "".
+func (w *yamlWriter) key(indent int, key, value string) {
+	line := strings.Repeat(" ", indent) + key + ":"
+	if value != "" {
+		line += " " + value
+	}
+	w.raw(line)
+}
+
+// comment writes text as comment lines wrapped at commentWidth.
+func (w *yamlWriter) comment(indent int, text string) {
+	if text == "" {
+		return
+	}
+	prefix := strings.Repeat(" ", indent) + "# "
+	line := prefix
+	for _, word := range strings.Fields(text) {
+		if line != prefix && len(line)+1+len(word) > commentWidth {
+			w.raw(line)
+			line = prefix
+		}
+		if line != prefix {
+			line += " "
+		}
+		line += word
+	}
+	w.raw(line)
+}
+
+var (
+	plainScalar = regexp.MustCompile(`^[A-Za-z_./][A-Za-z0-9_./@+-]*(:[A-Za-z0-9_./@+-]+)*$`)
+	yamlWords   = regexp.MustCompile(`(?i)^(y|n|yes|no|true|false|on|off|null)$`)
+)
+
+// scalar writes a string as a plain YAML scalar when it reads back as the
+// same string, else double-quoted.
+func scalar(s string) string {
+	if plainScalar.MatchString(s) && !yamlWords.MatchString(s) {
+		return s
+	}
+	return jsonString(s)
+}
+
+// jsonString quotes s as JSON, which YAML reads as a double-quoted scalar.
+func jsonString(s string) string {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // a string always encodes
+	return strings.TrimSuffix(buf.String(), "\n")
+}
+
+func flowList(items []string) string {
+	out := make([]string, len(items))
+	for i, s := range items {
+		out[i] = scalar(s)
+	}
+	return "[" + strings.Join(out, ", ") + "]"
+}
+
+// execList writes a command as a JSON list, the way exec form is written
+// in a Dockerfile.
+func execList(args []string) string {
+	out := make([]string, len(args))
+	for i, s := range args {
+		out[i] = jsonString(s)
+	}
+	return "[" + strings.Join(out, ", ") + "]"
+}
