@@ -53,6 +53,32 @@ func runInit(cmd *cobra.Command, opts initOptions, dir string) error {
 	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
 		return invalid(fmt.Errorf("init %s: not a folder; pass the project's folder", dir))
 	}
+	// The proposal keeps the default output, so these are the files init
+	// writes; check them first: an existing spec matters more than what
+	// detection would say.
+	var existing []string
+	for _, name := range []string{spec.FileName, "Dockerfile", generate.DockerignorePath("Dockerfile")} {
+		target := filepath.Join(dir, name)
+		if _, err := os.Lstat(target); err == nil {
+			existing = append(existing, target)
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return invalid(err)
+		}
+	}
+	if len(existing) > 0 {
+		verb, advice := "exists", "move it aside and run init again"
+		if len(existing) > 1 {
+			verb, advice = "exist", "move them aside and run init again"
+		}
+		if existing[0] == filepath.Join(dir, spec.FileName) {
+			advice = "the project has a spec already: edit it and run wharf generate"
+		}
+		list := strings.Join(existing, ", ")
+		if n := len(existing); n > 1 {
+			list = strings.Join(existing[:n-1], ", ") + " and " + existing[n-1]
+		}
+		return invalid(fmt.Errorf("%s already %s; wharf init never overwrites a file and wrote nothing: %s", list, verb, advice))
+	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return invalid(err)
@@ -75,18 +101,6 @@ func runInit(cmd *cobra.Command, opts initOptions, dir string) error {
 	writes := []generate.File{{Path: spec.FileName, Data: data}}
 	writes = append(writes, files...)
 
-	var existing []string
-	for _, f := range writes {
-		target := filepath.Join(dir, filepath.FromSlash(f.Path))
-		if _, err := os.Lstat(target); err == nil {
-			existing = append(existing, target)
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			return invalid(err)
-		}
-	}
-	if len(existing) > 0 {
-		return invalid(fmt.Errorf("%s already exists; wharf init never overwrites a file and wrote nothing: move it aside and run init again, or write %s yourself and run wharf generate", strings.Join(existing, " and "), spec.FileName))
-	}
 	for _, f := range writes {
 		target := filepath.Join(dir, filepath.FromSlash(f.Path))
 		if err := writeNewFile(target, f.Data); err != nil {

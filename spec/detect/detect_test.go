@@ -1,0 +1,372 @@
+package detect_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"gopkg.in/yaml.v3"
+
+	"github.com/wharf-dev/wharf/generate"
+	"github.com/wharf-dev/wharf/spec"
+	"github.com/wharf-dev/wharf/spec/detect"
+)
+
+func files(kv ...string) fstest.MapFS {
+	fsys := fstest.MapFS{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		fsys[kv[i]] = &fstest.MapFile{Data: []byte(kv[i+1])}
+	}
+	return fsys
+}
+
+// detectCases are projects and the proposals detection should make.
+var detectCases = []struct {
+	name  string
+	lang  spec.Language
+	fsys  fstest.MapFS
+	want  detect.Proposal
+	notes int
+}{
+	{
+		name: "python with a C extension and a console script",
+		fsys: files(
+			"pyproject.toml", "[project]\nname = \"Fast_Hash\"\nrequires-python = \">=3.9,<3.13\"\ndependencies = [\n  \"click\",\n]\n[project.scripts]\nfast-hash = \"fast_hash.cli:main\"\nfh-admin = \"fast_hash.admin:main\"\n",
+			"setup.py", "from setuptools import Extension, setup\nsetup(ext_modules=[Extension('fast_hash._c', ['src/fast_hash/_c.c'])])\n",
+			"src/fast_hash/__init__.py", "",
+			"src/fast_hash/_c.c", "int x;\n",
+		),
+		want: detect.Proposal{
+			Language: spec.Python, Name: "fast_hash", Sources: []string{"pyproject.toml", "setup.py"},
+			Builder: "python:3.12-slim", Runner: "python:3.12-slim",
+			BuildPackages: []string{"gcc", "libc6-dev"},
+			Python:        &detect.Python{Project: "."},
+			Cmd:           []string{"fast-hash"},
+		},
+	},
+	{
+		name: "python pinned by .python-version, C sources only, __main__ package",
+		fsys: files(
+			"pyproject.toml", "[project]\nname = \"svc\"\nrequires-python = \">=3.8\"\n",
+			".python-version", "3.11.4\n",
+			"svc/__init__.py", "",
+			"svc/__main__.py", "",
+			"svc/speed.c", "",
+		),
+		want: detect.Proposal{
+			Language: spec.Python, Name: "svc", Sources: []string{"pyproject.toml"},
+			Builder: "python:3.11-slim", Runner: "python:3.11-slim",
+			BuildPackages: []string{"gcc", "libc6-dev"},
+			Python:        &detect.Python{Project: "."},
+			Cmd:           []string{"python", "-m", "svc"},
+		},
+	},
+	{
+		name: "python requirements only, with local files",
+		fsys: files(
+			"requirements.txt", "-r base.txt\nflask==3.0.0  # web\n./vendor/tally\n-e ./libs/greeting\n",
+			"requirements-dev.txt", "pytest\n",
+			"base.txt", "requests\n",
+			"vendor/tally/pyproject.toml", "",
+			"libs/greeting/setup.py", "",
+			"app.py", "",
+		),
+		want: detect.Proposal{
+			Language: spec.Python, Sources: []string{"requirements.txt"},
+			Builder: "python:3.13-slim", Runner: "python:3.13-slim",
+			DependencyFiles: []string{"base.txt", "libs", "vendor"},
+			Python:          &detect.Python{Requirements: []string{"requirements.txt"}},
+			Artifacts:       []spec.Artifact{{From: "/src", To: "/app"}},
+			Cmd:             []string{"python", "app.py"},
+		},
+	},
+	{
+		name: "poetry",
+		fsys: files(
+			"pyproject.toml", "[tool.poetry]\nname = \"worker\"\n[tool.poetry.dependencies]\npython = \"~3.10\"\n[tool.poetry.scripts]\nworker = \"worker:run\"\n",
+		),
+		want: detect.Proposal{
+			Language: spec.Python, Name: "worker", Sources: []string{"pyproject.toml"},
+			Builder: "python:3.10-slim", Runner: "python:3.10-slim",
+			Python: &detect.Python{Project: "."},
+			Cmd:    []string{"worker"},
+		},
+	},
+	{
+		name: "go with several commands and cgo",
+		fsys: files(
+			"go.mod", "module github.com/acme/shop/v2\n\ngo 1.22.1\n\ntoolchain go1.23.4\n",
+			"cmd/shop/main.go", "package main\nfunc main() {}\n",
+			"cmd/migrate/main.go", "package main\nfunc main() {}\n",
+			"internal/db/db.go", "package db\n// #include <sqlite3.h>\nimport \"C\"\n",
+			"internal/db/db_windows.go", "package db\n",
+			"tools/gen.go", "//go:build ignore\n\npackage main\n",
+			"tools/tools.go", "package tools\n",
+			"vendor/x/main.go", "package main\n",
+			"nested/go.mod", "module nested\n",
+			"nested/main.go", "package main\n",
+		),
+		want: detect.Proposal{
+			Language: spec.Go, Name: "shop", Sources: []string{"go.mod"},
+			Builder: "golang:1.23-bookworm", Runner: "gcr.io/distroless/base-debian12",
+			Go: &detect.Go{Main: "./cmd/shop", CGO: true},
+		},
+	},
+	{
+		name: "go with a root main package",
+		fsys: files(
+			"go.mod", "module example.com/tiny-tool\ngo 1.21\n",
+			"main.go", "package main\nfunc main() {}\n",
+			"main_test.go", "package main_test\n",
+		),
+		want: detect.Proposal{
+			Language: spec.Go, Name: "tiny-tool", Sources: []string{"go.mod"},
+			Builder: "golang:1.21-bookworm", Runner: "gcr.io/distroless/static-debian12",
+			Go: &detect.Go{Main: "."},
+		},
+	},
+	{
+		name: "go with one command named apart from the module",
+		fsys: files(
+			"go.mod", "module example.com/Platform\ngo 1.12\n",
+			"cmd/api-server/main.go", "package main\n",
+		),
+		want: detect.Proposal{
+			Language: spec.Go, Name: "platform", Sources: []string{"go.mod"},
+			Builder: "golang:1.26-bookworm", Runner: "gcr.io/distroless/static-debian12",
+			Go: &detect.Go{Main: "./cmd/api-server", Binary: "api-server"},
+		},
+	},
+	{
+		name: "node with yarn, a dist build and engines",
+		fsys: files(
+			"package.json", `{"name": "@acme/web", "main": "dist/server.js", "scripts": {"build": "tsc -p . --outDir dist", "start": "node dist/server.js --port=3000"}, "engines": {"node": "^18 || ^20"}}`,
+			"yarn.lock", "",
+		),
+		want: detect.Proposal{
+			Language: spec.Node, Name: "web", Sources: []string{"package.json", "yarn.lock"},
+			Builder: "node:20-bookworm-slim", Runner: "node:20-bookworm-slim",
+			Node: &detect.Node{Manager: spec.Yarn, Build: "build", Output: "dist"},
+			Cmd:  []string{"node", "dist/server.js", "--port=3000"},
+		},
+	},
+	{
+		name: "node with pnpm, output outside the command",
+		fsys: files(
+			"package.json", `{"name": "site", "scripts": {"build": "vite build --outDir dist", "start": "NODE_ENV=production node server.js"}}`,
+			"pnpm-lock.yaml", "",
+			"server.js", "",
+		),
+		want: detect.Proposal{
+			Language: spec.Node, Name: "site", Sources: []string{"package.json", "pnpm-lock.yaml"},
+			Builder: "node:24-bookworm-slim", Runner: "node:24-bookworm-slim",
+			Node: &detect.Node{Manager: spec.PNPM, Build: "build"},
+			Cmd:  []string{"node", "server.js"},
+		},
+	},
+	{
+		name: "node without a lockfile",
+		fsys: files(
+			"package.json", `{"name": "bare", "scripts": {"start": "nodemon app.js && echo done"}}`,
+		),
+		want: detect.Proposal{
+			Language: spec.Node, Name: "bare", Sources: []string{"package.json"},
+			Builder: "node:24-bookworm-slim", Runner: "node:24-bookworm-slim",
+			Node: &detect.Node{Manager: spec.NPM},
+			Cmd:  []string{"npm", "start"},
+		},
+		notes: 1,
+	},
+	{
+		name: "forced language in an ambiguous project",
+		lang: spec.Go,
+		fsys: files(
+			"go.mod", "module example.com/svc\ngo 1.24\n",
+			"main.go", "package main\n",
+			"package.json", `{"name": "tooling"}`,
+		),
+		want: detect.Proposal{
+			Language: spec.Go, Name: "svc", Sources: []string{"go.mod"},
+			Builder: "golang:1.24-bookworm", Runner: "gcr.io/distroless/static-debian12",
+			Go: &detect.Go{Main: "."},
+		},
+	},
+}
+
+// ignoreWhy leaves out the explanations, which the YAML tests cover.
+var ignoreWhy = cmp.Options{
+	cmpopts.IgnoreFields(detect.Proposal{}, "ImagesWhy", "BuildPackagesWhy", "DependencyWhy", "ArtifactsWhy", "CmdWhy", "Notes"),
+	cmpopts.IgnoreFields(detect.Go{}, "MainWhy", "CGOWhy"),
+	cmpopts.IgnoreFields(detect.Node{}, "ManagerWhy", "OutputWhy"),
+	cmpopts.EquateEmpty(),
+}
+
+func TestDetect(t *testing.T) {
+	for _, tc := range detectCases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := detect.Detect(tc.fsys, "project", tc.lang)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := tc.want
+			if want.Name == "" {
+				want.Name = "project"
+			}
+			if diff := cmp.Diff(&want, got, ignoreWhy); diff != "" {
+				t.Errorf("proposal mismatch (-want +got):\n%s", diff)
+			}
+			if len(got.Notes) != tc.notes {
+				t.Errorf("notes = %q, want %d", got.Notes, tc.notes)
+			}
+		})
+	}
+}
+
+// TestProposalYAML checks properties of every proposal's wharf.yaml: it
+// names the schema first, is valid against it, loads, generates, keeps
+// every proposed value, and is the same on every run.
+func TestProposalYAML(t *testing.T) {
+	sch := compileSchema(t)
+	for _, tc := range detectCases {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := detect.Detect(tc.fsys, "project", tc.lang)
+			if err != nil {
+				t.Fatal(err)
+			}
+			data := p.YAML()
+			again, _ := detect.Detect(tc.fsys, "project", tc.lang)
+			if !bytes.Equal(data, again.YAML()) {
+				t.Error("two runs give different YAML")
+			}
+			if first, _, _ := strings.Cut(string(data), "\n"); first != "# yaml-language-server: $schema="+spec.SchemaURL {
+				t.Errorf("first line = %q", first)
+			}
+			for _, line := range strings.Split(string(data), "\n") {
+				if len(line) > 80 && !strings.Contains(line, "$schema=") {
+					t.Errorf("comment longer than 80 columns: %q", line)
+				}
+			}
+			s, err := spec.Parse("wharf.yaml", data)
+			if err != nil {
+				t.Fatalf("%v\n%s", err, data)
+			}
+			if _, err := generate.Files(s); err != nil {
+				t.Fatal(err)
+			}
+			var doc any
+			if err := yaml.Unmarshal(data, &doc); err != nil {
+				t.Fatal(err)
+			}
+			if err := sch.Validate(toJSON(t, doc)); err != nil {
+				t.Errorf("the schema rejects the proposal: %v\n%s", err, data)
+			}
+			checkLoaded(t, p, s)
+		})
+	}
+}
+
+// checkLoaded compares the loaded spec with the proposal it came from.
+func checkLoaded(t *testing.T, p *detect.Proposal, s *spec.Spec) {
+	t.Helper()
+	check := func(field string, got, want any) {
+		if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("%s (-proposed +loaded):\n%s", field, diff)
+		}
+	}
+	check("name", s.Name, p.Name)
+	check("language", s.Language, p.Language)
+	check("images.builder", s.Images.Builder.Ref, p.Builder)
+	check("images.runner", s.Images.Runner.Ref, p.Runner)
+	check("build.packages", s.Build.Packages, p.BuildPackages)
+	check("build.dependency_files", s.Build.DependencyFiles, p.DependencyFiles)
+	check("runtime.cmd", s.Runtime.Cmd, p.Cmd)
+	check("artifacts", s.Artifacts, p.Artifacts)
+	switch {
+	case p.Python != nil:
+		check("python", *s.Python, spec.PythonRecipe{Project: p.Python.Project, Requirements: p.Python.Requirements, Install: spec.InstallCopy})
+	case p.Go != nil:
+		binary := p.Go.Binary
+		if binary == "" {
+			binary = p.Name
+		}
+		check("go", *s.Go, spec.GoRecipe{Main: p.Go.Main, Binary: binary, CGO: p.Go.CGO, LDFlags: "-s -w"})
+	case p.Node != nil:
+		check("node", *s.Node, spec.NodeRecipe{Manager: p.Node.Manager, Build: p.Node.Build, Output: p.Node.Output})
+	}
+}
+
+func TestDetectErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		lang spec.Language
+		fsys fstest.MapFS
+		kind error
+		msg  string
+	}{
+		{"empty folder", "", files(), detect.ErrNoProject, "wharf looks for pyproject.toml, setup.py, requirements*.txt, go.mod or package.json"},
+		{"unrelated files", "", files("README.md", "hi", "src/main.rs", ""), detect.ErrNoProject, "run wharf init in the project's folder"},
+		{"go and node", "", files("go.mod", "module x\n", "package.json", "{}"), detect.ErrAmbiguous, "found go.mod (go), package.json (node); pass --language go or --language node to choose"},
+		{"python and node", "", files("requirements.txt", "", "package.json", "{}"), detect.ErrAmbiguous, "found requirements.txt (python), package.json (node)"},
+		{"go without main", "", files("go.mod", "module x\n", "lib.go", "package x\n"), nil, "found no main package"},
+		{"forced go without go.mod", spec.Go, files("package.json", "{}"), nil, "go: found no go.mod"},
+		{"forced node without package.json", spec.Node, files(), nil, "node: found no package.json"},
+		{"forced python without files", spec.Python, files("go.mod", ""), nil, "python: found no pyproject.toml"},
+		{"bad package.json", "", files("package.json", "{"), nil, "read package.json"},
+		{"bad pyproject", "", files("pyproject.toml", "[project\n"), nil, "read pyproject.toml"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := detect.Detect(tc.fsys, "project", tc.lang)
+			if err == nil {
+				t.Fatal("Detect succeeded, want an error")
+			}
+			if tc.kind != nil && !errors.Is(err, tc.kind) {
+				t.Errorf("error %q is not %v", err, tc.kind)
+			}
+			if !strings.Contains(err.Error(), tc.msg) {
+				t.Errorf("error %q does not contain %q", err, tc.msg)
+			}
+		})
+	}
+}
+
+func compileSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
+	data, err := spec.Schema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource(spec.SchemaURL, doc); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile(spec.SchemaURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sch
+}
+
+func toJSON(t *testing.T, v any) any {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := jsonEncode(&buf, v); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func jsonEncode(buf *bytes.Buffer, v any) error { return json.NewEncoder(buf).Encode(v) }
