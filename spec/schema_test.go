@@ -89,7 +89,7 @@ func yamlToJSON(t *testing.T, data []byte) any {
 func TestSchemaAcceptsSpecs(t *testing.T) {
 	sch := compileSchema(t)
 	var specs []string
-	for _, pattern := range []string{"../testdata/golden/*/wharf.yaml", "../examples/*/wharf.yaml", "../examples/*/*/wharf.yaml", "../e2e/cases/*/wharf.yaml"} {
+	for _, pattern := range []string{"../testdata/golden/*/wharf.yaml", "../examples/*/wharf.yaml", "../examples/*/*/wharf.yaml", "../e2e/cases/*/wharf.yaml", "../testdata/init/*/wharf.yaml"} {
 		m, err := filepath.Glob(pattern)
 		if err != nil {
 			t.Fatal(err)
