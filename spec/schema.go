@@ -182,7 +182,7 @@ func specSchema() *jsonSchema {
 		langs[i] = string(l)
 	}
 
-	root := object("A wharf spec: how a service is built into a container image with a builder and a runner stage.", map[string]*jsonSchema{
+	root := object("A wharf spec: how a service is built into a container image with a builder and a runner stage. wharf validate checks what a schema cannot, such as required keys that a spec may inherit through extends.", map[string]*jsonSchema{
 		"version":  {Type: "integer", Const: CurrentVersion, Description: "The spec format's version. Write it first."},
 		"name":     withExamples(pattern("The service's name: lowercase letters, digits, '.', '_' and '-', at most 128. Go binaries are named after it by default.", specName.String()), "hello"),
 		"language": enum("The language recipe the builder uses.", Languages...),
@@ -236,16 +236,16 @@ func specSchema() *jsonSchema {
 		}),
 		"ignore":    withExamples(list(".dockerignore lines added to wharf's defaults.", nil), []any{".git", "**/*.log"}),
 		"output":    withDefault(relPathSchema("Where the Dockerfile is written, relative to the spec's folder (the build context). Its ignore file is written next to it."), "Dockerfile"),
-		"extends":   withExamples(list("Specs this spec inherits from, relative to its folder. Mappings merge key by key; scalars and lists of this spec replace inherited ones.", pattern("", `^[^\n\r]*\S[^\n\r]*$`)), []any{"../base.yaml"}),
+		"extends":   extendsSchema(),
 		"templates": withExamples(pattern("A folder of *.tmpl files, relative to the spec's folder, whose named blocks override wharf's built-in templates.", `^[^\n\r]*\S[^\n\r]*$`), "templates"),
 	}, "version")
 	root.Schema = "https://json-schema.org/draft/2020-12/schema"
 	root.ID = SchemaURL
 	root.Title = "wharf spec (wharf.yaml)"
 
-	// A spec that extends others may inherit its name, language and command.
-	standalone := &jsonSchema{Not: &jsonSchema{Required: []string{"extends"}}}
-	root.AllOf = append(root.AllOf, &jsonSchema{If: standalone, Then: &jsonSchema{Required: []string{"name", "language"}}})
+	// name, language and runtime.cmd are not required here: a base spec
+	// that others extend may leave them out, and an extending spec may
+	// inherit them. wharf validate checks the complete spec.
 	for _, lang := range Languages {
 		props := map[string]*jsonSchema{}
 		for _, other := range Languages {
@@ -258,17 +258,17 @@ func specSchema() *jsonSchema {
 			Then: &jsonSchema{Properties: props},
 		})
 	}
-	root.AllOf = append(root.AllOf, &jsonSchema{
-		If: &jsonSchema{AllOf: []*jsonSchema{standalone, {
-			Properties: map[string]*jsonSchema{"language": {Enum: []string{string(Python), string(Node)}}},
-			Required:   []string{"language"},
-		}}},
-		Then: &jsonSchema{
-			Required:   []string{"runtime"},
-			Properties: map[string]*jsonSchema{"runtime": {AnyOf: []*jsonSchema{{Required: []string{"cmd"}}, {Required: []string{"entrypoint"}}}}},
-		},
-	})
 	return root
+}
+
+// extendsSchema is a path or a list of paths to the specs a spec inherits from.
+func extendsSchema() *jsonSchema {
+	path := pattern("A spec file, relative to the file that names it.", `^[^\n\r]*\S[^\n\r]*$`)
+	return &jsonSchema{
+		Description: "Specs this spec inherits from, relative to the file that names them; later ones override earlier ones, and this spec overrides them all. Mappings merge key by key; a scalar or list in this spec replaces the inherited one. A base spec may leave out name and language.",
+		OneOf:       []*jsonSchema{path, {Type: "array", Items: path, MinItems: intp(1)}},
+		Examples:    []any{[]any{"../base.yaml"}},
+	}
 }
 
 func healthcheckSchema(duration func(string) *jsonSchema) *jsonSchema {
