@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wharf-dev/wharf/generate"
+	"github.com/wharf-dev/wharf/lock"
 	"github.com/wharf-dev/wharf/spec"
 	"github.com/wharf-dev/wharf/spec/detect"
 )
@@ -93,6 +94,9 @@ func runInit(cmd *cobra.Command, opts initOptions, dir string) error {
 	s, err := spec.Parse(specPath, data)
 	if err != nil {
 		return invalid(fmt.Errorf("wharf init proposed an invalid spec (a bug; please report it):\n%w\n%s", err, data))
+	}
+	if err := lock.Apply(s); err != nil { // as generate does, should a wharf.lock be there
+		return invalid(err)
 	}
 	files, err := generate.Files(s)
 	if err != nil {
