@@ -38,12 +38,37 @@ type Spec struct {
 	// Output is the Dockerfile's path, slash-separated and relative to the
 	// spec's folder, which is also the build context.
 	Output string
+	// Templates is the folder of custom templates that override built-in
+	// template blocks, as a path usable from where File is (it is written
+	// relative to the file that names it); empty for the built-ins only.
+	Templates string
 
 	// File is the path the spec was read from, as given to Load or Parse.
 	File string
+	// Extends lists the files the spec inherits from through extends,
+	// directly or not, in the order met, as paths usable from where File is.
+	Extends []string
 	// Warnings are problems that do not stop generation, such as values
 	// that look like secrets.
 	Warnings []*Error
+
+	// origins maps field paths ("runtime.user") to where their value
+	// was written; fields wharf filled in are absent.
+	origins map[string]Origin
+}
+
+// Origin is where a value of the effective spec was written.
+type Origin struct {
+	File string // as in Error.File
+	Line int
+}
+
+// Origin returns where the value at a field path such as "runtime.user",
+// "build.packages[0]" or "runtime.env.PORT" was written, and false when
+// wharf filled it in (a default) or it is not set.
+func (s *Spec) Origin(path string) (Origin, bool) {
+	o, ok := s.origins[path]
+	return o, ok
 }
 
 // Images names the base images of the two stages.
