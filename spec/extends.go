@@ -159,7 +159,7 @@ func (m *merger) resolve(root *yaml.Node, name, abs string, stack []frame) *yaml
 			entries = resolve(v)
 			continue
 		case k.Value == extendsKey:
-			m.errorf(k, ErrInvalid, "key %q appears twice at the top level; keep one", extendsKey)
+			m.errorf(k, ErrExtends, "key %q appears twice at the top level; keep one", extendsKey)
 			continue
 		case k.Value == "version" && len(stack) > 0:
 			if v := resolve(v); v.Kind != yaml.ScalarNode || v.Value != fmt.Sprint(CurrentVersion) {
@@ -198,11 +198,11 @@ func (m *merger) extendsEntries(n *yaml.Node) []*yaml.Node {
 		item = resolve(item)
 		switch {
 		case item.Kind != yaml.ScalarNode || item.Tag == "!!null":
-			m.errorf(item, ErrType, "extends must be a list of spec files, e.g. [../base.yaml], not %s", kindName(item))
+			m.errorf(item, ErrExtends, "extends must be a list of spec files, e.g. [../base.yaml], not %s", kindName(item))
 		case strings.TrimSpace(item.Value) == "":
-			m.errorf(item, ErrRequired, "extends names an empty path; name a spec file, e.g. ../base.yaml")
+			m.errorf(item, ErrExtends, "extends names an empty path; name a spec file, e.g. ../base.yaml")
 		case strings.ContainsAny(item.Value, "\n\r\x00"):
-			m.errorf(item, ErrPath, "extends entries must be a single-line path")
+			m.errorf(item, ErrExtends, "extends entries must be a single-line path")
 		default:
 			out = append(out, item)
 		}
@@ -237,7 +237,11 @@ func (m *merger) base(entry *yaml.Node, from string, stack []frame) *yaml.Node {
 	b := readBase(abs)
 	switch {
 	case errors.Is(b.err, fs.ErrNotExist):
-		m.errorf(entry, ErrExtends, "extends %s: %s does not exist; paths in extends are relative to the file that names them", entry.Value, name)
+		looked := ""
+		if name != rel {
+			looked = " (looked for " + name + ")"
+		}
+		m.errorf(entry, ErrExtends, "extends %s: no such file%s; paths in extends are relative to the file that names them", entry.Value, looked)
 		return nil
 	case b.err != nil:
 		m.errorf(entry, ErrExtends, "extends %s: cannot read %s: %v", entry.Value, name, b.err)
@@ -290,7 +294,7 @@ func (m *merger) merge(base, over *yaml.Node) *yaml.Node {
 			out.Content = append(append([]*yaml.Node{}, base.Content...), items...)
 		default:
 			m.errorf(key, ErrType, "append adds to an inherited list, but %s:%d sets this to %s; replace the value instead (drop the append)", m.fileOf(base), base.Line, kindName(base))
-			out.Content = items
+			return base // one message is enough
 		}
 		return out
 	}

@@ -58,7 +58,7 @@ func Parse(file string, data []byte) (*Spec, error) {
 	d := &decoder{file: file, nodes: map[string]*yaml.Node{}, origin: m.origin}
 	d.errs = m.errs
 	var s *Spec
-	if len(m.errs) == 0 { // after a broken extends, the rest would mislead
+	if !errors.Is(m.errs, ErrExtends) && !errors.Is(m.errs, ErrSyntax) { // the rest would mislead
 		var ok bool
 		s, ok = d.spec(root)
 		if ok {
