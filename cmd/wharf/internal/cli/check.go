@@ -155,6 +155,9 @@ func runCheck(cmd *cobra.Command, opts checkOptions, args []string) error {
 	})
 
 	report.Fix = fixCommand(args, toLock, toGenerate, toForce, toDelete)
+	if opts.templates != "" { // the fix generates with the same templates
+		report.Fix = strings.ReplaceAll(report.Fix, "wharf generate", "wharf generate --templates "+filepath.ToSlash(opts.templates))
+	}
 	switch {
 	case opts.format == "json":
 		enc := json.NewEncoder(out)
