@@ -18,7 +18,15 @@ import (
 // it the working directory, so that messages show short relative paths.
 func inDir(t *testing.T, files map[string]string) {
 	t.Helper()
-	dir := t.TempDir()
+	t.Chdir(t.TempDir())
+	writeFiles(t, files)
+}
+
+// writeFiles writes files (slash paths to contents) under the
+// working directory.
+func writeFiles(t testing.TB, files map[string]string) {
+	t.Helper()
+	dir := "."
 	for name, data := range files {
 		path := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -28,7 +36,6 @@ func inDir(t *testing.T, files map[string]string) {
 			t.Fatal(err)
 		}
 	}
-	t.Chdir(dir)
 }
 
 const base = `version: 1
@@ -234,21 +241,28 @@ func TestExtendsTemplatesPath(t *testing.T) {
 func TestExtendsReadOnce(t *testing.T) {
 	inDir(t, map[string]string{"base.yaml": base, "team.yaml": "extends: [base.yaml]\nbuild: {packages: {append: [make]}}\n"})
 	before := spec.BaseReads()
-	const n = 10000
-	var wg sync.WaitGroup
+	const n, workers = 10000, 8
 	errs := make([]error, n)
-	for i := range n {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			data := fmt.Sprintf("version: 1\nname: s%d\nextends: [../team.yaml]\nbuild: {packages: {append: [pkg%d]}}\n", i, i)
-			s, err := spec.Parse(filepath.Join(fmt.Sprintf("s%d", i), "wharf.yaml"), []byte(data))
-			if err == nil && !cmp.Equal(s.Build.Packages, []string{"gcc", "make", fmt.Sprintf("pkg%d", i)}) {
-				err = fmt.Errorf("packages = %v", s.Build.Packages)
+			for i := range next {
+				data := fmt.Sprintf("version: 1\nname: s%d\nextends: [../team.yaml]\nbuild: {packages: {append: [pkg%d]}}\n", i, i)
+				s, err := spec.Parse(filepath.Join(fmt.Sprintf("s%d", i), "wharf.yaml"), []byte(data))
+				if err == nil && !cmp.Equal(s.Build.Packages, []string{"gcc", "make", fmt.Sprintf("pkg%d", i)}) {
+					err = fmt.Errorf("packages = %v", s.Build.Packages)
+				}
+				errs[i] = err
 			}
-			errs[i] = err
 		}()
 	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		t.Fatal(err)
