@@ -14,23 +14,10 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// How extends works
-//
-// A spec may name shared specs to inherit from: extends: [../base.yaml].
-// The paths are relative to the file that names them, and a base may
-// itself extend others. Base specs may be partial: they need no name or
-// language, and are validated only as part of the spec that extends them.
-//
-// The effective spec is built by merging YAML trees before decoding, so
-// every value keeps its file, line and column:
-//
-//   - Mappings merge key by key, recursively.
-//   - A scalar or a list in the extending spec replaces the inherited one.
-//   - {append: [...]} in place of a list adds to the inherited list
-//     (packages: {append: [curl]}); with nothing inherited it is the list.
-//   - null (key: ~, or the key with no value) removes an inherited value.
-//   - Bases apply in order: a later entry of extends overrides an earlier
-//     one, and the extending spec overrides them all.
+// extends is implemented here; the rules are in the package doc (spec.go).
+// The effective spec is built by merging YAML trees before decoding, so the
+// decoder is the same for every spec and every value keeps its file, line
+// and column (merger.origin maps inherited nodes to their file).
 
 // extendsKey and appendKey are the keys the merge itself reads.
 const (

@@ -4,6 +4,28 @@
 // Load and Parse turn YAML into a Spec, with defaults applied and every
 // problem reported at once, each with its file, line and column. Code
 // downstream trusts a Spec that came out of them.
+//
+// # Extends
+//
+// A spec may inherit from shared specs: extends: [../base.yaml, ...]. The
+// paths are relative to the file that names them, and a base may extend
+// others. Bases may be partial (no name or language); they are validated
+// only as part of the spec that extends them, and problems in them are
+// reported at their own file, line and column. A cycle is an error that
+// prints the chain. The merge rules:
+//
+//   - Mappings merge key by key, recursively.
+//   - A scalar or a list in the extending spec replaces the inherited one.
+//   - {append: [...]} in place of any list adds to the inherited list, e.g.
+//     packages: {append: [curl]}; with nothing inherited it is the list.
+//   - null (key: ~, or the key with no value) removes an inherited value.
+//   - Bases apply in the order listed, a later one overriding an earlier
+//     one, and the extending spec overrides them all.
+//
+// Each base file is read once per process, however many specs extend it,
+// and specs may be loaded concurrently. The templates key, like extends,
+// is relative to the file that names it; every other path in a spec is
+// relative to the spec's own folder, the build context.
 package spec
 
 // Language is the language recipe a spec builds with.
