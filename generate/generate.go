@@ -7,13 +7,18 @@ package generate
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"text/template"
+	"text/template/parse"
 
 	"github.com/wharf-dev/wharf/spec"
 	"github.com/wharf-dev/wharf/templates"
@@ -29,38 +34,195 @@ type File struct {
 // Generator renders specs with a set of templates.
 type Generator struct {
 	tmpl *template.Template
-	// custom names the template files that override built-in blocks,
-	// so that errors in their output can name them.
-	custom []string
+	// custom maps each overridden or added block to the template file
+	// that defines it, so that errors in its output can name it.
+	custom map[string]string
 }
 
 // New returns a Generator with the built-in templates, whose blocks are
 // overridden by the blocks that the *.tmpl files in custom define. custom
 // may be nil.
 func New(custom fs.FS) (*Generator, error) {
+	return newGenerator(custom, "")
+}
+
+// NewDir is New with the *.tmpl files of the folder dir, which messages
+// name by their path in it. A folder without templates is an error.
+func NewDir(dir string) (*Generator, error) {
+	info, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("templates folder %s does not exist", dir)
+	case err != nil:
+		return nil, fmt.Errorf("templates folder: %w", err)
+	case !info.IsDir():
+		return nil, fmt.Errorf("templates folder %s is a file; name the folder that holds the *.tmpl files", dir)
+	}
+	g, err := newGenerator(os.DirFS(dir), dir)
+	if err != nil {
+		return nil, err
+	}
+	if len(g.custom) == 0 {
+		return nil, fmt.Errorf("templates folder %s holds no *.tmpl files; add one that redefines a block, e.g. {{define \"create-user-debian\"}}...{{end}}", dir)
+	}
+	return g, nil
+}
+
+// newGenerator parses the built-in templates, then the custom ones; dir
+// prefixes the custom file names in messages.
+func newGenerator(custom fs.FS, dir string) (*Generator, error) {
 	tmpl, err := template.New("wharf").Funcs(funcs).Option("missingkey=error").ParseFS(templates.FS, "*.tmpl")
 	if err != nil {
 		return nil, fmt.Errorf("parse built-in templates: %w", err)
 	}
-	g := &Generator{tmpl: tmpl}
+	g := &Generator{tmpl: tmpl, custom: map[string]string{}}
 	if custom == nil {
 		return g, nil
 	}
+	builtins := blockNames(tmpl)
 	names, err := fs.Glob(custom, "*.tmpl")
 	if err != nil {
 		return nil, err
 	}
+	defined := map[string]*template.Template{}
 	for _, name := range names {
+		file := name
+		if dir != "" {
+			file = filepath.Join(dir, name)
+		}
 		data, err := fs.ReadFile(custom, name)
 		if err != nil {
-			return nil, fmt.Errorf("read template %s: %w", name, err)
+			return nil, fmt.Errorf("read template %s: %w", file, err)
 		}
-		if _, err := g.tmpl.New(name).Parse(string(data)); err != nil {
-			return nil, fmt.Errorf("parse template %s: %w", name, err)
+		// Parse alone first, to learn which blocks the file defines.
+		t, err := template.New(file).Funcs(funcs).Option("missingkey=error").Parse(string(data))
+		if err != nil {
+			return nil, fmt.Errorf("parse template %s: %w", file, err)
 		}
-		g.custom = append(g.custom, name)
+		for _, block := range t.Templates() {
+			if block.Name() == file || block.Tree == nil {
+				continue
+			}
+			if other, dup := g.custom[block.Name()]; dup {
+				return nil, fmt.Errorf("templates %s and %s both define %q; keep one", other, file, block.Name())
+			}
+			g.custom[block.Name()] = file
+			defined[block.Name()] = block
+		}
+	}
+	used := map[string]bool{}
+	for _, t := range defined {
+		templateCalls(t.Tree.Root, used)
+	}
+	var problems []string
+	for _, name := range sortedNames(defined) {
+		if !builtins[name] && !used[name] {
+			msg := fmt.Sprintf("%s defines %q, which is neither a built-in block nor used by a custom one", g.custom[name], name)
+			if s := closest(name, builtins); s != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", s)
+			}
+			problems = append(problems, msg)
+		}
+	}
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("%s; the blocks are listed in templates/README.md", strings.Join(problems, "; "))
+	}
+	for _, name := range sortedNames(defined) {
+		tree := defined[name].Tree.Copy()
+		// Mark where the block's output starts and ends, so that a bad
+		// line can be traced to it.
+		tree.Root.Nodes = append([]parse.Node{&parse.TextNode{NodeType: parse.NodeText, Text: []byte(blockStart + name + blockStartEnd)}},
+			append(tree.Root.Nodes, &parse.TextNode{NodeType: parse.NodeText, Text: []byte(blockEnd)})...)
+		if _, err := g.tmpl.AddParseTree(name, tree); err != nil {
+			return nil, fmt.Errorf("template %s: %w", g.custom[name], err)
+		}
 	}
 	return g, nil
+}
+
+// Markers around the output of custom blocks. Spec values cannot hold
+// NUL, so the markers cannot come from the spec.
+const (
+	blockStart    = "\x00begin "
+	blockStartEnd = "\x00"
+	blockEnd      = "\x00end\x00"
+)
+
+// blockNames returns the names of the blocks in t, without the files'.
+func blockNames(t *template.Template) map[string]bool {
+	names := map[string]bool{}
+	for _, b := range t.Templates() {
+		if b.Tree != nil && !strings.HasSuffix(b.Name(), ".tmpl") && b.Name() != t.Name() {
+			names[b.Name()] = true
+		}
+	}
+	return names
+}
+
+// templateCalls adds the blocks that {{template}} actions under n name.
+func templateCalls(n parse.Node, used map[string]bool) {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return
+		}
+		for _, c := range n.Nodes {
+			templateCalls(c, used)
+		}
+	case *parse.TemplateNode:
+		used[n.Name] = true
+	case *parse.IfNode:
+		templateCalls(n.List, used)
+		templateCalls(n.ElseList, used)
+	case *parse.RangeNode:
+		templateCalls(n.List, used)
+		templateCalls(n.ElseList, used)
+	case *parse.WithNode:
+		templateCalls(n.List, used)
+		templateCalls(n.ElseList, used)
+	}
+}
+
+func sortedNames[V any](m map[string]V) []string {
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// closest returns the name in names nearest to word, if it is close
+// enough to be a typo.
+func closest(word string, names map[string]bool) string {
+	best, bestDist := "", len(word)/3+2
+	for _, c := range sortedNames(names) {
+		if d := editDistance(word, c); d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 var builtin = sync.OnceValues(func() (*Generator, error) { return New(nil) })
@@ -82,17 +244,29 @@ func (g *Generator) Files(s *spec.Spec) ([]File, error) {
 	if err := g.tmpl.ExecuteTemplate(&buf, "dockerfile", data); err != nil {
 		return nil, fmt.Errorf("render Dockerfile for %s: %w", s.File, err)
 	}
-	dockerfile := normalize(buf.Bytes())
-	if err := checkSyntax(dockerfile); err != nil {
-		if len(g.custom) > 0 {
-			return nil, fmt.Errorf("the custom templates (%s) produce an invalid Dockerfile: %w", strings.Join(g.custom, ", "), err)
+	lines := normalize(splitBlocks(buf.Bytes()))
+	if err := checkSyntax(lines); err != nil {
+		switch {
+		case err.block != "":
+			return nil, fmt.Errorf("template %s: block %q produces an invalid Dockerfile for %s: %w", g.custom[err.block], err.block, s.File, err)
+		case len(g.custom) > 0:
+			return nil, fmt.Errorf("the custom templates (%s) produce an invalid Dockerfile for %s: %w", strings.Join(g.customFiles(), ", "), s.File, err)
 		}
 		return nil, fmt.Errorf("wharf produced an invalid Dockerfile (a bug; please report it): %w", err)
 	}
 	return []File{
-		{Path: s.Output, Data: dockerfile},
+		{Path: s.Output, Data: joinLines(lines)},
 		{Path: DockerignorePath(s.Output), Data: dockerignore(s, data.SpecFile)},
 	}, nil
+}
+
+// customFiles lists the custom template files, sorted.
+func (g *Generator) customFiles() []string {
+	seen := map[string]bool{}
+	for _, f := range g.custom {
+		seen[f] = true
+	}
+	return sortedNames(seen)
 }
 
 // DockerignorePath returns where BuildKit looks for the ignore file of the
@@ -157,25 +331,90 @@ func localPath(p string) string {
 	return "./" + p
 }
 
+// line is a line of the rendered Dockerfile, with the custom block that
+// wrote it, if any.
+type line struct {
+	text  string
+	block string
+}
+
+// splitBlocks splits rendered output into lines and removes the custom
+// block markers, noting for each line the innermost custom block that
+// wrote something other than spaces on it.
+func splitBlocks(raw []byte) []line {
+	var lines []line
+	var cur strings.Builder
+	var block string
+	var stack []string
+	text := string(raw)
+	for len(text) > 0 {
+		i := strings.IndexAny(text, "\x00\n")
+		if i < 0 {
+			i = len(text)
+		}
+		chunk := text[:i]
+		if strings.TrimSpace(chunk) != "" && len(stack) > 0 {
+			block = stack[len(stack)-1]
+		}
+		cur.WriteString(chunk)
+		text = text[i:]
+		switch {
+		case text == "":
+		case text[0] == '\n':
+			lines = append(lines, line{cur.String(), block})
+			cur.Reset()
+			block = ""
+			text = text[1:]
+		case strings.HasPrefix(text, blockEnd):
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+			text = text[len(blockEnd):]
+		case strings.HasPrefix(text, blockStart):
+			rest := text[len(blockStart):]
+			j := strings.Index(rest, blockStartEnd)
+			if j < 0 { // cannot happen: markers come in whole
+				j = len(rest)
+			}
+			stack = append(stack, rest[:j])
+			text = rest[min(j+len(blockStartEnd), len(rest)):]
+		default:
+			text = text[1:] // a stray NUL
+		}
+	}
+	if cur.Len() > 0 {
+		lines = append(lines, line{cur.String(), block})
+	}
+	return lines
+}
+
 // normalize trims trailing spaces and lays out blank lines: one after the
 // leading comment block, one before each FROM, none elsewhere.
-func normalize(raw []byte) []byte {
-	var out bytes.Buffer
+func normalize(raw []line) []line {
+	var out []line
 	inHeader := true
-	for _, line := range strings.Split(string(raw), "\n") {
-		line = strings.TrimRight(line, " \t")
-		if line == "" {
+	for _, l := range raw {
+		l.text = strings.TrimRight(l.text, " \t")
+		if l.text == "" {
 			continue
 		}
-		if inHeader && !strings.HasPrefix(line, "#") {
+		if inHeader && !strings.HasPrefix(l.text, "#") {
 			inHeader = false
-			if out.Len() > 0 {
-				out.WriteByte('\n')
+			if len(out) > 0 {
+				out = append(out, line{})
 			}
-		} else if strings.HasPrefix(line, "FROM ") && out.Len() > 0 {
-			out.WriteByte('\n')
+		} else if strings.HasPrefix(l.text, "FROM ") && len(out) > 0 {
+			out = append(out, line{})
 		}
-		out.WriteString(line)
+		out = append(out, l)
+	}
+	return out
+}
+
+func joinLines(lines []line) []byte {
+	var out bytes.Buffer
+	for _, l := range lines {
+		out.WriteString(l.text)
 		out.WriteByte('\n')
 	}
 	return out.Bytes()
@@ -189,33 +428,48 @@ var instructions = map[string]bool{
 	"VOLUME": true, "WORKDIR": true,
 }
 
+// syntaxError is a line of output that is not a Dockerfile.
+type syntaxError struct {
+	line  int    // 1-based, in the generated Dockerfile
+	block string // the custom block that wrote the line, if any
+	msg   string
+}
+
+func (e *syntaxError) Error() string {
+	if e.line == 0 {
+		return e.msg
+	}
+	return fmt.Sprintf("line %d: %s", e.line, e.msg)
+}
+
 // checkSyntax catches output that is not a Dockerfile at all: each
 // instruction must be a known one, continuations must end, and the file
 // must have a stage. BuildKit's own parser and checks run in the e2e tests.
-func checkSyntax(dockerfile []byte) error {
-	lines := strings.Split(strings.TrimSuffix(string(dockerfile), "\n"), "\n")
+func checkSyntax(lines []line) *syntaxError {
 	stages := 0
 	continued := false
-	for i, line := range lines {
-		trimmed := strings.TrimSpace(line)
+	last := 0
+	for i, l := range lines {
+		trimmed := strings.TrimSpace(l.text)
 		wasContinued := continued
 		continued = strings.HasSuffix(trimmed, `\`)
 		if wasContinued || trimmed == "" || strings.HasPrefix(trimmed, "#") {
 			continue
 		}
+		last = i
 		word, _, _ := strings.Cut(trimmed, " ")
 		if !instructions[strings.ToUpper(word)] {
-			return fmt.Errorf("line %d: %q is not a Dockerfile instruction", i+1, word)
+			return &syntaxError{line: i + 1, block: l.block, msg: fmt.Sprintf("%q is not a Dockerfile instruction", word)}
 		}
 		if strings.ToUpper(word) == "FROM" {
 			stages++
 		}
 	}
 	if continued {
-		return fmt.Errorf("line %d: the last instruction ends with a line continuation", len(lines))
+		return &syntaxError{line: len(lines), block: lines[last].block, msg: "the last instruction ends with a line continuation"}
 	}
 	if stages == 0 {
-		return fmt.Errorf("no FROM instruction")
+		return &syntaxError{msg: "no FROM instruction"}
 	}
 	return nil
 }

@@ -15,8 +15,9 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
-// TestGolden generates every spec under testdata/golden and examples and
-// compares each file with the committed one, byte for byte.
+// TestGolden generates every spec under testdata/golden and examples
+// (with the custom templates a spec names) and compares each file with the
+// committed one, byte for byte.
 func TestGolden(t *testing.T) {
 	specs, err := filepath.Glob("../testdata/golden/*/wharf.yaml")
 	if err != nil {
@@ -24,6 +25,11 @@ func TestGolden(t *testing.T) {
 	}
 	examples, _ := filepath.Glob("../examples/*/wharf.yaml")
 	specs = append(specs, examples...)
+	monorepo, _ := filepath.Glob("../examples/monorepo/services/*/wharf.yaml")
+	if len(monorepo) < 5 {
+		t.Errorf("found %d services in examples/monorepo, want at least 5", len(monorepo))
+	}
+	specs = append(specs, monorepo...)
 	if len(specs) < 15 {
 		t.Fatalf("found %d golden specs, want at least 15", len(specs))
 	}
@@ -34,11 +40,18 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			files, err := generate.Files(s)
+			g, err := generate.New(nil)
+			if s.Templates != "" {
+				g, err = generate.NewDir(s.Templates)
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
-			again, err := generate.Files(s)
+			files, err := g.Files(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			again, err := g.Files(s)
 			if err != nil {
 				t.Fatal(err)
 			}

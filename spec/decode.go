@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -68,6 +69,11 @@ func (d *decoder) spec(root *yaml.Node) (*Spec, bool) {
 				s.Output = d.relPath(v, p, out)
 			}
 		},
+		"templates": func(v *yaml.Node, p string) {
+			if dir, ok := d.nonEmpty(v, p); ok {
+				s.Templates = d.fileRelative(v, dir)
+			}
+		},
 	})
 	if s.Name == "" && d.nodes["name"] == nil {
 		d.errorf(root, ErrRequired, "name is required: add e.g. \"name: hello\" (lowercase letters, digits, '.', '_', '-')")
@@ -82,6 +88,16 @@ func (d *decoder) spec(root *yaml.Node) (*Spec, bool) {
 	}
 	d.defaults(s)
 	return s, isLanguage(s.Language)
+}
+
+// fileRelative resolves a path written relative to the file that holds
+// node n (the spec, or a base it extends).
+func (d *decoder) fileRelative(n *yaml.Node, p string) string {
+	p = filepath.FromSlash(p)
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(filepath.Dir(d.fileOf(n)), p)
 }
 
 func isLanguage(l Language) bool {
@@ -242,6 +258,7 @@ func (d *decoder) ports(n *yaml.Node, path string) []Port {
 	for i, item := range n.Content {
 		item = resolve(item)
 		p := fmt.Sprintf("%s[%d]", path, i)
+		d.nodes[p] = item
 		text, ok := d.str(item, p)
 		if !ok {
 			continue

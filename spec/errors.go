@@ -20,6 +20,7 @@ var (
 	ErrPythonSkew   = errors.New("builder and runner use different Python versions")
 	ErrTooLarge     = errors.New("spec too large")
 	ErrSecret       = errors.New("value looks like a secret")
+	ErrExtends      = errors.New("invalid extends")
 )
 
 // Error is one problem in a spec, at a position in a file.

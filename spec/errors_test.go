@@ -14,7 +14,8 @@ import (
 var update = flag.Bool("update", false, "rewrite the expected messages in testdata/errors")
 
 // TestErrorCases parses every spec under testdata/errors and compares all
-// the problems reported with the expected messages in want.txt.
+// the problems reported with the expected messages in want.txt. Each spec
+// is parsed from its own folder, so that the files it extends resolve.
 func TestErrorCases(t *testing.T) {
 	specs, err := filepath.Glob("../testdata/errors/*/wharf.yaml")
 	if err != nil {
@@ -30,12 +31,16 @@ func TestErrorCases(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			wantFile, err := filepath.Abs(filepath.Join(dir, "want.txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Chdir(dir)
 			_, err = spec.Parse("wharf.yaml", data)
 			if err == nil {
 				t.Fatal("spec parsed without error")
 			}
 			got := err.Error() + "\n"
-			wantFile := filepath.Join(dir, "want.txt")
 			if *update {
 				if err := os.WriteFile(wantFile, []byte(got), 0o644); err != nil {
 					t.Fatal(err)

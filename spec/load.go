@@ -29,22 +29,18 @@ func Load(path string) (*Spec, error) {
 	if info, err := os.Stat(path); err == nil && info.IsDir() {
 		path = filepath.Join(path, FileName)
 	}
-	f, err := os.Open(path)
+	data, err := readLimited(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%s does not exist; pass a spec file or a folder holding %s (wharf init writes one): %w", path, FileName, err)
 	} else if err != nil {
-		return nil, fmt.Errorf("load spec: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
-	if err != nil {
 		return nil, fmt.Errorf("load spec %s: %w", path, err)
 	}
 	return Parse(path, data)
 }
 
 // Parse parses and validates a spec's bytes. file names the spec in
-// messages and becomes Spec.File.
+// messages and becomes Spec.File; the files the spec extends are read
+// relative to its folder.
 func Parse(file string, data []byte) (*Spec, error) {
 	if len(data) > MaxSize {
 		return nil, ErrorList{{File: file, Msg: fmt.Sprintf("the spec is larger than %d bytes; a spec is a short file, check that this is the right one", MaxSize), Kind: ErrTooLarge}}
@@ -53,13 +49,33 @@ func Parse(file string, data []byte) (*Spec, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &decoder{file: file, nodes: map[string]*yaml.Node{}}
-	s, ok := d.spec(root)
-	if ok {
-		d.check(s)
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return nil, fmt.Errorf("load spec %s: %w", file, err)
+	}
+	m := newMerger(file)
+	root = m.resolve(root, file, abs, nil)
+	d := &decoder{file: file, nodes: map[string]*yaml.Node{}, origin: m.origin}
+	d.errs = m.errs
+	var s *Spec
+	if !errors.Is(m.errs, ErrExtends) && !errors.Is(m.errs, ErrSyntax) { // the rest would mislead
+		var ok bool
+		s, ok = d.spec(root)
+		if ok {
+			d.check(s)
+		}
 	}
 	if len(d.errs) > 0 {
+		rank := map[string]int{file: 0}
+		for i, b := range m.bases {
+			if _, ok := rank[b]; !ok {
+				rank[b] = i + 1
+			}
+		}
 		slices.SortStableFunc(d.errs, func(a, b *Error) int {
+			if a.File != b.File {
+				return rank[a.File] - rank[b.File]
+			}
 			if a.Line != b.Line {
 				return a.Line - b.Line
 			}
@@ -68,7 +84,9 @@ func Parse(file string, data []byte) (*Spec, error) {
 		return nil, d.errs
 	}
 	s.File = file
+	s.Extends = m.bases
 	s.Warnings = d.warnings
+	s.origins = d.origins()
 	return s, nil
 }
 
@@ -77,10 +95,24 @@ var yamlLine = regexp.MustCompile(`^yaml: line ([0-9]+): (.*)$`)
 
 // parseYAML parses exactly one YAML document into its root node.
 func parseYAML(file string, data []byte) (*yaml.Node, error) {
+	root, errs := parseDocument(file, data, false)
+	if errs != nil {
+		return nil, errs
+	}
+	return root, nil
+}
+
+// parseDocument parses exactly one YAML document into its root node. An
+// empty document is a problem unless allowEmpty, when it is an empty
+// mapping (a base spec with nothing in it yet).
+func parseDocument(file string, data []byte, allowEmpty bool) (*yaml.Node, ErrorList) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
+			if allowEmpty {
+				return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: 1, Column: 1}, nil
+			}
 			return nil, ErrorList{{File: file, Line: 1, Column: 1, Msg: "the spec is empty; start with \"version: 1\"", Kind: ErrRequired}}
 		}
 		e := &Error{File: file, Line: 1, Column: 1, Msg: strings.TrimPrefix(err.Error(), "yaml: "), Kind: ErrSyntax}
@@ -113,6 +145,9 @@ type decoder struct {
 	// known, when not nil, records the keys accepted at each mapping path
 	// decoded, so tests can compare them with the schema.
 	known map[string][]string
+	// origin maps nodes inherited through extends to their file; the
+	// other nodes are from file.
+	origin map[*yaml.Node]string
 }
 
 func (d *decoder) errorf(n *yaml.Node, kind error, format string, args ...any) {
@@ -124,11 +159,30 @@ func (d *decoder) warnf(n *yaml.Node, kind error, format string, args ...any) {
 }
 
 func (d *decoder) newError(n *yaml.Node, kind error, format string, args ...any) *Error {
-	e := &Error{File: d.file, Msg: fmt.Sprintf(format, args...), Kind: kind}
+	e := &Error{File: d.fileOf(n), Msg: fmt.Sprintf(format, args...), Kind: kind}
 	if n != nil {
 		e.Line, e.Column = n.Line, n.Column
 	}
 	return e
+}
+
+// fileOf returns the file that node n was read from.
+func (d *decoder) fileOf(n *yaml.Node) string {
+	if f, ok := d.origin[n]; ok {
+		return f
+	}
+	return d.file
+}
+
+// origins records where each decoded field was written, for Explain.
+func (d *decoder) origins() map[string]Origin {
+	out := make(map[string]Origin, len(d.nodes))
+	for path, n := range d.nodes {
+		if n != nil {
+			out[path] = Origin{File: d.fileOf(n), Line: n.Line}
+		}
+	}
+	return out
 }
 
 // at returns the node decoded at path, or the closest decoded parent.

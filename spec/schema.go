@@ -62,7 +62,46 @@ func intp(i int) *int { return &i }
 
 // object is a mapping with exactly the given keys.
 func object(desc string, props map[string]*jsonSchema, required ...string) *jsonSchema {
+	for k, p := range props {
+		props[k] = nullable(p)
+	}
 	return &jsonSchema{Type: "object", Description: desc, Properties: props, Required: required, AdditionalProperties: false}
+}
+
+// nullable also accepts null, which removes a value inherited through extends.
+func nullable(s *jsonSchema) *jsonSchema {
+	if t, ok := s.Type.(string); ok && t == "object" {
+		s.Type = []string{"object", "null"}
+		return s
+	}
+	if s.Type == nil && s.AnyOf != nil {
+		s.AnyOf = append(s.AnyOf, &jsonSchema{Type: "null"})
+		return s
+	}
+	outer := &jsonSchema{Description: s.Description, Default: s.Default, Examples: s.Examples, AnyOf: []*jsonSchema{s, {Type: "null"}}}
+	s.Description, s.Default, s.Examples = "", nil, nil
+	return outer
+}
+
+// appendSchema is {append: [...]}, which adds to a list inherited through extends.
+func appendSchema(item *jsonSchema) *jsonSchema {
+	return &jsonSchema{
+		Type:                 "object",
+		Description:          "Adds these items to the list inherited through extends.",
+		Properties:           map[string]*jsonSchema{"append": {Type: "array", Items: item}},
+		Required:             []string{"append"},
+		AdditionalProperties: false,
+	}
+}
+
+// isAlternative reports whether s is one of the forms every key or list
+// takes besides its own: null, or {append: [...]}.
+func isAlternative(s *jsonSchema) bool {
+	if s.Type == "null" {
+		return true
+	}
+	_, ok := s.Properties["append"]
+	return ok && len(s.Properties) == 1
 }
 
 // text is a one-line string that must not be blank.
@@ -97,7 +136,7 @@ func list(desc string, item *jsonSchema) *jsonSchema {
 	if item == nil {
 		item = text("")
 	}
-	return &jsonSchema{Type: "array", Description: desc, Items: item}
+	return &jsonSchema{Description: desc, AnyOf: []*jsonSchema{{Type: "array", Items: item}, appendSchema(item)}}
 }
 
 // relPathSchema is a path inside the build context (see decoder.relPath).

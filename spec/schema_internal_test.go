@@ -9,11 +9,10 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// schemaAhead names keys that the decoder's handler tables may not hold:
-// extends is read by the merge of shared specs before decoding, and
-// templates is being added to the decoder on another branch. They are
+// schemaAhead names keys that the decoder's handler tables do not hold:
+// extends is read by the merge of shared specs before decoding. They are
 // skipped on both sides.
-var schemaAhead = map[string]bool{"extends": true, "templates": true}
+var schemaAhead = map[string]bool{"extends": true}
 
 // schemaObjects returns, for each mapping with fixed keys in the schema, its
 // path in decoder notation ("runtime.healthcheck", "artifacts[]") and its
@@ -34,8 +33,10 @@ func schemaObjects(s *jsonSchema, path string, out map[string][]string) {
 	if s.Items != nil {
 		schemaObjects(s.Items, path+"[]", out)
 	}
-	for _, alt := range s.OneOf {
-		schemaObjects(alt, path, out)
+	for _, alt := range append(slices.Clone(s.OneOf), s.AnyOf...) {
+		if !isAlternative(alt) {
+			schemaObjects(alt, path, out)
+		}
 	}
 }
 
@@ -43,6 +44,11 @@ func schemaObjects(s *jsonSchema, path string, out map[string][]string) {
 // schema, with mappings where the schema allows them, so that decoding it
 // visits every handler table. Values need not be valid.
 func maximalSpec(s *jsonSchema) any {
+	for _, alt := range s.AnyOf {
+		if !isAlternative(alt) {
+			return maximalSpec(alt)
+		}
+	}
 	for _, alt := range s.OneOf {
 		if alt.Properties != nil {
 			return maximalSpec(alt)

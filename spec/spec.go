@@ -4,6 +4,28 @@
 // Load and Parse turn YAML into a Spec, with defaults applied and every
 // problem reported at once, each with its file, line and column. Code
 // downstream trusts a Spec that came out of them.
+//
+// # Extends
+//
+// A spec may inherit from shared specs: extends: [../base.yaml, ...]. The
+// paths are relative to the file that names them, and a base may extend
+// others. Bases may be partial (no name or language); they are validated
+// only as part of the spec that extends them, and problems in them are
+// reported at their own file, line and column. A cycle is an error that
+// prints the chain. The merge rules:
+//
+//   - Mappings merge key by key, recursively.
+//   - A scalar or a list in the extending spec replaces the inherited one.
+//   - {append: [...]} in place of any list adds to the inherited list, e.g.
+//     packages: {append: [curl]}; with nothing inherited it is the list.
+//   - null (key: ~, or the key with no value) removes an inherited value.
+//   - Bases apply in the order listed, a later one overriding an earlier
+//     one, and the extending spec overrides them all.
+//
+// Each base file is read once per process, however many specs extend it,
+// and specs may be loaded concurrently. The templates key, like extends,
+// is relative to the file that names it; every other path in a spec is
+// relative to the spec's own folder, the build context.
 package spec
 
 // Language is the language recipe a spec builds with.
@@ -38,12 +60,37 @@ type Spec struct {
 	// Output is the Dockerfile's path, slash-separated and relative to the
 	// spec's folder, which is also the build context.
 	Output string
+	// Templates is the folder of custom templates that override built-in
+	// template blocks, as a path usable from where File is (it is written
+	// relative to the file that names it); empty for the built-ins only.
+	Templates string
 
 	// File is the path the spec was read from, as given to Load or Parse.
 	File string
+	// Extends lists the files the spec inherits from through extends,
+	// directly or not, in the order met, as paths usable from where File is.
+	Extends []string
 	// Warnings are problems that do not stop generation, such as values
 	// that look like secrets.
 	Warnings []*Error
+
+	// origins maps field paths ("runtime.user") to where their value
+	// was written; fields wharf filled in are absent.
+	origins map[string]Origin
+}
+
+// Origin is where a value of the effective spec was written.
+type Origin struct {
+	File string // as in Error.File
+	Line int
+}
+
+// Origin returns where the value at a field path such as "runtime.user",
+// "build.packages[0]" or "runtime.env.PORT" was written, and false when
+// wharf filled it in (a default) or it is not set.
+func (s *Spec) Origin(path string) (Origin, bool) {
+	o, ok := s.origins[path]
+	return o, ok
 }
 
 // Images names the base images of the two stages.

@@ -19,7 +19,7 @@ func BenchmarkCheckTree(b *testing.B) {
 		b.Fatal(err)
 	}
 	for _, s := range specs {
-		if r := Generate(s, false); r.Err != nil {
+		if r := Generate(s, GenerateOptions{}); r.Err != nil {
 			b.Fatal(r.Err)
 		}
 	}

@@ -89,6 +89,18 @@ func (r *Result) Fresh() bool {
 type CheckOptions struct {
 	// Diff computes File.Diff for stale files.
 	Diff bool
+	// Templates is a folder of custom templates that replaces the one
+	// the spec names; see Render.
+	Templates string
+}
+
+// GenerateOptions tune Generate.
+type GenerateOptions struct {
+	// Force replaces files that lack wharf's header.
+	Force bool
+	// Templates is a folder of custom templates that replaces the one
+	// the spec names; see Render.
+	Templates string
 }
 
 // Check loads the spec at specPath (a file, or a folder holding
@@ -97,7 +109,7 @@ type CheckOptions struct {
 // output's folder whose header names this spec but which it no longer
 // generates. Check writes nothing.
 func Check(specPath string, opts CheckOptions) *Result {
-	r, s, files := load(specPath)
+	r, s, files := load(specPath, opts.Templates)
 	if r.Err != nil {
 		return r
 	}
@@ -136,9 +148,9 @@ func Check(specPath string, opts CheckOptions) *Result {
 // Generate loads the spec at specPath and writes the files that differ
 // from what it generates, each atomically. It refuses, writing nothing for
 // the spec, when a file to replace lacks wharf's header (ErrHandWritten),
-// unless force is set.
-func Generate(specPath string, force bool) *Result {
-	r, s, files := load(specPath)
+// unless opts.Force is set.
+func Generate(specPath string, opts GenerateOptions) *Result {
+	r, s, files := load(specPath, opts.Templates)
 	if r.Err != nil {
 		return r
 	}
@@ -157,7 +169,7 @@ func Generate(specPath string, force bool) *Result {
 			f.Status, f.Want = Fresh, nil
 		case !generate.IsGenerated(have):
 			f.Status = HandWritten
-			if !force {
+			if !opts.Force {
 				refused = append(refused, fmt.Errorf("%s %w", f.Path, ErrHandWritten))
 			}
 		default:
@@ -183,8 +195,9 @@ func Generate(specPath string, force bool) *Result {
 	return r
 }
 
-// load loads and generates a spec, recording problems in the result.
-func load(specPath string) (*Result, *spec.Spec, []generate.File) {
+// load loads and generates a spec, with the custom templates of Render,
+// recording problems in the result.
+func load(specPath, templates string) (*Result, *spec.Spec, []generate.File) {
 	r := &Result{Spec: specPath}
 	s, err := spec.Load(specPath)
 	if err != nil {
@@ -197,7 +210,7 @@ func load(specPath string) (*Result, *spec.Spec, []generate.File) {
 		return r, nil, nil
 	}
 	r.Warnings = s.Warnings
-	files, err := generate.Files(s)
+	files, err := Render(s, templates)
 	if err != nil {
 		r.Err = err
 		return r, nil, nil

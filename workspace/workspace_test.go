@@ -162,7 +162,7 @@ func TestCheckStatuses(t *testing.T) {
 		"app/wharf.yaml": "version: 1\nname: hello\nlanguage: go\ngo: {main: ./cmd/hello}\n",
 	})
 	dir := filepath.Join(root, "app")
-	if r := Generate(dir, false); r.Err != nil {
+	if r := Generate(dir, GenerateOptions{}); r.Err != nil {
 		t.Fatal(r.Err)
 	}
 	r := Check(dir, CheckOptions{Diff: true})
@@ -191,7 +191,7 @@ func TestCheckStatuses(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("statuses mismatch (-want +got):\n%s", diff)
 	}
-	if r := Generate(dir, false); !errors.Is(r.Err, ErrHandWritten) {
+	if r := Generate(dir, GenerateOptions{}); !errors.Is(r.Err, ErrHandWritten) {
 		t.Errorf("Generate over a hand-written file: %v, want ErrHandWritten", r.Err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, ".dockerignore")); !errors.Is(err, os.ErrNotExist) {

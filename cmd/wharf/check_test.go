@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/wharf-dev/wharf/cmd/wharf/internal/cli"
 	"github.com/wharf-dev/wharf/generate"
 	"github.com/wharf-dev/wharf/spec"
+	"github.com/wharf-dev/wharf/workspace"
 )
 
 // TestCheckAfterGenerate checks a property over every golden spec and
@@ -18,21 +20,29 @@ func TestCheckAfterGenerate(t *testing.T) {
 	specs, _ := filepath.Glob("../../testdata/golden/*/wharf.yaml")
 	examples, _ := filepath.Glob("../../examples/*/wharf.yaml")
 	specs = append(specs, examples...)
+	monorepo, _ := filepath.Glob("../../examples/monorepo/services/*/wharf.yaml")
+	specs = append(specs, monorepo...)
 	if len(specs) < 15 {
 		t.Fatalf("found %d specs, want at least 15", len(specs))
 	}
 	for _, src := range specs {
 		name := filepath.Base(filepath.Dir(filepath.Dir(src))) + "/" + filepath.Base(filepath.Dir(src))
 		t.Run(name, func(t *testing.T) {
-			data, err := os.ReadFile(src)
+			// Copy the spec's folder, or the whole monorepo, so that the
+			// files it extends and its templates come along; the
+			// generated files are removed.
+			root := filepath.Dir(src)
+			if filepath.Base(filepath.Dir(root)) == "services" {
+				root = filepath.Dir(filepath.Dir(root))
+			}
+			rel, err := filepath.Rel(root, filepath.Dir(src))
 			if err != nil {
 				t.Fatal(err)
 			}
-			dir := t.TempDir()
+			tmp := t.TempDir()
+			copySources(t, root, tmp)
+			dir := filepath.Join(tmp, rel)
 			specFile := filepath.Join(dir, spec.FileName)
-			if err := os.WriteFile(specFile, data, 0o644); err != nil {
-				t.Fatal(err)
-			}
 			if code, out := run("generate", dir); code != 0 {
 				t.Fatalf("generate exited %d:\n%s", code, out)
 			}
@@ -43,7 +53,7 @@ func TestCheckAfterGenerate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			files, err := generate.Files(s)
+			files, err := workspace.Render(s, "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -68,6 +78,33 @@ func TestCheckAfterGenerate(t *testing.T) {
 				t.Fatalf("check after restoring exited %d, want 0:\n%s", code, out)
 			}
 		})
+	}
+}
+
+// copySources copies the tree at src to dst, without the files wharf
+// generates (those with its header).
+func copySources(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil || generate.IsGenerated(data) {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -16,8 +16,9 @@ import (
 )
 
 type checkOptions struct {
-	quiet  bool
-	format string
+	quiet     bool
+	format    string
+	templates string
 }
 
 func newCheck() *cobra.Command {
@@ -67,6 +68,7 @@ Specs are in path order. "diff" is set for stale files only; "line" and
 	}
 	cmd.Flags().BoolVarP(&opts.quiet, "quiet", "q", false, "print only the paths of files that are not fresh")
 	cmd.Flags().StringVar(&opts.format, "format", "text", `output format: "text" or "json"`)
+	addTemplatesFlag(cmd, &opts.templates)
 	return cmd
 }
 
@@ -90,7 +92,7 @@ func runCheck(cmd *cobra.Command, opts checkOptions, args []string) error {
 		toDelete   []string // orphaned files
 	)
 	workspace.Each(len(specs), func(i int) *workspace.Result {
-		return workspace.Check(specs[i], workspace.CheckOptions{Diff: !opts.quiet})
+		return workspace.Check(specs[i], workspace.CheckOptions{Diff: !opts.quiet, Templates: opts.templates})
 	}, func(_ int, r *workspace.Result) {
 		js := jsonSpec{Path: workspace.Display(r.Spec), Status: "fresh", Files: []jsonFile{}}
 		switch {
@@ -153,6 +155,9 @@ func runCheck(cmd *cobra.Command, opts checkOptions, args []string) error {
 	})
 
 	report.Fix = fixCommand(args, toLock, toGenerate, toForce, toDelete)
+	if opts.templates != "" { // the fix generates with the same templates
+		report.Fix = strings.ReplaceAll(report.Fix, "wharf generate", "wharf generate --templates "+filepath.ToSlash(opts.templates))
+	}
 	switch {
 	case opts.format == "json":
 		enc := json.NewEncoder(out)

@@ -13,8 +13,9 @@ import (
 )
 
 type generateOptions struct {
-	output string
-	force  bool
+	output    string
+	force     bool
+	templates string
 }
 
 func newGenerate() *cobra.Command {
@@ -45,6 +46,7 @@ replaces it.`,
 	}
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "", `"-" prints the Dockerfile to stdout instead of writing files`)
 	cmd.Flags().BoolVar(&opts.force, "force", false, "replace files that lack wharf's generated header")
+	addTemplatesFlag(cmd, &opts.templates)
 	return cmd
 }
 
@@ -56,7 +58,7 @@ func runGenerate(cmd *cobra.Command, opts generateOptions, args []string) error 
 		if len(args) > 1 || (len(args) == 1 && workspace.IsPattern(args[0])) {
 			return invalid(fmt.Errorf("-o - prints one spec's Dockerfile; pass one PATH"))
 		}
-		_, files, err := load(cmd, pathArg(args))
+		_, files, err := load(cmd, pathArg(args), opts.templates)
 		if err != nil {
 			return err
 		}
@@ -70,7 +72,7 @@ func runGenerate(cmd *cobra.Command, opts generateOptions, args []string) error 
 	out, errOut := cmd.OutOrStdout(), cmd.ErrOrStderr()
 	failed := false
 	workspace.Each(len(specs), func(i int) *workspace.Result {
-		return workspace.Generate(specs[i], opts.force)
+		return workspace.Generate(specs[i], workspace.GenerateOptions{Force: opts.force, Templates: opts.templates})
 	}, func(_ int, r *workspace.Result) {
 		for _, w := range r.Warnings {
 			fmt.Fprintf(errOut, "%s:%d:%d: warning: %s\n", w.File, w.Line, w.Column, w.Msg)
@@ -97,8 +99,9 @@ func runGenerate(cmd *cobra.Command, opts generateOptions, args []string) error 
 }
 
 // load loads the spec at path, pins its base images to the lock beside it
-// (if any), and generates its files.
-func load(cmd *cobra.Command, path string) (*spec.Spec, []generate.File, error) {
+// (if any), and generates its files, with the custom templates in the
+// folder templates if it is not empty (else those the spec names).
+func load(cmd *cobra.Command, path, templates string) (*spec.Spec, []generate.File, error) {
 	s, err := spec.Load(path)
 	if err != nil {
 		return nil, nil, invalid(err)
@@ -107,7 +110,7 @@ func load(cmd *cobra.Command, path string) (*spec.Spec, []generate.File, error) 
 		return nil, nil, invalid(err)
 	}
 	printWarnings(cmd, s)
-	files, err := generate.Files(s)
+	files, err := workspace.Render(s, templates)
 	if err != nil {
 		return nil, nil, invalid(err)
 	}

@@ -7,7 +7,8 @@ import (
 )
 
 func newValidate() *cobra.Command {
-	return &cobra.Command{
+	var templates string
+	cmd := &cobra.Command{
 		Use:   "validate [PATH]",
 		Short: "Check a spec without writing anything",
 		Long: `validate reads a spec (PATH is a wharf.yaml file, or a folder holding one;
@@ -19,7 +20,7 @@ printed but do not fail validation.`,
   wharf validate services/api/wharf.yaml`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, _, err := load(cmd, pathArg(args))
+			s, _, err := load(cmd, pathArg(args), templates)
 			if err != nil {
 				return err
 			}
@@ -27,4 +28,6 @@ printed but do not fail validation.`,
 			return nil
 		},
 	}
+	addTemplatesFlag(cmd, &templates)
+	return cmd
 }

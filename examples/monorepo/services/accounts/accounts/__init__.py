@@ -1,0 +1,1 @@
+"""accounts: a placeholder service for the wharf monorepo example."""

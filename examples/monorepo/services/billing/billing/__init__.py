@@ -1,0 +1,1 @@
+"""billing: a placeholder service for the wharf monorepo example."""

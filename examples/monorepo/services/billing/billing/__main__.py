@@ -1,0 +1,3 @@
+import os
+
+print(f"billing in {os.environ.get('BILLING_CURRENCY', 'EUR')}")

@@ -1,0 +1,3 @@
+module example.com/monorepo/gateway
+
+go 1.23

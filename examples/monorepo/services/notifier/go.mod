@@ -1,0 +1,3 @@
+module example.com/monorepo/notifier
+
+go 1.23

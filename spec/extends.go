@@ -1,0 +1,370 @@
+package spec
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"gopkg.in/yaml.v3"
+)
+
+// extends is implemented here; the rules are in the package doc (spec.go).
+// The effective spec is built by merging YAML trees before decoding, so the
+// decoder is the same for every spec and every value keeps its file, line
+// and column (merger.origin maps inherited nodes to their file).
+
+// extendsKey and appendKey are the keys the merge itself reads.
+const (
+	extendsKey = "extends"
+	appendKey  = "append"
+)
+
+// baseFile is a parsed base spec, read once per process and shared, read
+// only, by every spec that extends it.
+type baseFile struct {
+	once sync.Once
+	root *yaml.Node // nil when the file has problems
+	// err is why the file could not be read (fs.ErrNotExist, ...).
+	err error
+	// problems are the file's YAML problems, with File left empty: the
+	// name to show depends on the spec that extends it.
+	problems ErrorList
+}
+
+// baseCache holds the base files read so far, by absolute path. It is safe
+// for concurrent use, so specs may load in parallel.
+var baseCache struct {
+	sync.Mutex
+	files map[string]*baseFile
+}
+
+// baseReads counts base files read from disk, for tests.
+var baseReads atomic.Int64
+
+// readBase returns the parsed base file at the absolute path abs, reading
+// it on first use.
+func readBase(abs string) *baseFile {
+	baseCache.Lock()
+	if baseCache.files == nil {
+		baseCache.files = map[string]*baseFile{}
+	}
+	b := baseCache.files[abs]
+	if b == nil {
+		b = &baseFile{}
+		baseCache.files[abs] = b
+	}
+	baseCache.Unlock()
+	b.once.Do(func() {
+		baseReads.Add(1)
+		data, err := readLimited(abs)
+		if err != nil {
+			b.err = err
+			return
+		}
+		if len(data) > MaxSize {
+			b.err = fmt.Errorf("it is larger than %d bytes; a spec is a short file, check that this is the right one", MaxSize)
+			return
+		}
+		b.root, b.problems = parseDocument("", data, true)
+	})
+	return b
+}
+
+// readLimited reads a spec file, up to one byte more than MaxSize so
+// that callers can tell a file that is too large.
+func readLimited(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, MaxSize+1))
+}
+
+// merger builds the effective tree of one spec from its own tree and the
+// trees of the files it extends.
+type merger struct {
+	// top is the spec's own file: nodes not in origin come from it.
+	top string
+	// origin maps each node that does not come from top to its file.
+	origin map[*yaml.Node]string
+	errs   ErrorList
+	// bases are the files inherited from, in the order first met.
+	bases    []string
+	reported map[string]bool
+}
+
+// frame is one file being resolved, for cycle detection.
+type frame struct{ abs, name string }
+
+func newMerger(top string) *merger {
+	return &merger{top: top, origin: map[*yaml.Node]string{}, reported: map[string]bool{}}
+}
+
+// fileOf returns the file node n came from.
+func (m *merger) fileOf(n *yaml.Node) string {
+	if f, ok := m.origin[n]; ok {
+		return f
+	}
+	return m.top
+}
+
+func (m *merger) errorf(n *yaml.Node, kind error, format string, args ...any) {
+	e := &Error{File: m.fileOf(n), Msg: fmt.Sprintf(format, args...), Kind: kind}
+	if n != nil {
+		e.Line, e.Column = n.Line, n.Column
+	}
+	m.errs = append(m.errs, e)
+}
+
+// resolve returns the effective tree of the file name, whose own tree is
+// root: its bases merged in order, then its own keys over them. stack
+// holds the files whose extends led here.
+func (m *merger) resolve(root *yaml.Node, name, abs string, stack []frame) *yaml.Node {
+	root = resolve(root)
+	if root.Kind != yaml.MappingNode {
+		if len(stack) > 0 {
+			m.errorf(root, ErrType, "a base spec must be a mapping of keys to values, like a wharf.yaml; found %s", kindName(root))
+			return nil
+		}
+		return root // the decoder explains what a spec must look like
+	}
+	own := &yaml.Node{}
+	*own = *root
+	own.Content = nil
+	var entries *yaml.Node
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		switch {
+		case k.Value == extendsKey && entries == nil:
+			entries = resolve(v)
+			continue
+		case k.Value == extendsKey:
+			m.errorf(k, ErrExtends, "key %q appears twice at the top level; keep one", extendsKey)
+			continue
+		case k.Value == "version" && len(stack) > 0:
+			if v := resolve(v); v.Kind != yaml.ScalarNode || v.Value != fmt.Sprint(CurrentVersion) {
+				m.errorf(v, ErrVersion, "base spec version %s is not supported: this wharf reads version %d", v.Value, CurrentVersion)
+			}
+		}
+		own.Content = append(own.Content, k, v)
+	}
+	if len(own.Content) != len(root.Content) {
+		m.origin[own] = m.fileOf(root)
+	}
+	var inherited *yaml.Node
+	stack = append(stack, frame{abs, name})
+	for _, entry := range m.extendsEntries(entries) {
+		if base := m.base(entry, name, stack); base != nil {
+			inherited = m.merge(inherited, base)
+		}
+	}
+	if inherited == nil {
+		return m.merge(nil, own)
+	}
+	return m.merge(inherited, own)
+}
+
+// extendsEntries checks the value of extends: a path or a list of paths.
+func (m *merger) extendsEntries(n *yaml.Node) []*yaml.Node {
+	if n == nil {
+		return nil
+	}
+	items := []*yaml.Node{n}
+	if n.Kind == yaml.SequenceNode {
+		items = n.Content
+	}
+	var out []*yaml.Node
+	for _, item := range items {
+		item = resolve(item)
+		switch {
+		case item.Kind != yaml.ScalarNode || item.Tag == "!!null":
+			m.errorf(item, ErrExtends, "extends must be a list of spec files, e.g. [../base.yaml], not %s", kindName(item))
+		case strings.TrimSpace(item.Value) == "":
+			m.errorf(item, ErrExtends, "extends names an empty path; name a spec file, e.g. ../base.yaml")
+		case strings.ContainsAny(item.Value, "\n\r\x00"):
+			m.errorf(item, ErrExtends, "extends entries must be a single-line path")
+		default:
+			out = append(out, item)
+		}
+	}
+	return out
+}
+
+// base reads, resolves and returns the tree of the base file that entry
+// names, or nil after reporting why it cannot.
+func (m *merger) base(entry *yaml.Node, from string, stack []frame) *yaml.Node {
+	rel := filepath.FromSlash(entry.Value)
+	name := rel
+	if !filepath.IsAbs(rel) {
+		name = filepath.Join(filepath.Dir(from), rel)
+	}
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		m.errorf(entry, ErrExtends, "extends %s: %v", entry.Value, err)
+		return nil
+	}
+	for i, f := range stack {
+		if f.abs == abs {
+			chain := make([]string, 0, len(stack)-i+1)
+			for _, g := range stack[i:] {
+				chain = append(chain, g.name)
+			}
+			chain = append(chain, name)
+			m.errorf(entry, ErrExtends, "extends cycle: %s; a spec cannot inherit from itself, remove one of these extends", strings.Join(chain, " -> "))
+			return nil
+		}
+	}
+	b := readBase(abs)
+	switch {
+	case errors.Is(b.err, fs.ErrNotExist):
+		looked := ""
+		if name != rel {
+			looked = " (looked for " + name + ")"
+		}
+		m.errorf(entry, ErrExtends, "extends %s: no such file%s; paths in extends are relative to the file that names them", entry.Value, looked)
+		return nil
+	case b.err != nil:
+		m.errorf(entry, ErrExtends, "extends %s: cannot read %s: %v", entry.Value, name, b.err)
+		return nil
+	case b.problems != nil:
+		if !m.reported[abs] {
+			m.reported[abs] = true
+			m.bases = append(m.bases, name)
+			for _, p := range b.problems {
+				e := *p
+				e.File = name
+				m.errs = append(m.errs, &e)
+			}
+		}
+		return nil
+	}
+	if !m.reported[abs] {
+		m.reported[abs] = true
+		m.bases = append(m.bases, name)
+	}
+	m.mark(b.root, name)
+	return m.resolve(b.root, name, abs, stack)
+}
+
+// mark records that n and everything below it come from file.
+func (m *merger) mark(n *yaml.Node, file string) {
+	if n == nil {
+		return
+	}
+	if _, done := m.origin[n]; done && m.origin[n] == file {
+		return
+	}
+	m.origin[n] = file
+	for _, c := range n.Content {
+		m.mark(c, file)
+	}
+}
+
+// merge returns over merged onto base, which is nil when nothing is
+// inherited. It never modifies either tree: base files are shared.
+func (m *merger) merge(base, over *yaml.Node) *yaml.Node {
+	base, over = resolve(base), resolve(over)
+	if items, key, ok := appendForm(over); ok {
+		out := m.derived(over)
+		out.Kind, out.Tag, out.Style = yaml.SequenceNode, "!!seq", 0
+		switch {
+		case base == nil || isNull(base):
+			out.Content = items
+		case base.Kind == yaml.SequenceNode:
+			out.Content = append(append([]*yaml.Node{}, base.Content...), items...)
+		default:
+			m.errorf(key, ErrType, "append adds to an inherited list, but %s:%d sets this to %s; replace the value instead (drop the append)", m.fileOf(base), base.Line, kindName(base))
+			return base // one message is enough
+		}
+		return out
+	}
+	if over.Kind != yaml.MappingNode || base == nil || base.Kind != yaml.MappingNode {
+		if over.Kind == yaml.MappingNode {
+			return m.mergeMapping(nil, over)
+		}
+		return over
+	}
+	return m.mergeMapping(base, over)
+}
+
+// mergeMapping merges two mappings key by key; base may be nil. Keys
+// only in base keep their place; the rest follow in over's order.
+func (m *merger) mergeMapping(base, over *yaml.Node) *yaml.Node {
+	inherited := map[string]*yaml.Node{}
+	overKeys := map[string]bool{}
+	for i := 0; i+1 < len(over.Content); i += 2 {
+		overKeys[over.Content[i].Value] = true
+	}
+	var content []*yaml.Node
+	changed := base != nil
+	if base != nil {
+		for i := 0; i+1 < len(base.Content); i += 2 {
+			k, v := base.Content[i], base.Content[i+1]
+			if _, dup := inherited[k.Value]; !dup {
+				inherited[k.Value] = v
+			}
+			if !overKeys[k.Value] {
+				content = append(content, k, v)
+			}
+		}
+	}
+	for i := 0; i+1 < len(over.Content); i += 2 {
+		k, v := over.Content[i], over.Content[i+1]
+		bv, has := inherited[k.Value]
+		delete(inherited, k.Value) // a duplicate key merges with nothing
+		if has && isNull(resolve(v)) {
+			continue // null removes the inherited value
+		}
+		var mv *yaml.Node
+		if has {
+			mv = m.merge(bv, v)
+		} else {
+			mv = m.merge(nil, v)
+		}
+		if mv != v {
+			changed = true
+		}
+		content = append(content, k, mv)
+	}
+	if !changed {
+		return over
+	}
+	out := m.derived(over)
+	out.Content = content
+	return out
+}
+
+// derived returns a copy of n's header (kind, tag, position), from n's file.
+func (m *merger) derived(n *yaml.Node) *yaml.Node {
+	out := &yaml.Node{}
+	*out = *n
+	out.Content = nil
+	if f, ok := m.origin[n]; ok {
+		m.origin[out] = f
+	}
+	return out
+}
+
+// appendForm recognises {append: [...]}: a mapping whose only key is
+// append, holding a list. No spec field takes such a mapping.
+func appendForm(n *yaml.Node) (items []*yaml.Node, key *yaml.Node, ok bool) {
+	if n.Kind != yaml.MappingNode || len(n.Content) != 2 || n.Content[0].Value != appendKey {
+		return nil, nil, false
+	}
+	v := resolve(n.Content[1])
+	if v.Kind != yaml.SequenceNode {
+		return nil, nil, false
+	}
+	return v.Content, n.Content[0], true
+}
+
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
+}
