@@ -20,6 +20,7 @@ import (
 	"text/template"
 	"text/template/parse"
 
+	"github.com/wharf-dev/wharf/internal/suggest"
 	"github.com/wharf-dev/wharf/spec"
 	"github.com/wharf-dev/wharf/templates"
 )
@@ -195,34 +196,7 @@ func sortedNames[V any](m map[string]V) []string {
 // closest returns the name in names nearest to word, if it is close
 // enough to be a typo.
 func closest(word string, names map[string]bool) string {
-	best, bestDist := "", len(word)/3+2
-	for _, c := range sortedNames(names) {
-		if d := editDistance(word, c); d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return suggest.Closest(word, sortedNames(names))
 }
 
 var builtin = sync.OnceValues(func() (*Generator, error) { return New(nil) })

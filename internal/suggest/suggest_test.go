@@ -1,8 +1,8 @@
-package spec
+package suggest
 
 import "testing"
 
-func TestSuggest(t *testing.T) {
+func TestClosest(t *testing.T) {
 	keys := []string{"artifacts", "build", "go", "ignore", "images", "language", "name", "node", "output", "python", "runtime", "version"}
 	for _, tc := range []struct{ word, want string }{
 		{"lang", "language"},
@@ -12,8 +12,8 @@ func TestSuggest(t *testing.T) {
 		{"outptu", "output"},
 		{"completely-different", ""},
 	} {
-		if got := suggest(tc.word, keys); got != tc.want {
-			t.Errorf("suggest(%q) = %q, want %q", tc.word, got, tc.want)
+		if got := Closest(tc.word, keys); got != tc.want {
+			t.Errorf("Closest(%q) = %q, want %q", tc.word, got, tc.want)
 		}
 	}
 }
