@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/wharf-dev/wharf/generate"
+	"github.com/wharf-dev/wharf/internal/atomicfile"
 	"github.com/wharf-dev/wharf/internal/diff"
 	"github.com/wharf-dev/wharf/lock"
 	"github.com/wharf-dev/wharf/spec"
@@ -296,25 +297,4 @@ func Display(path string) string {
 
 // WriteFile replaces name with data through a temporary file in the same
 // folder, so readers see the old file or the new one, never a part.
-func WriteFile(name string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".wharf-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // fails harmlessly after the rename
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), name)
-}
+func WriteFile(name string, data []byte) error { return atomicfile.Write(name, data) }

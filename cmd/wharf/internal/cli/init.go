@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wharf-dev/wharf/generate"
+	"github.com/wharf-dev/wharf/internal/atomicfile"
 	"github.com/wharf-dev/wharf/lock"
 	"github.com/wharf-dev/wharf/spec"
 	"github.com/wharf-dev/wharf/spec/detect"
@@ -118,42 +119,9 @@ func runInit(cmd *cobra.Command, opts initOptions, dir string) error {
 	return nil
 }
 
-// writeNewFile writes name atomically, failing if it exists: the data goes
-// to a temporary file that is then hard-linked to name, which fails rather
-// than replace a file created in the meantime.
+// writeNewFile writes name atomically, failing if it exists.
 func writeNewFile(name string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".wharf-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	err = os.Link(tmp.Name(), name)
-	if err != nil && !errors.Is(err, fs.ErrExist) {
-		// No hard links here (some network and FUSE filesystems): create
-		// the file exclusively instead, which is not atomic but never
-		// replaces one.
-		var f *os.File
-		if f, err = os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644); err == nil {
-			_, err = f.Write(data)
-			if cerr := f.Close(); err == nil {
-				err = cerr
-			}
-		}
-	}
+	err := atomicfile.Create(name, data)
 	if errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("%s already exists; wharf init never overwrites a file", name)
 	}
