@@ -77,10 +77,15 @@ func runGenerate(cmd *cobra.Command, opts generateOptions, args []string) error 
 		for _, w := range r.Warnings {
 			fmt.Fprintf(errOut, "%s:%d:%d: warning: %s\n", w.File, w.Line, w.Column, w.Msg)
 		}
+		written := 0
 		for _, f := range r.Files {
 			if f.Written {
+				written++
 				fmt.Fprintf(out, "wrote %s\n", workspace.Display(f.Path))
 			}
+		}
+		if written == 0 && r.Err == nil && len(specs) == 1 {
+			fmt.Fprintf(out, "%s: up to date\n", workspace.Display(r.Spec))
 		}
 		if r.Err == nil {
 			return
