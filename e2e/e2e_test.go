@@ -19,6 +19,18 @@ import (
 // debootstrap and minutes, so plain `go test ./...` only lints.
 const e2eVar = "WHARF_E2E"
 
+// wharfBinVar names a prebuilt wharf CLI to use instead of building
+// ../cmd/wharf from the working tree.
+const wharfBinVar = "WHARF_E2E_WHARF"
+
+// logDirVar names a folder that receives every build's full log, named
+// after the test, whether the build passed or not.
+const logDirVar = "WHARF_E2E_LOGDIR"
+
+// snapshotterVar picks buildkitd's snapshotter: "native" (the default) or
+// "overlayfs".
+const snapshotterVar = "WHARF_E2E_SNAPSHOTTER"
+
 // env is the running e2e environment; nil unless WHARF_E2E=1.
 var env *e2eEnv
 
@@ -90,13 +102,18 @@ func setup() (*e2eEnv, error) {
 		defer wg.Done()
 		t0 := time.Now()
 		mirror, security := harness.DebianMirrors()
-		b := &harness.ImageBuilder{CacheDir: cache, Mirror: mirror, SecurityMirror: security, Log: logf}
+		b := &harness.ImageBuilder{CacheDir: cache, Mirror: mirror, SecurityMirror: security, ExtraCAs: harness.HostCAs(), Log: logf}
 		layouts, imagesErr = b.Prepare(ctx, harness.BaseImages)
 		logf("base images ready in %s (mirror %s)", time.Since(t0).Round(time.Second), mirror)
 	}()
 	go func() {
 		defer wg.Done()
 		t0 := time.Now()
+		if bin := os.Getenv(wharfBinVar); bin != "" {
+			e.wharf = bin
+			logf("wharf CLI from %s=%s", wharfBinVar, bin)
+			return
+		}
 		e.wharf, e.wharfErr = buildWharf(ctx, e.tmp)
 		if e.wharfErr != nil {
 			logf("wharf CLI not built: %v", e.wharfErr)
@@ -120,10 +137,14 @@ func setup() (*e2eEnv, error) {
 		return e, err
 	}
 	logf("pushed base images to %s in %s", e.registry.Addr, time.Since(t0).Round(time.Second))
-	if e.daemon, err = harness.StartDaemon(ctx, e.tools, e.registry.Addr); err != nil {
+	snapshotter := os.Getenv(snapshotterVar)
+	if snapshotter == "" {
+		snapshotter = "native"
+	}
+	if e.daemon, err = harness.StartDaemon(ctx, e.tools, e.registry.Addr, snapshotter); err != nil {
 		return e, err
 	}
-	logf("buildkitd up at %s; setup took %s", e.daemon.Addr, time.Since(start).Round(time.Second))
+	logf("buildkitd (%s snapshotter) up at %s; setup took %s", snapshotter, e.daemon.Addr, time.Since(start).Round(time.Second))
 	return e, nil
 }
 
@@ -198,6 +219,12 @@ func buildDockerfile(t *testing.T, dir string, buildArgs map[string]string) *bui
 		ContextDir: dir, DockerfileDir: dir, Target: "runner",
 		BuildArgs: args, OutputTar: filepath.Join(work, "image.tar"), Name: name,
 	})
+	if logDir := os.Getenv(logDirVar); logDir != "" {
+		logName := strings.NewReplacer("/", "_", " ", "_").Replace(t.Name()) + ".log"
+		if werr := os.WriteFile(filepath.Join(logDir, logName), []byte(b.Log), 0o644); werr != nil {
+			t.Errorf("keep build log: %v", werr)
+		}
+	}
 	if err != nil {
 		t.Fatalf("build failed after %s: %v", time.Since(start).Round(time.Second), err)
 	}

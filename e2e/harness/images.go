@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -139,8 +140,28 @@ type ImageBuilder struct {
 	CacheDir string
 	// Mirror and SecurityMirror are Debian archive URLs.
 	Mirror, SecurityMirror string
+	// ExtraCAs are CA certificate files (PEM, .crt) copied into the Debian
+	// base's /usr/local/share/ca-certificates/, so that every image that
+	// has or later installs ca-certificates trusts them. See HostCAs.
+	ExtraCAs []string
 	// Log reports progress; it must be safe for concurrent use.
 	Log func(format string, args ...any)
+}
+
+// HostCAs lists the locally added CA certificates of this machine
+// (/usr/local/share/ca-certificates/**/*.crt). Where outbound HTTPS goes
+// through an intercepting proxy, build steps that fetch from npm or the Go
+// module proxy need them; the official images do not have them.
+func HostCAs() []string {
+	var cas []string
+	_ = filepath.WalkDir("/usr/local/share/ca-certificates", func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".crt") {
+			cas = append(cas, p)
+		}
+		return nil
+	})
+	slices.Sort(cas)
+	return cas
 }
 
 // cacheKey hashes everything that decides an image's content.
@@ -148,6 +169,12 @@ func (b *ImageBuilder) cacheKey(img BaseImage, baseKey string) string {
 	h := sha256.New()
 	enc := json.NewEncoder(h)
 	_ = enc.Encode([]any{recipeVersion, Suite, b.Mirror, b.SecurityMirror, baseKey, img})
+	if baseKey == "" { // the CAs go into the base, and so into every key
+		for _, p := range b.ExtraCAs {
+			dt, _ := os.ReadFile(p)
+			_ = enc.Encode([]any{p, dt})
+		}
+	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
@@ -218,6 +245,19 @@ func (b *ImageBuilder) buildBase(ctx context.Context, img BaseImage, dst string)
 	}
 	if err := b.slimify(rootfs); err != nil {
 		return err
+	}
+	for _, ca := range b.ExtraCAs {
+		dt, err := os.ReadFile(ca)
+		if err != nil {
+			return err
+		}
+		dst := filepath.Join(rootfs, "usr/local/share/ca-certificates", "wharf-e2e-"+filepath.Base(ca))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(dst, dt, 0o644); err != nil {
+			return err
+		}
 	}
 	// Purge what the slim config now excludes, and apt's leftovers.
 	if err := chrootRun(ctx, rootfs, `
@@ -558,38 +598,57 @@ func Push(ctx context.Context, addr string, images []BaseImage, layouts []string
 // DebianMirrors reads the archive and security mirror URLs from the host's
 // apt sources (deb822 or one-line), falling back to deb.debian.org.
 func DebianMirrors() (mirror, security string) {
-	mirror, security = "http://deb.debian.org/debian", "http://deb.debian.org/debian-security"
 	paths, _ := filepath.Glob("/etc/apt/sources.list.d/*.sources")
 	paths = append(paths, "/etc/apt/sources.list")
-	foundMain, foundSec := false, false
+	var texts []string
 	for _, p := range paths {
-		dt, err := os.ReadFile(p)
-		if err != nil {
-			continue
+		if dt, err := os.ReadFile(p); err == nil {
+			texts = append(texts, string(dt))
 		}
-		for stanza := range strings.SplitSeq(string(dt), "\n\n") {
-			var uri, suites string
+	}
+	return parseMirrors(texts...)
+}
+
+// parseMirrors finds the first URIs serving Suite and Suite-security in apt
+// source files, deb822 stanzas or one-line "deb URI SUITE ..." entries.
+func parseMirrors(texts ...string) (mirror, security string) {
+	mirror, security = "http://deb.debian.org/debian", "http://deb.debian.org/debian-security"
+	foundMain, foundSec := false, false
+	for _, text := range texts {
+		for stanza := range strings.SplitSeq(text, "\n\n") {
+			var uris, suites []string
 			for line := range strings.SplitSeq(stanza, "\n") {
 				line = strings.TrimSpace(line)
 				if v, ok := strings.CutPrefix(line, "URIs:"); ok {
-					uri = strings.Fields(v + " x")[0]
+					uris = strings.Fields(v)
 				}
 				if v, ok := strings.CutPrefix(line, "Suites:"); ok {
-					suites = v
+					suites = strings.Fields(v)
 				}
-				if f := strings.Fields(line); len(f) >= 3 && f[0] == "deb" && !strings.HasPrefix(f[1], "[") {
-					uri, suites = f[1], f[2]
+				if f := strings.Fields(line); len(f) >= 3 && f[0] == "deb" {
+					if strings.HasPrefix(f[1], "[") { // deb [opts] URI SUITE
+						for i := 1; i < len(f); i++ {
+							if strings.HasSuffix(f[i], "]") {
+								f = append(f[:1], f[i+1:]...)
+								break
+							}
+						}
+					}
+					if len(f) >= 3 {
+						uris, suites = []string{f[1]}, []string{f[2]}
+					}
 				}
 			}
-			if uri == "" || uri == "x" {
+			if len(uris) == 0 {
 				continue
 			}
-			for _, s := range strings.Fields(suites) {
+			uri := strings.TrimSuffix(uris[0], "/")
+			for _, s := range suites {
 				switch {
 				case s == Suite && !foundMain:
-					mirror, foundMain = strings.TrimSuffix(uri, "/"), true
+					mirror, foundMain = uri, true
 				case s == Suite+"-security" && !foundSec:
-					security, foundSec = strings.TrimSuffix(uri, "/"), true
+					security, foundSec = uri, true
 				}
 			}
 		}
