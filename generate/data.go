@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/wharf-dev/wharf/spec"
 )
@@ -248,6 +250,10 @@ func specPathFromOutput(s *spec.Spec) string {
 	name := spec.FileName
 	if s.File != "" {
 		name = path.Base(strings.ReplaceAll(s.File, "\\", "/"))
+	}
+	if strings.ContainsFunc(name, func(r rune) bool { return !unicode.IsGraphic(r) }) {
+		// The name lands in a comment line: keep it on that line.
+		name = strconv.QuoteToGraphic(name)
 	}
 	depth := strings.Count(path.Clean(s.Output), "/")
 	return strings.Repeat("../", depth) + name

@@ -257,6 +257,7 @@ var funcs = template.FuncMap{
 	"quote":     quote,
 	"exec":      execForm,
 	"shell":     shellQuote,
+	"shellJoin": shellJoin,
 	"join":      strings.Join,
 	"joinPath":  path.Join,
 	"localPath": localPath,
@@ -294,6 +295,16 @@ func shellQuote(w string) string {
 		return w
 	}
 	return "'" + strings.ReplaceAll(w, "'", `'\''`) + "'"
+}
+
+// shellJoin renders words for a POSIX shell, each quoted as needed, so that
+// a word such as an apk constraint "pkg>=1.2" is not read as a redirection.
+func shellJoin(words []string) string {
+	quoted := make([]string, len(words))
+	for i, w := range words {
+		quoted[i] = shellQuote(w)
+	}
+	return strings.Join(quoted, " ")
 }
 
 // localPath makes a relative path explicit, so pip reads it as a folder

@@ -24,6 +24,8 @@ func (d *decoder) relPath(n *yaml.Node, field, p string) string {
 	switch {
 	case !pathChars.MatchString(p):
 		d.errorf(n, ErrPath, "%s %q has characters wharf cannot pass to COPY safely; %s", field, p, pathRule)
+	case strings.HasPrefix(clean, "-"):
+		d.errorf(n, ErrPath, "%s %q starts with '-', which COPY and build tools read as an option; rename it or move it into a folder", field, p)
 	case path.IsAbs(p):
 		d.errorf(n, ErrPath, "%s %q must be relative to the spec's folder (the build context), e.g. %q", field, p, strings.TrimLeft(p, "/"))
 	case clean == ".." || strings.HasPrefix(clean, "../"):
@@ -148,6 +150,13 @@ func (d *decoder) check(s *Spec) {
 		if strings.HasPrefix(strings.TrimSpace(step), "[") {
 			d.errorf(d.at(fmt.Sprintf("build.run[%d]", i)), ErrInvalid, "build.run[%d] starts with '[', which a Dockerfile reads as exec form; start with the command instead, e.g. \"test -f x\"", i)
 		}
+		if t := strings.Trim(step, " \t"); t != strings.TrimSpace(t) {
+			d.errorf(d.at(fmt.Sprintf("build.run[%d]", i)), ErrInvalid, "build.run[%d] starts or ends with a Unicode space, which BuildKit trims off the command; remove it", i)
+		} else if strings.HasPrefix(t, "-") {
+			d.errorf(d.at(fmt.Sprintf("build.run[%d]", i)), ErrInvalid, "build.run[%d] starts with '-', which a Dockerfile reads as a RUN option such as --mount or --network; start with the command instead", i)
+		} else if strings.HasSuffix(t, `\`) {
+			d.errorf(d.at(fmt.Sprintf("build.run[%d]", i)), ErrInvalid, "build.run[%d] ends with '\\', which a Dockerfile reads as a line continuation that would swallow the next instruction; remove it", i)
+		}
 		if strings.Contains(step, "<<") {
 			d.errorf(d.at(fmt.Sprintf("build.run[%d]", i)), ErrInvalid, "build.run[%d] holds \"<<\", which a Dockerfile reads as a heredoc; put the script in a file in your project and run that", i)
 		}
@@ -159,17 +168,17 @@ func (d *decoder) check(s *Spec) {
 // :arch) and Alpine's apk names (with optional version constraint).
 var (
 	debianPackage = regexp.MustCompile(`^[a-z0-9][a-z0-9+.-]+(:[a-z0-9-]+)?(=[A-Za-z0-9.+~:-]+)?$`)
-	alpinePackage = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.+-]*([<>=~]{1,2}[A-Za-z0-9._+-]+)?$`)
+	alpinePackage = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.+-]*(@[A-Za-z0-9_.-]+)?((=|<|>|<=|>=|~|=~|>~|<~)[A-Za-z0-9._+-]+)?$`)
 )
 
 func (d *decoder) checkPackages(pkgs []string, field string, family Family) {
-	rule := debianPackage
+	rule, form := debianPackage, "name, name=version or name:arch, e.g. libpq-dev or curl=7.88.1-10"
 	if family == Alpine {
-		rule = alpinePackage
+		rule, form = alpinePackage, "name, name@tag or name with a version constraint (=, <, >, <=, >=, ~), e.g. openssl>=3.1"
 	}
 	for i, p := range pkgs {
 		if !rule.MatchString(p) {
-			d.errorf(d.at(fmt.Sprintf("%s[%d]", field, i)), ErrInvalid, "%s[%d] %q is not a valid %s package name; package names start with a letter or digit and hold no spaces or shell syntax", field, i, p, family)
+			d.errorf(d.at(fmt.Sprintf("%s[%d]", field, i)), ErrInvalid, "%s[%d] %q is not a valid %s package name: write %s, starting with a letter or digit, with no spaces or shell syntax", field, i, p, family, form)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -63,10 +64,19 @@ func (d *decoder) spec(root *yaml.Node) (*Spec, bool) {
 		"node":      func(v *yaml.Node, p string) { sections[Node] = v; d.node(v, p, s) },
 		"ignore": func(v *yaml.Node, p string) {
 			s.Ignore = d.list(v, p, `[".git", "**/*.log"]`)
+			for i, line := range s.Ignore {
+				switch n := d.nodes[fmt.Sprintf("%s[%d]", p, i)]; {
+				case line != strings.TrimSpace(line):
+					d.errorf(n, ErrInvalid, "%s[%d] %q starts or ends with spaces, which .dockerignore trims off; remove them", p, i, line)
+				case strings.HasPrefix(line, "#"):
+					d.errorf(n, ErrInvalid, "%s[%d] %q starts with '#', which makes it a comment in .dockerignore; to ignore such files write %q", p, i, line, "**/"+line)
+				}
+			}
 		},
 		"output": func(v *yaml.Node, p string) {
 			if out, ok := d.nonEmpty(v, p); ok {
 				s.Output = d.relPath(v, p, out)
+				d.checkOutput(v, s.Output)
 			}
 		},
 		"templates": func(v *yaml.Node, p string) {
@@ -465,3 +475,16 @@ func (d *decoder) node(n *yaml.Node, path string, s *Spec) {
 }
 
 var scriptName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9:._-]*$`)
+
+// checkOutput refuses Dockerfile paths that would overwrite what wharf must
+// not touch: the spec itself, a folder, or git's own files.
+func (d *decoder) checkOutput(n *yaml.Node, out string) {
+	switch base := path.Base(out); {
+	case out == "." || strings.HasSuffix(out, "/.."):
+		d.errorf(n, ErrPath, "output %q is a folder; name the Dockerfile, e.g. docker/Dockerfile", out)
+	case base == FileName || strings.HasSuffix(base, ".yaml") || strings.HasSuffix(base, ".yml"):
+		d.errorf(n, ErrPath, "output %q would overwrite a YAML file such as the spec; name the Dockerfile, e.g. Dockerfile", out)
+	case out == ".git" || strings.HasPrefix(out, ".git/"):
+		d.errorf(n, ErrPath, "output %q is inside .git; write the Dockerfile elsewhere, e.g. docker/Dockerfile", out)
+	}
+}

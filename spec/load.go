@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -44,6 +45,9 @@ func Load(path string) (*Spec, error) {
 func Parse(file string, data []byte) (*Spec, error) {
 	if len(data) > MaxSize {
 		return nil, ErrorList{{File: file, Msg: fmt.Sprintf("the spec is larger than %d bytes; a spec is a short file, check that this is the right one", MaxSize), Kind: ErrTooLarge}}
+	}
+	if err := checkUTF8(file, data); err != nil {
+		return nil, err
 	}
 	root, err := parseYAML(file, data)
 	if err != nil {
@@ -88,6 +92,28 @@ func Parse(file string, data []byte) (*Spec, error) {
 	s.Warnings = d.warnings
 	s.origins = d.origins()
 	return s, nil
+}
+
+// checkUTF8 reports the first byte that is not UTF-8 with its position;
+// the YAML parser reports such bytes without one.
+func checkUTF8(file string, data []byte) error {
+	if utf8.Valid(data) {
+		return nil
+	}
+	line, col := 1, 1
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size == 1 {
+			return ErrorList{{File: file, Line: line, Column: col, Msg: fmt.Sprintf("byte 0x%02x is not UTF-8; save the spec as UTF-8", data[i]), Kind: ErrSyntax}}
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+		i += size
+	}
+	return nil
 }
 
 // yamlLine finds the line number in yaml.v3's error messages.
@@ -312,7 +338,13 @@ func (d *decoder) text(n *yaml.Node, path string) (string, bool) {
 	return s, ok
 }
 
-// oneLine rejects values that a Dockerfile line cannot hold.
+// MaxValueLen is the longest value, in bytes, that wharf puts on a
+// Dockerfile line. BuildKit refuses lines over 64 KiB; a longer value
+// belongs in a file of the project.
+const MaxValueLen = 4096
+
+// oneLine rejects values that a Dockerfile line cannot hold, or that would
+// make the Dockerfile read differently to a person than to BuildKit.
 func (d *decoder) oneLine(n *yaml.Node, path, s string) bool {
 	switch {
 	case strings.ContainsAny(s, "\n\r"):
@@ -321,8 +353,31 @@ func (d *decoder) oneLine(n *yaml.Node, path, s string) bool {
 	case strings.ContainsRune(s, 0):
 		d.errorf(n, ErrInvalid, "%s contains a NUL byte; remove it", path)
 		return false
+	case len(s) > MaxValueLen:
+		d.errorf(n, ErrInvalid, "%s is %d bytes long; values are at most %d bytes, so put long content in a file of the project", path, len(s), MaxValueLen)
+		return false
+	}
+	if i, r := hiddenRune(s); i >= 0 {
+		d.errorf(n, ErrInvalid, "%s holds the invisible character %U at byte %d, which would make the Dockerfile read differently in an editor than in a build; remove it", path, r, i)
+		return false
 	}
 	return true
+}
+
+// hiddenRune finds the first character that a value must not hold although
+// YAML allows it: control characters other than tab, Unicode line and
+// paragraph separators, bidirectional overrides (which reorder how a line
+// is displayed) and the byte-order mark. It returns -1 when there is none.
+func hiddenRune(s string) (int, rune) {
+	for i, r := range s {
+		switch {
+		case r < 0x20 && r != '\t', r >= 0x7f && r <= 0x9f,
+			r == '\u2028', r == '\u2029', r == '\ufeff',
+			r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069':
+			return i, r
+		}
+	}
+	return -1, 0
 }
 
 // nonEmpty decodes a one-line scalar that must not be blank.
