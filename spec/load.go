@@ -46,9 +46,6 @@ func Parse(file string, data []byte) (*Spec, error) {
 	if len(data) > MaxSize {
 		return nil, ErrorList{{File: file, Msg: fmt.Sprintf("the spec is larger than %d bytes; a spec is a short file, check that this is the right one", MaxSize), Kind: ErrTooLarge}}
 	}
-	if err := checkUTF8(file, data); err != nil {
-		return nil, err
-	}
 	root, err := parseYAML(file, data)
 	if err != nil {
 		return nil, err
@@ -96,7 +93,7 @@ func Parse(file string, data []byte) (*Spec, error) {
 
 // checkUTF8 reports the first byte that is not UTF-8 with its position;
 // the YAML parser reports such bytes without one.
-func checkUTF8(file string, data []byte) error {
+func checkUTF8(file string, data []byte) ErrorList {
 	if utf8.Valid(data) {
 		return nil
 	}
@@ -131,7 +128,17 @@ func parseYAML(file string, data []byte) (*yaml.Node, error) {
 // parseDocument parses exactly one YAML document into its root node. An
 // empty document is a problem unless allowEmpty, when it is an empty
 // mapping (a base spec with nothing in it yet).
+//
+// Bytes that are not UTF-8, and files too big or too deeply nested to be a
+// spec, are refused here, for specs and base files alike, before anything
+// walks the tree (see limits.go).
 func parseDocument(file string, data []byte, allowEmpty bool) (*yaml.Node, ErrorList) {
+	if errs := checkUTF8(file, data); errs != nil {
+		return nil, errs
+	}
+	if errs := checkItems(file, data); errs != nil {
+		return nil, errs
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
@@ -156,6 +163,9 @@ func parseDocument(file string, data []byte, allowEmpty bool) (*yaml.Node, Error
 			line = 1
 		}
 		return nil, ErrorList{{File: file, Line: line, Column: 1, Msg: "a spec holds one YAML document; remove the \"---\" and what follows, or split it into another file", Kind: ErrSyntax}}
+	}
+	if errs := checkShape(file, doc.Content[0]); errs != nil {
+		return nil, errs
 	}
 	return doc.Content[0], nil
 }
