@@ -183,18 +183,32 @@ func (d *decoder) checkPackages(pkgs []string, field string, family Family) {
 	}
 }
 
-// secretWords are parts of ENV and ARG names that usually hold credentials;
-// BuildKit's SecretsUsedInArgOrEnv check flags the same words.
-var secretWords = regexp.MustCompile(`(?i)(^|_)(api_?key|auth|credentials?|passwd|password|pword|secret|token|private_?key|access_?key)(_|$)`)
+// secretName matches ENV and ARG names that usually hold credentials. It
+// covers every name BuildKit's SecretsUsedInArgOrEnv check flags (its
+// words, less those that also hold "public", "file" or "version"), plus a
+// few compound ones such as API_KEY and CLIENT_SECRET, so that validate
+// warns before the build does.
+var (
+	secretName    = regexp.MustCompile(`(?i)(?:_|^)(?:apikey|api_key|auth|credentials?|key|passwd|password|pword|secret|token|private_key|access_key)(?:_|$)`)
+	notSecretName = regexp.MustCompile(`(?i)(?:_|^)(?:public|file|version)(?:_|$)`)
+)
+
+// secretValue matches values that are credentials whatever their name: a
+// URL with a password in it, and the fixed prefixes of common tokens.
+var secretValue = regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^/@\s:]*:[^/@\s]+@|\b(?:ghp_|gho_|ghs_|github_pat_|glpat-|npm_|xox[bpas]-|sk_live_)[A-Za-z0-9_-]{8,}|\bAKIA[0-9A-Z]{16}\b`)
 
 func (d *decoder) checkSecrets(s *Spec) {
 	for _, f := range []struct {
 		field string
 		vars  map[string]string
-	}{{"build.args", s.Build.Args}, {"build.env", s.Build.Env}, {"runtime.env", s.Runtime.Env}} {
+	}{{"build.args", s.Build.Args}, {"build.env", s.Build.Env}, {"runtime.env", s.Runtime.Env}, {"runtime.labels", s.Runtime.Labels}} {
 		for _, k := range sortedKeys(f.vars) {
-			if secretWords.MatchString(k) {
-				d.warnf(d.at(f.field+"."+k), ErrSecret, "%s.%s looks like a secret: ARG and ENV values are stored in the image for anyone who pulls it; pass credentials at build time as a BuildKit secret (RUN --mount=type=secret) or at run time", f.field, k)
+			at := d.at(f.field + "." + k)
+			switch {
+			case secretValue.MatchString(f.vars[k]):
+				d.warnf(at, ErrSecret, "%s.%s holds what looks like a credential; it would be stored in the image for anyone who pulls it: pass it at build time as a BuildKit secret (see python.index and node.registry) or at run time", f.field, k)
+			case f.field != "runtime.labels" && secretName.MatchString(k) && !notSecretName.MatchString(k):
+				d.warnf(at, ErrSecret, "%s.%s looks like a secret: ARG and ENV values are stored in the image for anyone who pulls it; pass credentials at build time as a BuildKit secret (RUN --mount=type=secret) or at run time", f.field, k)
 			}
 		}
 	}
