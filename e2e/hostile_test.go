@@ -277,6 +277,34 @@ var hostileFields = []hostileField{
 		accepts: func(string) bool { return false },
 	},
 	{
+		name:   "python.index.url",
+		spec:   pythonSpec + "runtime:\n  cmd: [app]\npython:\n  index:\n    url: %s\n",
+		benign: "https://pypi.example.com/simple/",
+		got: func(rb map[string]*stageReadback, _ []generate.File) any {
+			w := runWords(rb["builder"].Runs[0].Text)
+			if i := slices.Index(w, "--index-url"); i >= 0 && i+1 < len(w) {
+				return w[i+1]
+			}
+			return nil
+		},
+		accepts: func(string) bool { return false },
+	},
+	{
+		name:   "node.registry.secret",
+		spec:   "version: 1\nname: hostile\nlanguage: node\nruntime:\n  cmd: [node, index.js]\nnode:\n  registry:\n    secret: %s\n",
+		benign: "npmrc",
+		got: func(rb map[string]*stageReadback, _ []generate.File) any {
+			for _, m := range rb["builder"].Runs[0].Mounts {
+				if m.Type == "secret" {
+					return []string{m.CacheID, m.Target}
+				}
+			}
+			return nil
+		},
+		want:    func(v string) any { return []string{v, spec.NpmrcPath} },
+		accepts: func(string) bool { return false },
+	},
+	{
 		name:    "runtime.workdir",
 		spec:    pythonSpec + "runtime:\n  cmd: [app]\n  workdir: %s\n",
 		benign:  "/srv/app",

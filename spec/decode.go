@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"net/url"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -374,6 +375,9 @@ func (d *decoder) python(n *yaml.Node, path string, s *Spec) {
 				r.Requirements = append(r.Requirements, d.relPath(d.nodes[fmt.Sprintf("%s[%d]", p, i)], p, f))
 			}
 		},
+		"index": func(v *yaml.Node, p string) {
+			r.Index = d.packageIndex(v, p, "https://pypi.example.com/simple", "a netrc file, e.g. \"machine pypi.example.com login __token__ password ...\"", true)
+		},
 		"install": func(v *yaml.Node, p string) {
 			if m, ok := d.nonEmpty(v, p); ok {
 				if m != InstallCopy && m != InstallMount {
@@ -471,6 +475,9 @@ func (d *decoder) node(n *yaml.Node, path string, s *Spec) {
 				r.Output = d.relPath(v, p, o)
 			}
 		},
+		"registry": func(v *yaml.Node, p string) {
+			r.Registry = d.packageIndex(v, p, "https://npm.example.com/", "an .npmrc file, e.g. \"//npm.example.com/:_authToken=...\"", false)
+		},
 	})
 }
 
@@ -487,4 +494,63 @@ func (d *decoder) checkOutput(n *yaml.Node, out string) {
 	case out == ".git" || strings.HasPrefix(out, ".git/"):
 		d.errorf(n, ErrPath, "output %q is inside .git; write the Dockerfile elsewhere, e.g. docker/Dockerfile", out)
 	}
+}
+
+// secretID is what a BuildKit secret id may look like here: it lands in a
+// --mount option, where ',' and '=' would start another option.
+var secretID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
+
+// packageIndex decodes {url, secret}. example is a URL and secretFile says
+// what the secret holds, for messages; needURL says whether url is required.
+func (d *decoder) packageIndex(n *yaml.Node, p, example, secretFile string, needURL bool) *PackageIndex {
+	idx := &PackageIndex{}
+	var urlSet bool
+	if !d.fields(n, p, handlers{
+		"url": func(v *yaml.Node, fp string) {
+			urlSet = true
+			if u, ok := d.nonEmpty(v, fp); ok {
+				idx.URL = d.indexURL(v, fp, u, example)
+			}
+		},
+		"secret": func(v *yaml.Node, fp string) {
+			if id, ok := d.nonEmpty(v, fp); ok {
+				if !secretID.MatchString(id) {
+					d.errorf(v, ErrInvalid, "%s %q is not a BuildKit secret id: use letters, digits, '.', '_' and '-' (at most 64), e.g. pip_netrc or npmrc", fp, id)
+				}
+				idx.Secret = id
+			}
+		},
+	}) {
+		return nil
+	}
+	switch {
+	case needURL && !urlSet:
+		d.errorf(n, ErrRequired, "%s.url is required: the index's address without credentials, e.g. url: %s", p, example)
+	case !urlSet && idx.Secret == "":
+		d.errorf(n, ErrRequired, "%s needs url (the registry's address) or secret (the id of a BuildKit secret holding %s)", p, secretFile)
+	}
+	return idx
+}
+
+// indexURL checks an index address: http or https, with no credentials,
+// which would be stored in the Dockerfile and the image's history.
+func (d *decoder) indexURL(n *yaml.Node, p, raw, example string) string {
+	// Messages never repeat what may be a credential: CI logs keep them.
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Opaque != "":
+		d.errorf(n, ErrInvalid, "%s is not an http or https address; write it like %s", p, example)
+	case u.User != nil:
+		d.errorf(n, ErrInvalid, "%s holds a user name or password, which would be stored in the Dockerfile and the image; write url: %s and put the login in the file of a BuildKit secret named by secret", p, plainURL(u))
+	case u.RawQuery != "" || u.Fragment != "":
+		d.errorf(n, ErrInvalid, "%s has a query or fragment, which may hold a token; write url: %s and put credentials in the file of a BuildKit secret named by secret", p, plainURL(u))
+	case strings.ContainsAny(raw, " '\"\\$`"):
+		d.errorf(n, ErrInvalid, "%s %q holds spaces, quotes or shell characters; percent-encode them", p, raw)
+	}
+	return raw
+}
+
+// plainURL is u without user, password, query and fragment.
+func plainURL(u *url.URL) string {
+	return (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String()
 }

@@ -169,7 +169,31 @@ type PythonRecipe struct {
 	// layer, removed after installing) or InstallMount (a bind mount of the
 	// builder's wheels, which leaves no wheel in any layer).
 	Install string
+	// Index is the package index pip builds from; nil means PyPI. Its
+	// secret is a netrc file with the index's login.
+	Index *PackageIndex
 }
+
+// PackageIndex is a private package index (pip) or registry (npm, yarn,
+// pnpm) that the builder installs dependencies from. Credentials are never
+// in the spec, the Dockerfile or the image: the install step mounts them
+// from a BuildKit secret, given at build time with
+// docker build --secret id=<Secret>,src=<file>.
+type PackageIndex struct {
+	// URL is the index's address, without credentials; "" keeps the tool's
+	// default (or what the secret's file says).
+	URL string
+	// Secret is the id of the BuildKit secret holding the login, or ""
+	// when the index needs none.
+	Secret string
+}
+
+// Where the install steps mount an index's secret: files the tools read
+// their login from, in the builder's root home.
+const (
+	NetrcPath = "/root/.netrc" // pip reads logins for any index host here
+	NpmrcPath = "/root/.npmrc" // npm, yarn 1 and pnpm read auth tokens here
+)
 
 // Ways the Python runner receives wheels.
 const (
@@ -196,6 +220,10 @@ type NodeRecipe struct {
 	// Output is the folder the runner needs besides node_modules and
 	// package.json; empty means the whole pruned project.
 	Output string
+	// Registry is the package registry to install from; nil means the
+	// manager's default. Its secret is an .npmrc file, e.g. with
+	// //npm.example.com/:_authToken=...
+	Registry *PackageIndex
 }
 
 // Node package managers.
