@@ -147,7 +147,7 @@ func Check(specPath string, opts CheckOptions) *Result {
 }
 
 // Generate loads the spec at specPath and writes the files that differ
-// from what it generates, each atomically. It refuses, writing nothing for
+// from what it generates, atomically and together (atomicfile.WriteAll). It refuses, writing nothing for
 // the spec, when a file to replace lacks wharf's header (ErrHandWritten),
 // unless opts.Force is set.
 func Generate(specPath string, opts GenerateOptions) *Result {
@@ -182,16 +182,22 @@ func Generate(specPath string, opts GenerateOptions) *Result {
 		r.Err = errors.Join(refused...)
 		return r
 	}
-	for i := range r.Files {
-		f := &r.Files[i]
-		if f.Status == Fresh {
-			continue
+	// All of a spec's files are replaced as one change: a failure while
+	// writing leaves every old file as it was.
+	var write []atomicfile.File
+	var index []int
+	for i, f := range r.Files {
+		if f.Status != Fresh {
+			write = append(write, atomicfile.File{Name: f.Path, Data: f.Want})
+			index = append(index, i)
 		}
-		if err := WriteFile(f.Path, f.Want); err != nil {
-			r.Err = fmt.Errorf("generate %s: %w", s.File, err)
-			return r
-		}
-		f.Written = true
+	}
+	n, err := atomicfile.WriteAll(write)
+	for _, i := range index[:n] {
+		r.Files[i].Written = true
+	}
+	if err != nil {
+		r.Err = fmt.Errorf("generate %s: %w", s.File, err)
 	}
 	return r
 }
