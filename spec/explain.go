@@ -90,6 +90,9 @@ func Explain(s *Spec) ([]byte, error) {
 		}
 		e.add(py, "requirements", e.list("python.requirements", s.Python.Requirements))
 		e.add(py, "install", e.str("python.install", s.Python.Install))
+		if s.Python.Index != nil {
+			e.add(py, "index", e.packageIndex("python.index", s.Python.Index))
+		}
 		e.add(root, "python", py)
 	case s.Go != nil:
 		g := e.mapping()
@@ -107,6 +110,9 @@ func Explain(s *Spec) ([]byte, error) {
 		}
 		if s.Node.Output != "" {
 			e.add(n, "output", e.str("node.output", s.Node.Output))
+		}
+		if s.Node.Registry != nil {
+			e.add(n, "registry", e.packageIndex("node.registry", s.Node.Registry))
 		}
 		e.add(root, "node", n)
 	}
@@ -164,6 +170,18 @@ func (e *explainer) sequence() *yaml.Node { return &yaml.Node{Kind: yaml.Sequenc
 
 func (e *explainer) scalar(path, tag, value string) *yaml.Node {
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: value, LineComment: e.origin(path)}
+}
+
+// packageIndex renders {url, secret}, leaving out what is unset.
+func (e *explainer) packageIndex(path string, idx *PackageIndex) *yaml.Node {
+	m := e.mapping()
+	if idx.URL != "" {
+		e.add(m, "url", e.str(path+".url", idx.URL))
+	}
+	if idx.Secret != "" {
+		e.add(m, "secret", e.str(path+".secret", idx.Secret))
+	}
+	return m
 }
 
 func (e *explainer) str(path, value string) *yaml.Node { return e.scalar(path, "!!str", value) }

@@ -50,6 +50,7 @@ type jsonSchema struct {
 	AdditionalProperties any                    `json:"additionalProperties,omitempty"` // false or a schema
 	Items                *jsonSchema            `json:"items,omitempty"`
 	MinItems             *int                   `json:"minItems,omitempty"`
+	MinProperties        *int                   `json:"minProperties,omitempty"`
 	OneOf                []*jsonSchema          `json:"oneOf,omitempty"`
 	AnyOf                []*jsonSchema          `json:"anyOf,omitempty"`
 	AllOf                []*jsonSchema          `json:"allOf,omitempty"`
@@ -260,6 +261,8 @@ func specSchema() *jsonSchema {
 			"project":      withDefault(relPathSchema("The folder of the Python project (pyproject.toml or setup.py), relative to the spec's folder. Defaults to \".\" unless only requirements are given."), "."),
 			"requirements": withExamples(list("Requirements files to build wheels from.", relPathSchema("")), []any{"requirements.txt"}),
 			"install":      withDefault(enum("How the runner receives the wheels: copy (a COPY layer, removed after installing) or mount (a bind mount of the builder's wheels: no wheel left in any layer).", InstallCopy, InstallMount), InstallCopy),
+			"index": packageIndexSchema("A private package index for pip. Its login is never in the spec, the Dockerfile or the image: the pip steps mount it from a BuildKit secret holding a netrc file (docker build --secret id=ID,src=FILE).",
+				"https://pypi.example.com/simple", "url"),
 		}),
 		"go": object("The Go recipe: one binary.", map[string]*jsonSchema{
 			"main":    withDefault(pattern("The package to build, relative to the spec's folder, e.g. ./cmd/server.", `^\.(/`+strings.TrimSuffix(strings.TrimPrefix(pathChars.String(), "^"), "$")+`)?$`), "."),
@@ -272,6 +275,8 @@ func specSchema() *jsonSchema {
 			"manager": withDefault(enum("The package manager, which decides the lockfile: npm (package-lock.json), yarn (yarn.lock) or pnpm (pnpm-lock.yaml).", NPM, Yarn, PNPM), NPM),
 			"build":   withExamples(pattern("The package.json script to run in the builder; unset skips the build.", scriptName.String()), "build"),
 			"output":  withExamples(relPathSchema("The folder the runner needs besides node_modules and package.json; unset copies the whole pruned project."), "dist"),
+			"registry": packageIndexSchema("A private package registry. Its token is never in the spec, the Dockerfile or the image: the install steps mount it from a BuildKit secret holding an .npmrc file (docker build --secret id=ID,src=FILE).",
+				"https://npm.example.com/"),
 		}),
 		"ignore":    withExamples(list(".dockerignore lines added to wharf's defaults.", nil), []any{".git", "**/*.log"}),
 		"output":    withDefault(relPathSchema("Where the Dockerfile is written, relative to the spec's folder (the build context). Its ignore file is written next to it."), "Dockerfile"),
@@ -320,4 +325,17 @@ func healthcheckSchema(duration func(string) *jsonSchema) *jsonSchema {
 
 		"retries": {Type: "integer", Minimum: intp(1), Description: "Consecutive failures before the container is unhealthy."},
 	}, "cmd")
+}
+
+// packageIndexSchema describes {url, secret}; required names the keys that
+// must be present.
+func packageIndexSchema(desc, exampleURL string, required ...string) *jsonSchema {
+	s := object(desc, map[string]*jsonSchema{
+		"url":    withExamples(pattern("The index's address, http or https, with no user, password, query or fragment.", `^https?://[^/@?#\s'"$`+"`"+`\\]+(/[^@?#\s'"$`+"`"+`\\]*)?$`), exampleURL),
+		"secret": withExamples(pattern("The id of the BuildKit secret holding the login.", secretID.String()), "pip_netrc"),
+	}, required...)
+	if len(required) == 0 {
+		s.MinProperties = intp(1)
+	}
+	return s
 }
