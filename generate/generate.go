@@ -13,7 +13,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -199,6 +198,10 @@ func closest(word string, names map[string]bool) string {
 	return suggest.Closest(word, sortedNames(names))
 }
 
+// renderBuffers holds buffers for rendering, so that rendering many specs
+// does not grow a new one each time.
+var renderBuffers = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 8<<10)) }}
+
 var builtin = sync.OnceValues(func() (*Generator, error) { return New(nil) })
 
 // Files renders the spec's Dockerfile and .dockerignore with the built-in
@@ -214,8 +217,10 @@ func Files(s *spec.Spec) ([]File, error) {
 // Files renders the spec's Dockerfile and .dockerignore.
 func (g *Generator) Files(s *spec.Spec) ([]File, error) {
 	data := newDockerfile(s)
-	var buf bytes.Buffer
-	if err := g.tmpl.ExecuteTemplate(&buf, "dockerfile", data); err != nil {
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer renderBuffers.Put(buf)
+	buf.Reset()
+	if err := g.tmpl.ExecuteTemplate(buf, "dockerfile", data); err != nil {
 		return nil, fmt.Errorf("render Dockerfile for %s: %w", s.File, err)
 	}
 	lines := normalize(splitBlocks(buf.Bytes()))
@@ -263,35 +268,60 @@ var funcs = template.FuncMap{
 	"localPath": localPath,
 }
 
-var bare = regexp.MustCompile(`^[A-Za-z0-9_./:@%+,-]+$`)
+// bareByte marks the bytes a value may hold and still be written bare, in
+// ENV, ARG and LABEL values and in shell words: [A-Za-z0-9_./:@%+,-].
+var bareByte = func() (t [256]bool) {
+	for _, c := range "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./:@%+,-" {
+		t[c] = true
+	}
+	return t
+}()
+
+// isBare reports whether v is non-empty and needs no quoting.
+func isBare(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if !bareByte[v[i]] {
+			return false
+		}
+	}
+	return v != ""
+}
+
+// valueEscaper escapes what BuildKit's word expansion reads inside double
+// quotes. Built once: a Replacer is costly to build.
+var valueEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, `$`, `\$`)
 
 // quote renders a value for ENV, ARG and LABEL so that BuildKit reads back
 // exactly the value: bare when it holds nothing special, else double-quoted
 // with '\', '"' and '$' escaped.
 func quote(v string) string {
-	if bare.MatchString(v) {
+	if isBare(v) {
 		return v
 	}
-	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, `$`, `\$`).Replace(v) + `"`
+	return `"` + valueEscaper.Replace(v) + `"`
 }
 
 // execForm renders arguments as a JSON list, the exec form of CMD,
 // ENTRYPOINT and HEALTHCHECK.
 func execForm(args []string) string {
-	quoted := make([]string, len(args))
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	buf.WriteByte('[')
 	for i, a := range args {
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
+		if i > 0 {
+			buf.WriteString(", ")
+		}
 		_ = enc.Encode(a) // a string always encodes
-		quoted[i] = strings.TrimSuffix(buf.String(), "\n")
+		buf.Truncate(buf.Len() - 1) // Encode ends with a newline
 	}
-	return "[" + strings.Join(quoted, ", ") + "]"
+	buf.WriteByte(']')
+	return buf.String()
 }
 
 // shellQuote renders one word for a POSIX shell.
 func shellQuote(w string) string {
-	if bare.MatchString(w) {
+	if isBare(w) {
 		return w
 	}
 	return "'" + strings.ReplaceAll(w, "'", `'\''`) + "'"
@@ -327,7 +357,7 @@ type line struct {
 // block markers, noting for each line the innermost custom block that
 // wrote something other than spaces on it.
 func splitBlocks(raw []byte) []line {
-	var lines []line
+	lines := make([]line, 0, bytes.Count(raw, []byte{'\n'})+1)
 	var cur strings.Builder
 	var block string
 	var stack []string
@@ -338,6 +368,14 @@ func splitBlocks(raw []byte) []line {
 			i = len(text)
 		}
 		chunk := text[:i]
+		if cur.Len() == 0 && i < len(text) && text[i] == '\n' && len(stack) == 0 {
+			// The common case, a whole line outside custom blocks: keep a
+			// substring rather than copy it.
+			lines = append(lines, line{chunk, ""})
+			block = ""
+			text = text[i+1:]
+			continue
+		}
 		if strings.TrimSpace(chunk) != "" && len(stack) > 0 {
 			block = stack[len(stack)-1]
 		}
@@ -376,7 +414,7 @@ func splitBlocks(raw []byte) []line {
 // normalize trims trailing spaces and lays out blank lines: one after the
 // leading comment block, one before each FROM, none elsewhere.
 func normalize(raw []line) []line {
-	var out []line
+	out := make([]line, 0, len(raw))
 	inHeader := true
 	for _, l := range raw {
 		l.text = strings.TrimRight(l.text, " \t")
@@ -397,7 +435,11 @@ func normalize(raw []line) []line {
 }
 
 func joinLines(lines []line) []byte {
-	var out bytes.Buffer
+	n := 0
+	for _, l := range lines {
+		n += len(l.text) + 1
+	}
+	out := bytes.NewBuffer(make([]byte, 0, n))
 	for _, l := range lines {
 		out.WriteString(l.text)
 		out.WriteByte('\n')

@@ -197,6 +197,13 @@ var (
 // URL with a password in it, and the fixed prefixes of common tokens.
 var secretValue = regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^/@\s:]*:[^/@\s]+@|\b(?:ghp_|gho_|ghs_|github_pat_|glpat-|npm_|xox[bpas]-|sk_live_)[A-Za-z0-9_-]{8,}|\bAKIA[0-9A-Z]{16}\b`)
 
+// mayHoldCredential is a quick filter before secretValue, which is slow
+// on long values: every credential it matches holds '@', '_' or '-', or
+// starts an AWS key.
+func mayHoldCredential(v string) bool {
+	return strings.ContainsAny(v, "@_-") || strings.Contains(v, "AKIA")
+}
+
 func (d *decoder) checkSecrets(s *Spec) {
 	for _, f := range []struct {
 		field string
@@ -205,7 +212,7 @@ func (d *decoder) checkSecrets(s *Spec) {
 		for _, k := range sortedKeys(f.vars) {
 			at := d.at(f.field + "." + k)
 			switch {
-			case secretValue.MatchString(f.vars[k]):
+			case mayHoldCredential(f.vars[k]) && secretValue.MatchString(f.vars[k]):
 				d.warnf(at, ErrSecret, "%s.%s holds what looks like a credential; it would be stored in the image for anyone who pulls it: pass it at build time as a BuildKit secret (see python.index and node.registry) or at run time", f.field, k)
 			case f.field != "runtime.labels" && secretName.MatchString(k) && !notSecretName.MatchString(k):
 				d.warnf(at, ErrSecret, "%s.%s looks like a secret: ARG and ENV values are stored in the image for anyone who pulls it; pass credentials at build time as a BuildKit secret (RUN --mount=type=secret) or at run time", f.field, k)
