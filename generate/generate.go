@@ -312,7 +312,7 @@ func execForm(args []string) string {
 		if i > 0 {
 			buf.WriteString(", ")
 		}
-		_ = enc.Encode(a) // a string always encodes
+		_ = enc.Encode(a)           // a string always encodes
 		buf.Truncate(buf.Len() - 1) // Encode ends with a newline
 	}
 	buf.WriteByte(']')
