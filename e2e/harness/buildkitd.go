@@ -53,7 +53,8 @@ func Config(registryAddr, snapshotter string) string {
 // ("native" copies each layer; "overlayfs" needs overlay mounts), and waits
 // until buildctl can talk to it.
 func StartDaemon(ctx context.Context, tools *Tools, registryAddr, snapshotter string) (*Daemon, error) {
-	dir, err := os.MkdirTemp("", "wharf-e2e-buildkitd-")
+	removeStaleDaemonDirs()
+	dir, err := os.MkdirTemp("", daemonDirPrefix)
 	if err != nil {
 		return nil, err
 	}
@@ -131,6 +132,28 @@ func (d *Daemon) Close() error {
 	}
 	removeAllRoot(d.Dir)
 	return err
+}
+
+// daemonDirPrefix names the temp folders of harness-started daemons.
+const daemonDirPrefix = "wharf-e2e-buildkitd-"
+
+// removeStaleDaemonDirs deletes the folders of daemons that are gone: a
+// killed test binary (say, by go test -timeout) cannot clean up, and with
+// the native snapshotter each folder holds gigabytes. A live buildkitd
+// holds an flock on state/buildkitd.lock; a folder whose lock can be taken
+// is stale.
+func removeStaleDaemonDirs() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), daemonDirPrefix+"*"))
+	for _, dir := range dirs {
+		f, err := os.OpenFile(filepath.Join(dir, "state", "buildkitd.lock"), os.O_RDWR, 0)
+		if err != nil {
+			continue // not started yet, or not ours to judge
+		}
+		if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil {
+			removeAllRoot(dir)
+		}
+		f.Close()
+	}
 }
 
 func readTail(path string, n int) string {

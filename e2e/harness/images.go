@@ -187,6 +187,9 @@ func (b *ImageBuilder) layoutDir(img BaseImage, key string) string {
 // and returns the OCI layout of each, in the order of images. images[0] must
 // be the Debian base the others build on.
 func (b *ImageBuilder) Prepare(ctx context.Context, images []BaseImage) ([]string, error) {
+	if err := os.MkdirAll(b.CacheDir, 0o755); err != nil {
+		return nil, err
+	}
 	base := images[0]
 	baseKey := b.cacheKey(base, "")
 	baseDir := b.layoutDir(base, baseKey)
