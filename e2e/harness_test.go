@@ -127,7 +127,10 @@ CMD ["python", "-m", "hello"]
 			// that is not a command, as user node (1000).
 			name: "node",
 			files: map[string]string{
-				"index.js": "console.log(`hello from node ${process.versions.node.split('.')[0]}`);\nconsole.log(`uid: ${process.getuid()}`);\n",
+				// Debian's npm would make its ~870 dependencies resolvable
+				// from any app; the image's npm is self-contained.
+				"index.js": "let m = 'absent'; try { require.resolve('strip-json-comments'); m = 'present' } catch {}\n" +
+					"console.log(`hello from node ${process.versions.node.split('.')[0]}`);\nconsole.log(`uid: ${process.getuid()}`);\nconsole.log(`strip-json-comments: ${m}`);\n",
 				"Dockerfile": `FROM node:18-bookworm-slim AS runner
 WORKDIR /app
 COPY index.js ./
@@ -136,9 +139,9 @@ CMD ["index.js"]
 `,
 			},
 			expect: harness.Expect{
-				Stdout:       "hello from node 18\nuid: 1000\n",
+				Stdout:       "hello from node 18\nuid: 1000\nstrip-json-comments: absent\n",
 				User:         "1000",
-				FilesPresent: []string{"/app/index.js", "/usr/local/bin/docker-entrypoint.sh"},
+				FilesPresent: []string{"/app/index.js", "/usr/local/bin/docker-entrypoint.sh", "/usr/local/bin/npm", "/usr/local/lib/node_modules/npm/package.json"},
 			},
 		},
 		{

@@ -27,7 +27,7 @@ import (
 
 // recipeVersion is part of every image's cache key: bump it when the way
 // images are built changes in a way the recipes below do not show.
-const recipeVersion = "3"
+const recipeVersion = "4"
 
 // Suite is the Debian release every base image is built from.
 const Suite = "bookworm"
@@ -49,6 +49,10 @@ type BaseImage struct {
 	// Script runs in the image's chroot after the install, as /bin/sh -eu.
 	// Lines it appends to /tmp/image-env ("KEY=value") are added to Env.
 	Script string
+	// NpmVersion, if set, is an npm release fetched from the npm registry
+	// with the host's npm (`npm pack`) and handed to Script as
+	// /tmp/npm.tgz.
+	NpmVersion string `json:",omitempty"`
 	// Distroless builds a shell-less image from a few files of its rootfs
 	// instead of shipping the rootfs.
 	Distroless bool
@@ -96,11 +100,24 @@ echo "GOLANG_VERSION=$(/usr/lib/go/bin/go env GOVERSION | sed 's/^go//')" >> /tm
 	},
 	{
 		Ref: "node:18-bookworm-slim", Repo: "library/node", Tag: "18-bookworm-slim",
-		Packages: []string{"nodejs", "npm"},
+		// Debian's nodejs, but npm from the npm registry, laid out as in the
+		// official image (/usr/local/lib/node_modules/npm, its dependencies
+		// bundled). Debian's own npm package puts ~870 modules into
+		// /usr/share/nodejs, which Debian's node resolves globally: an app's
+		// require() of a pruned devDependency would still succeed.
+		// Debian's node reads the system CA store where the official build
+		// uses its compiled-in one, so it needs ca-certificates for npm.
+		Packages:   []string{"nodejs", "ca-certificates"},
+		NpmVersion: "10.8.2", // what node 18.20's official image ships
 		// The official image has a "node" user (1000:1000) and an
 		// entrypoint that runs `node ARGS` when the first arg is a flag
 		// or not a command.
 		Script: `
+mkdir -p /usr/local/lib/node_modules/npm
+tar -xzf /tmp/npm.tgz -C /usr/local/lib/node_modules/npm --strip-components=1 --no-same-owner
+rm /tmp/npm.tgz
+ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm
+ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx
 groupadd --gid 1000 node
 useradd --uid 1000 --gid node --shell /bin/bash --create-home node
 cat > /usr/local/bin/docker-entrypoint.sh <<'EOS'
@@ -113,6 +130,7 @@ exec "$@"
 EOS
 chmod 0755 /usr/local/bin/docker-entrypoint.sh
 node --version | grep -q '^v18\.'
+npm --version | grep -qx '10.8.2'
 echo "NODE_VERSION=$(node -p process.versions.node)" >> /tmp/image-env
 `,
 		Config: v1.Config{
@@ -230,7 +248,20 @@ func (b *ImageBuilder) Prepare(ctx context.Context, images []BaseImage) ([]strin
 			return nil, err
 		}
 	}
+	b.pruneImages(dirs)
 	return dirs, nil
+}
+
+// pruneImages removes cached layouts that no current recipe names, so the
+// cache does not grow with every recipe change.
+func (b *ImageBuilder) pruneImages(keep []string) {
+	all, _ := filepath.Glob(filepath.Join(b.CacheDir, "images", "*"))
+	for _, dir := range all {
+		if !slices.Contains(keep, dir) {
+			b.Log("images: removing stale %s", filepath.Base(dir))
+			removeAllRoot(dir)
+		}
+	}
 }
 
 // buildBase debootstraps Debian minbase, slims it like the official
@@ -331,6 +362,11 @@ func (b *ImageBuilder) buildDerived(ctx context.Context, img BaseImage, baseDir,
 	if err := extractLayout(ctx, baseDir, rootfs); err != nil {
 		return err
 	}
+	if img.NpmVersion != "" {
+		if err := npmPack(ctx, img.NpmVersion, work, filepath.Join(rootfs, "tmp/npm.tgz")); err != nil {
+			return err
+		}
+	}
 	script := fmt.Sprintf(`
 export DEBIAN_FRONTEND=noninteractive
 printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d
@@ -359,6 +395,22 @@ rm -rf /var/lib/apt/lists/* /usr/sbin/policy-rc.d /tmp/image-env /var/log/apt/* 
 		rootfs = d
 	}
 	return writeImage(ctx, rootfs, work, img, extraEnv, dst)
+}
+
+// npmPack fetches npm@version with the host's npm (which checks the
+// registry's integrity hash) and moves the tarball to dst.
+func npmPack(ctx context.Context, version, work, dst string) error {
+	dir := filepath.Join(work, "npm-pack")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	cmd := exec.CommandContext(ctx, "npm", "pack", "--silent", "--pack-destination", dir, "npm@"+version)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("npm pack npm@%s: %w\n%s", version, err, out)
+	}
+	return os.Rename(filepath.Join(dir, "npm-"+version+".tgz"), dst)
 }
 
 // chrootRun runs script with /bin/sh -eu inside rootfs, in a private mount
