@@ -3,15 +3,17 @@ package spec
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/wharf-dev/wharf/internal/readfile"
 )
 
 // extends is implemented here; the rules are in the package doc (spec.go).
@@ -79,12 +81,7 @@ func readBase(abs string) *baseFile {
 // readLimited reads a spec file, up to one byte more than MaxSize so
 // that callers can tell a file that is too large.
 func readLimited(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, MaxSize+1))
+	return readfile.Read(path, 0, MaxSize+1)
 }
 
 // merger builds the effective tree of one spec from its own tree and the
@@ -98,6 +95,8 @@ type merger struct {
 	// bases are the files inherited from, in the order first met.
 	bases    []string
 	reported map[string]bool
+	// wd is the working folder, looked up once per spec (see abs).
+	wd string
 }
 
 // frame is one file being resolved, for cycle detection.
@@ -105,6 +104,25 @@ type frame struct{ abs, name string }
 
 func newMerger(top string) *merger {
 	return &merger{top: top, origin: map[*yaml.Node]string{}, reported: map[string]bool{}}
+}
+
+// abs is filepath.Abs, but asks the system for the working folder once
+// per spec rather than once per file the spec extends.
+func (m *merger) abs(name string) (string, error) {
+	if runtime.GOOS == "windows" {
+		return filepath.Abs(name)
+	}
+	if filepath.IsAbs(name) {
+		return filepath.Clean(name), nil
+	}
+	if m.wd == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return "", err
+		}
+		m.wd = wd
+	}
+	return filepath.Join(m.wd, name), nil
 }
 
 // fileOf returns the file node n came from.
@@ -205,7 +223,7 @@ func (m *merger) base(entry *yaml.Node, from string, stack []frame) *yaml.Node {
 	if !filepath.IsAbs(rel) {
 		name = filepath.Join(filepath.Dir(from), rel)
 	}
-	abs, err := filepath.Abs(name)
+	abs, err := m.abs(name)
 	if err != nil {
 		m.errorf(entry, ErrExtends, "extends %s: %v", entry.Value, err)
 		return nil

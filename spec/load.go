@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -15,6 +14,8 @@ import (
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/wharf-dev/wharf/internal/readfile"
 )
 
 // FileName is the spec's file name when Load is given a folder.
@@ -27,10 +28,11 @@ const MaxSize = 1 << 20
 // and returns it validated, with defaults applied. A spec with problems
 // returns an ErrorList holding all of them.
 func Load(path string) (*Spec, error) {
-	if info, err := os.Stat(path); err == nil && info.IsDir() {
-		path = filepath.Join(path, FileName)
-	}
 	data, err := readLimited(path)
+	if readfile.IsDir(err) {
+		path = filepath.Join(path, FileName)
+		data, err = readLimited(path)
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%s does not exist; pass a spec file or a folder holding %s (wharf init writes one): %w", path, FileName, err)
 	} else if err != nil {
@@ -50,11 +52,11 @@ func Parse(file string, data []byte) (*Spec, error) {
 	if err != nil {
 		return nil, err
 	}
-	abs, err := filepath.Abs(file)
+	m := newMerger(file)
+	abs, err := m.abs(file)
 	if err != nil {
 		return nil, fmt.Errorf("load spec %s: %w", file, err)
 	}
-	m := newMerger(file)
 	root = m.resolve(root, file, abs, nil)
 	d := &decoder{file: file, nodes: map[string]*yaml.Node{}, origin: m.origin}
 	d.errs = m.errs

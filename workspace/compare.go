@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,6 +15,7 @@ import (
 	"github.com/wharf-dev/wharf/generate"
 	"github.com/wharf-dev/wharf/internal/atomicfile"
 	"github.com/wharf-dev/wharf/internal/diff"
+	"github.com/wharf-dev/wharf/internal/readfile"
 	"github.com/wharf-dev/wharf/lock"
 	"github.com/wharf-dev/wharf/spec"
 )
@@ -117,7 +118,7 @@ func Check(specPath string, opts CheckOptions) *Result {
 	dir := filepath.Dir(s.File)
 	for _, g := range files {
 		f := File{Path: filepath.Join(dir, filepath.FromSlash(g.Path))}
-		have, err := os.ReadFile(f.Path)
+		have, err := readfile.Read(f.Path, len(g.Data), math.MaxInt)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			f.Status, f.Want = Missing, g.Data
@@ -159,7 +160,7 @@ func Generate(specPath string, opts GenerateOptions) *Result {
 	var refused []error
 	for _, g := range files {
 		f := File{Path: filepath.Join(dir, filepath.FromSlash(g.Path)), Want: g.Data}
-		have, err := os.ReadFile(f.Path)
+		have, err := readfile.Read(f.Path, len(g.Data), math.MaxInt)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			f.Status = Missing
@@ -272,17 +273,7 @@ func looksGenerated(name string) bool {
 
 // readHead reads the start of a file, where wharf's header would be.
 func readHead(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	buf := make([]byte, 1024)
-	n, err := io.ReadFull(f, buf)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return nil, err
-	}
-	return buf[:n], nil
+	return readfile.Read(path, 1024, 1024)
 }
 
 var cwd = sync.OnceValue(func() string {
