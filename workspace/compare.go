@@ -94,6 +94,10 @@ type CheckOptions struct {
 	// Templates is a folder of custom templates that replaces the one
 	// the spec names; see Render.
 	Templates string
+	// Listings are folder listings from ExpandListings: Check trusts them
+	// to tell which files exist in those folders instead of asking the
+	// disk again.
+	Listings Listings
 }
 
 // GenerateOptions tune Generate.
@@ -111,14 +115,18 @@ type GenerateOptions struct {
 // output's folder whose header names this spec but which it no longer
 // generates. Check writes nothing.
 func Check(specPath string, opts CheckOptions) *Result {
-	r, s, files := load(specPath, opts.Templates)
+	r, s, files := load(specPath, opts.Templates, opts.Listings)
 	if r.Err != nil {
 		return r
 	}
 	dir := filepath.Dir(s.File)
 	for _, g := range files {
 		f := File{Path: filepath.Join(dir, filepath.FromSlash(g.Path))}
-		have, err := readfile.Read(f.Path, len(g.Data), math.MaxInt)
+		var have []byte
+		err := fs.ErrNotExist
+		if !opts.Listings.lacks(f.Path) {
+			have, err = readfile.Read(f.Path, len(g.Data), math.MaxInt)
+		}
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			f.Status, f.Want = Missing, g.Data
@@ -138,7 +146,7 @@ func Check(specPath string, opts CheckOptions) *Result {
 		}
 		r.Files = append(r.Files, f)
 	}
-	orphans, err := findOrphans(s.File, r.Files)
+	orphans, err := findOrphans(s.File, r.Files, opts.Listings)
 	if err != nil {
 		r.Err = fmt.Errorf("check %s: %w", s.File, err)
 		return r
@@ -152,7 +160,7 @@ func Check(specPath string, opts CheckOptions) *Result {
 // the spec, when a file to replace lacks wharf's header (ErrHandWritten),
 // unless opts.Force is set.
 func Generate(specPath string, opts GenerateOptions) *Result {
-	r, s, files := load(specPath, opts.Templates)
+	r, s, files := load(specPath, opts.Templates, nil)
 	if r.Err != nil {
 		return r
 	}
@@ -204,8 +212,9 @@ func Generate(specPath string, opts GenerateOptions) *Result {
 }
 
 // load loads and generates a spec, with the custom templates of Render,
-// recording problems in the result.
-func load(specPath, templates string) (*Result, *spec.Spec, []generate.File) {
+// recording problems in the result. listings may tell that the spec has
+// no lock file.
+func load(specPath, templates string, listings Listings) (*Result, *spec.Spec, []generate.File) {
 	r := &Result{Spec: specPath}
 	s, err := spec.Load(specPath)
 	if err != nil {
@@ -213,9 +222,11 @@ func load(specPath, templates string) (*Result, *spec.Spec, []generate.File) {
 		return r, nil, nil
 	}
 	r.Spec = s.File // specPath/wharf.yaml when specPath is a folder
-	if err := lock.Apply(s); err != nil {
-		r.Err = err
-		return r, nil, nil
+	if !listings.lacks(lock.Path(s.File)) { // else there is no lock to apply
+		if err := lock.Apply(s); err != nil {
+			r.Err = err
+			return r, nil, nil
+		}
 	}
 	r.Warnings = s.Warnings
 	files, err := Render(s, templates)
@@ -229,7 +240,7 @@ func load(specPath, templates string) (*Result, *spec.Spec, []generate.File) {
 // findOrphans looks in the folders of the spec and of its files for files
 // named like a Dockerfile or an ignore file whose header names specFile
 // but that are not among files.
-func findOrphans(specFile string, files []File) ([]File, error) {
+func findOrphans(specFile string, files []File, listings Listings) ([]File, error) {
 	known := map[string]bool{}
 	dirs := []string{filepath.Dir(specFile)}
 	for _, f := range files {
@@ -241,7 +252,7 @@ func findOrphans(specFile string, files []File) ([]File, error) {
 	want := filepath.Clean(specFile)
 	var orphans []File
 	for _, dir := range dirs {
-		entries, err := os.ReadDir(dir)
+		entries, err := listings.readDir(dir)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue // an output folder not created yet
 		} else if err != nil {

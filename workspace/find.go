@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/wharf-dev/wharf/internal/ignore"
 	"github.com/wharf-dev/wharf/spec"
@@ -50,18 +51,26 @@ func patternRoot(arg string) (string, bool) {
 // kept even if it does not exist so that loading it reports why. No
 // arguments means ".".
 func Expand(args []string) ([]string, error) {
+	specs, _, err := ExpandListings(args)
+	return specs, err
+}
+
+// ExpandListings is Expand that also returns the listings of the folders
+// it read while finding specs, for CheckOptions.Listings.
+func ExpandListings(args []string) ([]string, Listings, error) {
 	if len(args) == 0 {
 		args = []string{"."}
 	}
 	var specs []string
+	listings := Listings{}
 	for _, arg := range args {
 		if root, ok := patternRoot(arg); ok {
-			found, err := Find(root)
+			found, err := find(root, listings)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			if len(found) == 0 {
-				return nil, fmt.Errorf("%s matched no %s (wharf init writes one)", arg, spec.FileName)
+				return nil, nil, fmt.Errorf("%s matched no %s (wharf init writes one)", arg, spec.FileName)
 			}
 			specs = append(specs, found...)
 			continue
@@ -72,7 +81,42 @@ func Expand(args []string) ([]string, error) {
 		specs = append(specs, filepath.Clean(arg))
 	}
 	slices.SortFunc(specs, comparePaths)
-	return slices.Compact(specs), nil
+	return slices.Compact(specs), listings, nil
+}
+
+// Listings holds the entries of folders as a walk read them, by clean
+// folder path, so that Check need not read those folders again.
+type Listings map[string][]fs.DirEntry
+
+// readDir returns the entries of dir, from l when the walk read it.
+func (l Listings) readDir(dir string) ([]fs.DirEntry, error) {
+	if entries, ok := l[dir]; ok {
+		return entries, nil
+	}
+	return os.ReadDir(dir)
+}
+
+// lacks reports that the walk read the folder of path and found no file
+// named like it. It is false when it cannot tell: a folder not read, or
+// a name that a case- or Unicode-insensitive file system could match
+// with another spelling.
+func (l Listings) lacks(path string) bool {
+	entries, ok := l[filepath.Dir(path)]
+	if !ok {
+		return false
+	}
+	name := filepath.Base(path)
+	for i := 0; i < len(name); i++ {
+		if name[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	for _, e := range entries {
+		if strings.EqualFold(e.Name(), name) {
+			return false
+		}
+	}
+	return true
 }
 
 // comparePaths orders spec paths by folder, then file name: a folder's
@@ -94,6 +138,12 @@ func sortKey(p string) string {
 // (see package internal/ignore for the subset supported); it does not
 // follow symbolic links to folders.
 func Find(root string) ([]string, error) {
+	return find(root, nil)
+}
+
+// find is Find, recording in listings, when not nil, the entries of
+// every folder it reads.
+func find(root string, listings Listings) ([]string, error) {
 	info, err := os.Stat(root)
 	if err != nil {
 		return nil, fmt.Errorf("find specs: %w", err)
@@ -111,13 +161,24 @@ func Find(root string) ([]string, error) {
 			return fmt.Errorf("find specs: %w", err)
 		}
 		if path == root {
+			if listings != nil {
+				listings[filepath.Clean(root)] = []fs.DirEntry{}
+			}
 			return nil
+		}
+		if listings != nil {
+			// WalkDir calls this for every entry of each folder it reads.
+			dir := filepath.Dir(path)
+			listings[dir] = append(listings[dir], d)
 		}
 		name := d.Name()
 		rel, _ := filepath.Rel(root, path) // path is below root
 		if d.IsDir() {
 			if skipped[name] || strings.HasPrefix(name, ".") || excluded.Match(filepath.ToSlash(rel), true) {
 				return filepath.SkipDir
+			}
+			if listings != nil {
+				listings[path] = []fs.DirEntry{} // read next, even if empty
 			}
 			return nil
 		}

@@ -79,7 +79,7 @@ func runCheck(cmd *cobra.Command, opts checkOptions, args []string) error {
 	if opts.quiet && opts.format == "json" {
 		return invalid(errors.New("--quiet and --format json do not go together; pick one"))
 	}
-	specs, err := workspace.Expand(args)
+	specs, listings, err := workspace.ExpandListings(args)
 	if err != nil {
 		return invalid(err)
 	}
@@ -92,7 +92,7 @@ func runCheck(cmd *cobra.Command, opts checkOptions, args []string) error {
 		toDelete   []string // orphaned files
 	)
 	workspace.Each(len(specs), func(i int) *workspace.Result {
-		return workspace.Check(specs[i], workspace.CheckOptions{Diff: !opts.quiet, Templates: opts.templates})
+		return workspace.Check(specs[i], workspace.CheckOptions{Diff: !opts.quiet, Templates: opts.templates, Listings: listings})
 	}, func(_ int, r *workspace.Result) {
 		js := jsonSpec{Path: workspace.Display(r.Spec), Status: "fresh", Files: []jsonFile{}}
 		switch {
