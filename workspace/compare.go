@@ -222,7 +222,8 @@ func load(specPath, templates string, listings Listings) (*Result, *spec.Spec, [
 		return r, nil, nil
 	}
 	r.Spec = s.File // specPath/wharf.yaml when specPath is a folder
-	if !listings.lacks(lock.Path(s.File)) { // else there is no lock to apply
+	// Without a lock file, lock.Apply finds nothing to apply.
+	if !listings.lacks(lock.Path(s.File)) {
 		if err := lock.Apply(s); err != nil {
 			r.Err = err
 			return r, nil, nil
