@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -44,6 +45,9 @@ type baseFile struct {
 var baseCache struct {
 	sync.Mutex
 	files map[string]*baseFile
+	// resolved holds the resolved trees of base files, by absolute path
+	// and name (see resolvedBase).
+	resolved map[frame]*resolved
 }
 
 // baseReads counts base files read from disk, for tests.
@@ -97,6 +101,9 @@ type merger struct {
 	reported map[string]bool
 	// wd is the working folder, looked up once per spec (see abs).
 	wd string
+	// reports, when not nil, records every base file met, in order, each
+	// time it is met (see resolvedBase).
+	reports []frame
 }
 
 // frame is one file being resolved, for cycle detection.
@@ -263,12 +270,117 @@ func (m *merger) base(entry *yaml.Node, from string, stack []frame) *yaml.Node {
 		}
 		return nil
 	}
+	m.report(abs, name)
+	if shareResolved {
+		if r := resolvedBase(b, abs, name, stack); r.tree != nil && !r.meets(stack) {
+			m.adopt(r.origin)
+			for _, f := range r.bases {
+				m.report(f.abs, f.name)
+			}
+			return r.tree
+		}
+	}
+	m.mark(b.root, name)
+	return m.resolve(b.root, name, abs, stack)
+}
+
+// adopt adds origin to the merger's, as if its nodes were marked now.
+func (m *merger) adopt(origin map[*yaml.Node]string) {
+	if len(m.origin) >= len(origin) {
+		for n, f := range origin {
+			m.origin[n] = f
+		}
+		return
+	}
+	// Cloning the larger map is much faster than adding its entries one
+	// by one; the merger's own entries go in unless origin has them.
+	merged := maps.Clone(origin)
+	for n, f := range m.origin {
+		if _, ok := merged[n]; !ok {
+			merged[n] = f
+		}
+	}
+	m.origin = merged
+}
+
+// report records that the spec inherits from the file name, once.
+func (m *merger) report(abs, name string) {
 	if !m.reported[abs] {
 		m.reported[abs] = true
 		m.bases = append(m.bases, name)
 	}
+	if m.reports != nil {
+		m.reports = append(m.reports, frame{abs, name})
+	}
+}
+
+// shareResolved turns on sharing resolved base files between specs; tests
+// turn it off to compare.
+var shareResolved = true
+
+// resolved is the effective tree of a base file with its own bases merged
+// in, built once per process for each way of naming the file and shared,
+// read only, by every spec that extends it.
+type resolved struct {
+	// tree is nil when resolving found a problem: each spec that extends
+	// the file then resolves it itself, to report the problem as its own.
+	tree *yaml.Node
+	// origin maps every node of tree, and below, to its file.
+	origin map[*yaml.Node]string
+	// bases are the files the tree inherits from, each time one was met.
+	bases []frame
+}
+
+// meets reports whether the files r was built from include one of stack:
+// a cycle through the spec, which only resolving it anew reports.
+func (r *resolved) meets(stack []frame) bool {
+	for _, f := range stack {
+		for _, b := range r.bases {
+			if b.abs == f.abs {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// resolvedBase returns the resolved tree of the base file b, read from abs
+// and named name, met through the files of stack. The name is part of the
+// key because the tree's origins, and the names of its own bases, are
+// built from it.
+//
+// A tree is built without holding a lock, since building it may need the
+// trees of its bases, which other goroutines may be building: two
+// goroutines may build the same tree once each, and the first to finish
+// stores it.
+func resolvedBase(b *baseFile, abs, name string, stack []frame) *resolved {
+	key := frame{abs, name}
+	baseCache.Lock()
+	r := baseCache.resolved[key]
+	baseCache.Unlock()
+	if r != nil {
+		return r
+	}
+	m := newMerger(name)
+	m.reports = []frame{key}
 	m.mark(b.root, name)
-	return m.resolve(b.root, name, abs, stack)
+	tree := m.resolve(b.root, name, abs, stack)
+	if len(m.errs) > 0 || tree == nil {
+		// Problems may depend on stack (a cycle); they are not kept.
+		return &resolved{}
+	}
+	r = &resolved{tree: tree, origin: m.origin, bases: m.reports[1:]}
+	baseCache.Lock()
+	if baseCache.resolved == nil {
+		baseCache.resolved = map[frame]*resolved{}
+	}
+	if prev := baseCache.resolved[key]; prev != nil {
+		r = prev
+	} else {
+		baseCache.resolved[key] = r
+	}
+	baseCache.Unlock()
+	return r
 }
 
 // mark records that n and everything below it come from file.

@@ -271,3 +271,85 @@ func TestExtendsReadOnce(t *testing.T) {
 		t.Errorf("read %d base files for %d specs, want 2 (base.yaml and team.yaml, once each)", got, n)
 	}
 }
+
+// TestExtendsShared checks that specs extending base files already
+// resolved for other specs load exactly as when each resolves its bases
+// itself: same spec, same origins, same errors in the same order.
+func TestExtendsShared(t *testing.T) {
+	inDir(t, map[string]string{
+		"base.yaml": "version: 1\nruntime:\n  user: svc\n  expose: [8000]\n  labels: {org.example.team: platform}\nignore: [\"*.log\"]\n",
+		"platform/go.yaml": "extends: ../base.yaml\nlanguage: go\n" +
+			"images: {builder: golang:1.23-bookworm, runner: gcr.io/distroless/static-debian12}\ngo: {main: ./cmd/app}\n",
+		"platform/py.yaml": "extends: [../base.yaml]\nlanguage: python\n" +
+			"images: {builder: python:3.12-slim, runner: python:3.12-slim}\nruntime: {expose: {append: [9000]}}\n",
+		"platform/both.yaml": "extends: [py.yaml, go.yaml]\nruntime: {user: null}\n",
+		"bad/version.yaml":   "version: 2\nextends: ../base.yaml\n",
+		"bad/cyc1.yaml":      "extends: cyc2.yaml\n",
+		"bad/cyc2.yaml":      "extends: [cyc1.yaml]\nlanguage: go\n",
+		"bad/type.yaml":      "extends: ../platform/go.yaml\nruntime: {user: [x]}\n",
+		"svc/a/wharf.yaml":   "version: 1\nname: a\nextends: ../../platform/go.yaml\n",
+		"svc/b/wharf.yaml":   "version: 1\nname: b\nextends: [../../platform/both.yaml]\n",
+		"svc/c/wharf.yaml":   "version: 1\nname: c\nextends: [../../platform/go.yaml, ../../platform/py.yaml]\nlanguage: python\n",
+		"svc/d/wharf.yaml":   "version: 1\nname: d\nextends: ../../bad/version.yaml\n",
+		"svc/e/wharf.yaml":   "version: 1\nname: e\nextends: ../../bad/cyc1.yaml\n",
+		"svc/f/wharf.yaml":   "version: 1\nname: f\nextends: ../../bad/type.yaml\n",
+		"svc/h/wharf.yaml":   "version: 1\nname: h\nextends: ../../platform/py.yaml\nruntime: {expose: {append: [9]}}\n",
+	})
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same base by another name: origins and messages use that name.
+	writeFiles(t, map[string]string{"svc/g/wharf.yaml": "version: 1\nname: g\nextends: " + filepath.ToSlash(filepath.Join(wd, "platform", "go.yaml")) + "\n"})
+	load := func(file string, data []byte) string {
+		t.Helper()
+		if data == nil {
+			var err error
+			if data, err = os.ReadFile(file); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s, err := spec.Parse(file, data)
+		if err != nil {
+			return "error: " + err.Error()
+		}
+		out, err := spec.Explain(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf("extends %q\n%s", s.Extends, out)
+	}
+	specs := []string{"a", "b", "c", "d", "e", "f", "g", "h"}
+	// Parsing base files as specs, with other bytes than on disk: z
+	// extending a file that extends z is a cycle even when that file was
+	// resolved before, without the cycle, for another spec.
+	extra := map[string][]byte{
+		"platform/go.yaml": []byte("version: 1\nname: go\nextends: ../svc/a/wharf.yaml\n"),
+		"base.yaml":        []byte("version: 1\nname: base\nextends: [platform/both.yaml]\n"),
+	}
+	results := func() map[string]string {
+		out := map[string]string{}
+		for _, name := range specs {
+			file := filepath.Join("svc", name, "wharf.yaml")
+			out[file] = load(file, nil)
+		}
+		for file, data := range extra {
+			out[file] = load(filepath.FromSlash(file), data)
+		}
+		return out
+	}
+	was := spec.ShareResolvedBases(false)
+	defer spec.ShareResolvedBases(was)
+	want := results()
+	for file, got := range want {
+		if _, ok := extra[filepath.ToSlash(file)]; ok && !strings.Contains(got, "extends cycle") {
+			t.Errorf("%s: %s\nwant an extends cycle", file, got)
+		}
+	}
+	spec.ShareResolvedBases(true)
+	for i := range 2 { // the first run fills the cache, the second uses it
+		if diff := cmp.Diff(want, results()); diff != "" {
+			t.Errorf("run %d with shared bases differs (-unshared +shared):\n%s", i+1, diff)
+		}
+	}
+}
