@@ -223,8 +223,8 @@ func (g *Generator) Files(s *spec.Spec) ([]File, error) {
 	if err := g.tmpl.ExecuteTemplate(buf, "dockerfile", data); err != nil {
 		return nil, fmt.Errorf("render Dockerfile for %s: %w", s.File, err)
 	}
-	lines := normalize(splitBlocks(buf.Bytes()))
-	if err := checkSyntax(lines); err != nil {
+	out, blocks := layout(buf.Bytes())
+	if err := checkSyntax(out, blocks); err != nil {
 		switch {
 		case err.block != "":
 			return nil, fmt.Errorf("template %s: block %q produces an invalid Dockerfile for %s: %w", g.custom[err.block], err.block, s.File, err)
@@ -234,7 +234,7 @@ func (g *Generator) Files(s *spec.Spec) ([]File, error) {
 		return nil, fmt.Errorf("wharf produced an invalid Dockerfile (a bug; please report it): %w", err)
 	}
 	return []File{
-		{Path: s.Output, Data: joinLines(lines)},
+		{Path: s.Output, Data: out},
 		{Path: DockerignorePath(s.Output), Data: dockerignore(s, data.SpecFile)},
 	}, nil
 }
@@ -344,6 +344,46 @@ func localPath(p string) string {
 		return p
 	}
 	return "./" + p
+}
+
+// layout returns the Dockerfile from rendered output: custom block markers
+// removed, trailing spaces trimmed, blank lines laid out (see normalize).
+// blocks holds the custom block that wrote each line, or is nil when no
+// custom block wrote any.
+func layout(raw []byte) (out []byte, blocks []string) {
+	if bytes.IndexByte(raw, 0) >= 0 {
+		lines := normalize(splitBlocks(raw))
+		blocks = make([]string, len(lines))
+		for i, l := range lines {
+			blocks[i] = l.block
+		}
+		return joinLines(lines), blocks
+	}
+	// No markers, so no custom blocks: normalize straight into the output.
+	out = make([]byte, 0, len(raw))
+	inHeader := true
+	for len(raw) > 0 {
+		text := raw
+		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
+			text, raw = raw[:i], raw[i+1:]
+		} else {
+			raw = nil
+		}
+		text = bytes.TrimRight(text, " \t")
+		if len(text) == 0 {
+			continue
+		}
+		if inHeader && text[0] != '#' {
+			inHeader = false
+			if len(out) > 0 {
+				out = append(out, '\n')
+			}
+		} else if bytes.HasPrefix(text, []byte("FROM ")) && len(out) > 0 {
+			out = append(out, '\n')
+		}
+		out = append(append(out, text...), '\n')
+	}
+	return out, nil
 }
 
 // line is a line of the rendered Dockerfile, with the custom block that
@@ -472,28 +512,41 @@ func (e *syntaxError) Error() string {
 // checkSyntax catches output that is not a Dockerfile at all: each
 // instruction must be a known one, continuations must end, and the file
 // must have a stage. BuildKit's own parser and checks run in the e2e tests.
-func checkSyntax(lines []line) *syntaxError {
+// blocks, when not nil, names the custom block that wrote each line.
+func checkSyntax(out []byte, blocks []string) *syntaxError {
+	block := func(i int) string {
+		if blocks == nil {
+			return ""
+		}
+		return blocks[i]
+	}
 	stages := 0
 	continued := false
-	last := 0
-	for i, l := range lines {
-		trimmed := strings.TrimSpace(l.text)
+	last, i := 0, 0
+	for text := out; len(text) > 0; i++ {
+		l, rest, _ := bytes.Cut(text, []byte{'\n'})
+		text = rest
+		trimmed := bytes.TrimSpace(l)
 		wasContinued := continued
-		continued = strings.HasSuffix(trimmed, `\`)
-		if wasContinued || trimmed == "" || strings.HasPrefix(trimmed, "#") {
+		continued = bytes.HasSuffix(trimmed, []byte{'\\'})
+		if wasContinued || len(trimmed) == 0 || trimmed[0] == '#' {
 			continue
 		}
 		last = i
-		word, _, _ := strings.Cut(trimmed, " ")
-		if !instructions[strings.ToUpper(word)] {
-			return &syntaxError{line: i + 1, block: l.block, msg: fmt.Sprintf("%q is not a Dockerfile instruction", word)}
+		word, _, _ := bytes.Cut(trimmed, []byte{' '})
+		instruction := string(word)
+		if !instructions[instruction] { // the keys are upper case
+			instruction = strings.ToUpper(instruction)
 		}
-		if strings.ToUpper(word) == "FROM" {
+		if !instructions[instruction] {
+			return &syntaxError{line: i + 1, block: block(i), msg: fmt.Sprintf("%q is not a Dockerfile instruction", word)}
+		}
+		if instruction == "FROM" {
 			stages++
 		}
 	}
 	if continued {
-		return &syntaxError{line: len(lines), block: lines[last].block, msg: "the last instruction ends with a line continuation"}
+		return &syntaxError{line: i, block: block(last), msg: "the last instruction ends with a line continuation"}
 	}
 	if stages == 0 {
 		return &syntaxError{msg: "no FROM instruction"}
