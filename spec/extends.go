@@ -94,7 +94,7 @@ type merger struct {
 	// top is the spec's own file: nodes not in origin come from it.
 	top string
 	// origin maps each node that does not come from top to its file.
-	origin map[*yaml.Node]string
+	origin *origins
 	errs   ErrorList
 	// bases are the files inherited from, in the order first met.
 	bases    []string
@@ -106,11 +106,61 @@ type merger struct {
 	reports []frame
 }
 
+// origins maps YAML nodes to the file each was read from. It is a stack
+// of maps, newest last, so that the shared origins of a resolved base file
+// join a spec's without being copied; a node's file is the one most
+// recently set.
+type origins struct {
+	layers []map[*yaml.Node]string
+	// own says that the newest layer is this spec's, to set entries in;
+	// the others may be shared.
+	own bool
+}
+
+func (o *origins) get(n *yaml.Node) (string, bool) {
+	if o == nil {
+		return "", false
+	}
+	for i := len(o.layers) - 1; i >= 0; i-- {
+		if f, ok := o.layers[i][n]; ok {
+			return f, true
+		}
+	}
+	return "", false
+}
+
+func (o *origins) set(n *yaml.Node, file string) {
+	if !o.own {
+		o.layers = append(o.layers, map[*yaml.Node]string{})
+		o.own = true
+	}
+	o.layers[len(o.layers)-1][n] = file
+}
+
+// adopt adds shared, read only, as if each of its entries were set now.
+func (o *origins) adopt(shared map[*yaml.Node]string) {
+	o.layers = append(o.layers, shared)
+	o.own = false
+}
+
+// flatten returns all entries in one new map.
+func (o *origins) flatten() map[*yaml.Node]string {
+	n := 0
+	for _, l := range o.layers {
+		n += len(l)
+	}
+	out := make(map[*yaml.Node]string, n)
+	for _, l := range o.layers {
+		maps.Copy(out, l)
+	}
+	return out
+}
+
 // frame is one file being resolved, for cycle detection.
 type frame struct{ abs, name string }
 
 func newMerger(top string) *merger {
-	return &merger{top: top, origin: map[*yaml.Node]string{}, reported: map[string]bool{}}
+	return &merger{top: top, origin: &origins{}, reported: map[string]bool{}}
 }
 
 // abs is filepath.Abs, but asks the system for the working folder once
@@ -134,7 +184,7 @@ func (m *merger) abs(name string) (string, error) {
 
 // fileOf returns the file node n came from.
 func (m *merger) fileOf(n *yaml.Node) string {
-	if f, ok := m.origin[n]; ok {
+	if f, ok := m.origin.get(n); ok {
 		return f
 	}
 	return m.top
@@ -181,7 +231,7 @@ func (m *merger) resolve(root *yaml.Node, name, abs string, stack []frame) *yaml
 		own.Content = append(own.Content, k, v)
 	}
 	if len(own.Content) != len(root.Content) {
-		m.origin[own] = m.fileOf(root)
+		m.origin.set(own, m.fileOf(root))
 	}
 	var inherited *yaml.Node
 	stack = append(stack, frame{abs, name})
@@ -273,7 +323,7 @@ func (m *merger) base(entry *yaml.Node, from string, stack []frame) *yaml.Node {
 	m.report(abs, name)
 	if shareResolved {
 		if r := resolvedBase(b, abs, name, stack); r.tree != nil && !r.meets(stack) {
-			m.adopt(r.origin)
+			m.origin.adopt(r.origin)
 			for _, f := range r.bases {
 				m.report(f.abs, f.name)
 			}
@@ -282,25 +332,6 @@ func (m *merger) base(entry *yaml.Node, from string, stack []frame) *yaml.Node {
 	}
 	m.mark(b.root, name)
 	return m.resolve(b.root, name, abs, stack)
-}
-
-// adopt adds origin to the merger's, as if its nodes were marked now.
-func (m *merger) adopt(origin map[*yaml.Node]string) {
-	if len(m.origin) >= len(origin) {
-		for n, f := range origin {
-			m.origin[n] = f
-		}
-		return
-	}
-	// Cloning the larger map is much faster than adding its entries one
-	// by one; the merger's own entries go in unless origin has them.
-	merged := maps.Clone(origin)
-	for n, f := range m.origin {
-		if _, ok := merged[n]; !ok {
-			merged[n] = f
-		}
-	}
-	m.origin = merged
 }
 
 // report records that the spec inherits from the file name, once.
@@ -369,7 +400,7 @@ func resolvedBase(b *baseFile, abs, name string, stack []frame) *resolved {
 		// Problems may depend on stack (a cycle); they are not kept.
 		return &resolved{}
 	}
-	r = &resolved{tree: tree, origin: m.origin, bases: m.reports[1:]}
+	r = &resolved{tree: tree, origin: m.origin.flatten(), bases: m.reports[1:]}
 	baseCache.Lock()
 	if baseCache.resolved == nil {
 		baseCache.resolved = map[frame]*resolved{}
@@ -388,10 +419,10 @@ func (m *merger) mark(n *yaml.Node, file string) {
 	if n == nil {
 		return
 	}
-	if _, done := m.origin[n]; done && m.origin[n] == file {
+	if f, done := m.origin.get(n); done && f == file {
 		return
 	}
-	m.origin[n] = file
+	m.origin.set(n, file)
 	for _, c := range n.Content {
 		m.mark(c, file)
 	}
@@ -476,8 +507,8 @@ func (m *merger) derived(n *yaml.Node) *yaml.Node {
 	out := &yaml.Node{}
 	*out = *n
 	out.Content = nil
-	if f, ok := m.origin[n]; ok {
-		m.origin[out] = f
+	if f, ok := m.origin.get(n); ok {
+		m.origin.set(out, f)
 	}
 	return out
 }

@@ -300,7 +300,13 @@ func TestExtendsShared(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The same base by another name: origins and messages use that name.
-	writeFiles(t, map[string]string{"svc/g/wharf.yaml": "version: 1\nname: g\nextends: " + filepath.ToSlash(filepath.Join(wd, "platform", "go.yaml")) + "\n"})
+	abs := filepath.ToSlash(filepath.Join(wd, "platform", "go.yaml"))
+	writeFiles(t, map[string]string{
+		"svc/g/wharf.yaml": "version: 1\nname: g\nextends: " + abs + "\n",
+		// Both names in one spec: the later one is where the values were
+		// written, as far as Explain tells.
+		"svc/i/wharf.yaml": "version: 1\nname: i\nextends: [../../platform/go.yaml, " + abs + "]\n",
+	})
 	load := func(file string, data []byte) string {
 		t.Helper()
 		if data == nil {
@@ -317,9 +323,15 @@ func TestExtendsShared(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return fmt.Sprintf("extends %q\n%s", s.Extends, out)
+		// Explain shows files relative to the spec; show them as recorded.
+		var origins []string
+		for _, path := range []string{"language", "images.builder", "go", "go.main", "runtime.user", "runtime.expose[0]", "ignore[0]"} {
+			o, ok := s.Origin(path)
+			origins = append(origins, fmt.Sprintf("%s %v %v", path, o, ok))
+		}
+		return fmt.Sprintf("extends %q\n%s\n%s", s.Extends, origins, out)
 	}
-	specs := []string{"a", "b", "c", "d", "e", "f", "g", "h"}
+	specs := []string{"a", "b", "c", "d", "e", "f", "g", "h", "i"}
 	// Parsing base files as specs, with other bytes than on disk: z
 	// extending a file that extends z is a cycle even when that file was
 	// resolved before, without the cycle, for another spec.

@@ -89,7 +89,7 @@ func Parse(file string, data []byte) (*Spec, error) {
 	s.File = file
 	s.Extends = m.bases
 	s.Warnings = d.warnings
-	s.origins = d.origins()
+	s.fields = &fieldNodes{file: file, nodes: d.nodes, origin: m.origin}
 	return s, nil
 }
 
@@ -185,7 +185,7 @@ type decoder struct {
 	known map[string][]string
 	// origin maps nodes inherited through extends to their file; the
 	// other nodes are from file.
-	origin map[*yaml.Node]string
+	origin *origins
 }
 
 func (d *decoder) errorf(n *yaml.Node, kind error, format string, args ...any) {
@@ -206,21 +206,10 @@ func (d *decoder) newError(n *yaml.Node, kind error, format string, args ...any)
 
 // fileOf returns the file that node n was read from.
 func (d *decoder) fileOf(n *yaml.Node) string {
-	if f, ok := d.origin[n]; ok {
+	if f, ok := d.origin.get(n); ok {
 		return f
 	}
 	return d.file
-}
-
-// origins records where each decoded field was written, for Explain.
-func (d *decoder) origins() map[string]Origin {
-	out := make(map[string]Origin, len(d.nodes))
-	for path, n := range d.nodes {
-		if n != nil {
-			out[path] = Origin{File: d.fileOf(n), Line: n.Line}
-		}
-	}
-	return out
 }
 
 // at returns the node decoded at path, or the closest decoded parent.

@@ -28,6 +28,8 @@
 // relative to the spec's own folder, the build context.
 package spec
 
+import "gopkg.in/yaml.v3"
+
 // Language is the language recipe a spec builds with.
 type Language string
 
@@ -74,9 +76,18 @@ type Spec struct {
 	// that look like secrets.
 	Warnings []*Error
 
-	// origins maps field paths ("runtime.user") to where their value
-	// was written; fields wharf filled in are absent.
-	origins map[string]Origin
+	// fields maps field paths ("runtime.user") to the YAML value
+	// decoded there; fields wharf filled in are absent. Origin looks up
+	// where each was written only when asked.
+	fields *fieldNodes
+}
+
+// fieldNodes are the YAML values of a spec's fields, with what Origin
+// needs to tell their files.
+type fieldNodes struct {
+	file   string // the spec's own file
+	nodes  map[string]*yaml.Node
+	origin *origins
 }
 
 // Origin is where a value of the effective spec was written.
@@ -89,8 +100,18 @@ type Origin struct {
 // "build.packages[0]" or "runtime.env.PORT" was written, and false when
 // wharf filled it in (a default) or it is not set.
 func (s *Spec) Origin(path string) (Origin, bool) {
-	o, ok := s.origins[path]
-	return o, ok
+	if s.fields == nil {
+		return Origin{}, false
+	}
+	n := s.fields.nodes[path]
+	if n == nil {
+		return Origin{}, false
+	}
+	file, ok := s.fields.origin.get(n)
+	if !ok {
+		file = s.fields.file
+	}
+	return Origin{File: file, Line: n.Line}, true
 }
 
 // Images names the base images of the two stages.
