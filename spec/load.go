@@ -276,15 +276,9 @@ func (d *decoder) fields(n *yaml.Node, path string, handlers map[string]func(v *
 		d.errorf(n, ErrType, "%s must be a mapping of keys to values, not %s", describe(path), kindName(n))
 		return false
 	}
-	known := make([]string, 0, len(handlers))
-	for k := range handlers {
-		known = append(known, k)
-	}
-	slices.Sort(known)
 	if d.known != nil {
-		d.known[path] = known
+		d.known[path] = handlerKeys(handlers)
 	}
-	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Tag == "!!merge" {
@@ -293,6 +287,7 @@ func (d *decoder) fields(n *yaml.Node, path string, handlers map[string]func(v *
 		}
 		h, ok := handlers[k.Value]
 		if !ok {
+			known := handlerKeys(handlers)
 			msg := fmt.Sprintf("unknown key %q %s", k.Value, where(path))
 			if s := suggest(k.Value, known); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
@@ -302,16 +297,37 @@ func (d *decoder) fields(n *yaml.Node, path string, handlers map[string]func(v *
 			d.errorf(k, ErrUnknownKey, "%s", msg)
 			continue
 		}
-		if seen[k.Value] {
+		if seenKey(n.Content[:i], k.Value) {
 			d.errorf(k, ErrInvalid, "key %q appears twice %s; keep one", k.Value, where(path))
 			continue
 		}
-		seen[k.Value] = true
 		v = resolve(v)
 		d.nodes[join(path, k.Value)] = v
 		h(v, join(path, k.Value))
 	}
 	return true
+}
+
+// handlerKeys returns the keys that handlers accept, sorted.
+func handlerKeys(handlers map[string]func(v *yaml.Node, path string)) []string {
+	known := make([]string, 0, len(handlers))
+	for k := range handlers {
+		known = append(known, k)
+	}
+	slices.Sort(known)
+	return known
+}
+
+// seenKey reports whether the mapping entries before holds key, other
+// than as a merge key (which fields skips). A mapping has a few keys:
+// searching them beats a map.
+func seenKey(before []*yaml.Node, key string) bool {
+	for i := 0; i+1 < len(before); i += 2 {
+		if before[i].Value == key && before[i].Tag != "!!merge" {
+			return true
+		}
+	}
+	return false
 }
 
 func describe(path string) string {
