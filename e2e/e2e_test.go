@@ -206,12 +206,23 @@ type built struct {
 // printed.
 func buildDockerfile(t *testing.T, dir string, buildArgs map[string]string) *built {
 	t.Helper()
+	return buildTarget(t, dir, "runner", buildArgs, nil)
+}
+
+// buildTarget is buildDockerfile for any target, with build secrets (id to
+// content; each is written to a file and passed with --secret).
+func buildTarget(t *testing.T, dir, target string, buildArgs, secrets map[string]string) *built {
+	t.Helper()
 	e := requireE2E(t)
 	df, err := os.ReadFile(filepath.Join(dir, "Dockerfile"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	work := t.TempDir()
+	secretFiles, err := writeSecrets(work, secrets)
+	if err != nil {
+		t.Fatal(err)
+	}
 	args := map[string]string{harness.CheckErrorArg: "error=true"}
 	for k, v := range buildArgs {
 		args[k] = v
@@ -226,8 +237,9 @@ func buildDockerfile(t *testing.T, dir string, buildArgs map[string]string) *bui
 	start := time.Now()
 	name := "wharf-e2e/" + strings.ToLower(filepath.Base(dir)) + ":latest"
 	b.Log, err = e.daemon.Build(context.Background(), e.tools, harness.BuildRequest{
-		ContextDir: dir, DockerfileDir: dir, Target: "runner",
+		ContextDir: dir, DockerfileDir: dir, Target: target,
 		BuildArgs: args, OutputTar: filepath.Join(work, "image.tar"), Name: name,
+		Secrets: secretFiles,
 	})
 	if logDir := os.Getenv(logDirVar); logDir != "" {
 		logName := strings.NewReplacer("/", "_", " ", "_").Replace(t.Name()) + ".log"
@@ -245,10 +257,33 @@ func buildDockerfile(t *testing.T, dir string, buildArgs map[string]string) *bui
 	return b
 }
 
+// writeSecrets writes each secret's content to a file in dir and returns
+// id to path.
+func writeSecrets(dir string, secrets map[string]string) (map[string]string, error) {
+	files := map[string]string{}
+	for id, content := range secrets {
+		path := filepath.Join(dir, "secret-"+id)
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			return nil, err
+		}
+		files[id] = path
+	}
+	return files, nil
+}
+
 // buildCase copies the case folder dir (wharf.yaml + app), generates its
 // Dockerfile with the wharf CLI, requires it to pass BuildKit's lint, and
-// builds and unpacks its runner image.
-func buildCase(t *testing.T, dir string) *built {
+// builds and unpacks its runner image, with the build secrets (id to
+// content) given.
+func buildCase(t *testing.T, dir string, secrets map[string]string) *built {
+	t.Helper()
+	return buildTarget(t, generateCase(t, dir), "runner", nil, secrets)
+}
+
+// generateCase copies the case folder dir to a temp folder, generates its
+// Dockerfile there with the wharf CLI and requires it to pass BuildKit's
+// lint. It returns the copy.
+func generateCase(t *testing.T, dir string) string {
 	t.Helper()
 	e := requireE2E(t)
 	if e.wharfErr != nil {
@@ -257,6 +292,11 @@ func buildCase(t *testing.T, dir string) *built {
 	ctxDir := filepath.Join(t.TempDir(), filepath.Base(dir))
 	if out, err := exec.Command("cp", "-a", dir, ctxDir).CombinedOutput(); err != nil {
 		t.Fatalf("copy case: %v\n%s", err, out)
+	}
+	// expect.yaml is the test's, not the app's: out of the build context
+	// (it may hold a secret_absent canary that COPY . . would bake in).
+	if err := os.Remove(filepath.Join(ctxDir, "expect.yaml")); err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
 	}
 	cmd := exec.Command(e.wharf, "generate", ctxDir)
 	cmd.Dir = ctxDir
@@ -276,7 +316,7 @@ func buildCase(t *testing.T, dir string) *built {
 	for _, w := range res.Warnings {
 		t.Errorf("lint: %s (%s)", w, w.URL)
 	}
-	return buildDockerfile(t, ctxDir, nil)
+	return ctxDir
 }
 
 // run runs b's image and fails t if runc could not run it at all.
@@ -312,7 +352,7 @@ func TestCases(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			b := buildCase(t, abs)
+			b := buildCase(t, abs, exp.Secrets)
 			res := run(t, b)
 			for _, msg := range exp.Check(b.Image, res) {
 				t.Error(msg)

@@ -23,6 +23,11 @@ type BuildRequest struct {
 	OutputTar string
 	// Name is the image name recorded in the tarball's index.json.
 	Name string
+	// Secrets maps a secret id to the file that holds it, passed as
+	// --secret id=K,src=PATH (for RUN --mount=type=secret,id=K).
+	Secrets map[string]string
+	// NoCache builds every step again (--no-cache).
+	NoCache bool
 }
 
 // CheckErrorArg makes every Dockerfile check warning fail the build, as
@@ -54,6 +59,17 @@ func (d *Daemon) Build(ctx context.Context, tools *Tools, req BuildRequest) (str
 	sort.Strings(keys)
 	for _, k := range keys {
 		args = append(args, "--opt", "build-arg:"+k+"="+req.BuildArgs[k])
+	}
+	if req.NoCache {
+		args = append(args, "--no-cache")
+	}
+	ids := make([]string, 0, len(req.Secrets))
+	for id := range req.Secrets {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		args = append(args, "--secret", "id="+id+",src="+req.Secrets[id])
 	}
 	out := "type=oci,dest=" + req.OutputTar
 	if req.Name != "" {

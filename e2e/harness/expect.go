@@ -31,6 +31,12 @@ type Expect struct {
 	// Expose lists ports that must be in the config's ExposedPorts, as
 	// "8080/tcp".
 	Expose []string `yaml:"expose"`
+	// Secrets are build secrets, id to content: each is written to a file
+	// and passed as --secret id=ID,src=FILE.
+	Secrets map[string]string `yaml:"secrets"`
+	// SecretAbsent are strings that must not occur in any blob of the
+	// image (layers decompressed, config and its history, manifest).
+	SecretAbsent []string `yaml:"secret_absent"`
 }
 
 // LoadExpect strictly decodes an expect.yaml: unknown keys are errors.
@@ -106,6 +112,15 @@ func (e *Expect) Check(im *Image, run *RunResult) []string {
 	for _, p := range e.Expose {
 		if !slices.Contains(ports, p) {
 			bad = append(bad, fmt.Sprintf("exposed port %s missing (have %v)", p, ports))
+		}
+	}
+	for _, secret := range e.SecretAbsent {
+		found, err := im.BlobsContaining([]byte(secret))
+		switch {
+		case err != nil:
+			bad = append(bad, fmt.Sprintf("secret_absent: scan blobs: %v", err))
+		case len(found) > 0:
+			bad = append(bad, fmt.Sprintf("secret_absent: %q found in %v", secret, found))
 		}
 	}
 	return bad

@@ -2,12 +2,15 @@ package harness
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -253,4 +256,39 @@ func (im *Image) RuntimeUID() (int, error) {
 		return 0, errors.New("config.json has no process.user.uid")
 	}
 	return int(uid), nil
+}
+
+// BlobsContaining returns the blobs of the image's OCI layout (layers,
+// config, manifests) whose bytes contain needle; gzip blobs are searched
+// decompressed. A layout holds only this build's image.
+func (im *Image) BlobsContaining(needle []byte) ([]string, error) {
+	var found []string
+	err := filepath.WalkDir(filepath.Join(im.Layout, "blobs"), func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		dt, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if bytes.Contains(dt, needle) {
+			found = append(found, filepath.Base(path))
+			return nil
+		}
+		if len(dt) > 2 && dt[0] == 0x1f && dt[1] == 0x8b {
+			zr, err := gzip.NewReader(bytes.NewReader(dt))
+			if err != nil {
+				return fmt.Errorf("%s: %w", path, err)
+			}
+			plain, err := io.ReadAll(zr)
+			if err != nil {
+				return fmt.Errorf("%s: %w", path, err)
+			}
+			if bytes.Contains(plain, needle) {
+				found = append(found, filepath.Base(path)+" (decompressed)")
+			}
+		}
+		return nil
+	})
+	return found, err
 }

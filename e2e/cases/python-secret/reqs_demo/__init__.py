@@ -1,0 +1,1 @@
+"""wharf e2e case: uses two vendored packages installed from wheels."""

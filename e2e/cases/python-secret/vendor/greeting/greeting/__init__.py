@@ -1,0 +1,5 @@
+"""A vendored helper that says hello."""
+
+
+def hello(name: str) -> str:
+    return "hello, %s (from greeting)" % name
