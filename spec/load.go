@@ -93,17 +93,19 @@ func Parse(file string, data []byte) (*Spec, error) {
 	return s, nil
 }
 
-// checkUTF8 reports the first byte that is not UTF-8 with its position;
-// the YAML parser reports such bytes without one.
+// checkUTF8 reports the first byte that is not UTF-8, or the first
+// character that YAML refuses (control characters other than tab and line
+// breaks, surrogates, U+FFFE and U+FFFF), with its position: the YAML
+// parser reports those without one.
 func checkUTF8(file string, data []byte) ErrorList {
-	if utf8.Valid(data) {
-		return nil
-	}
 	line, col := 1, 1
 	for i := 0; i < len(data); {
 		r, size := utf8.DecodeRune(data[i:])
-		if r == utf8.RuneError && size == 1 {
+		switch {
+		case r == utf8.RuneError && size == 1:
 			return ErrorList{{File: file, Line: line, Column: col, Msg: fmt.Sprintf("byte 0x%02x is not UTF-8; save the spec as UTF-8", data[i]), Kind: ErrSyntax}}
+		case !yamlPrintable(r):
+			return ErrorList{{File: file, Line: line, Column: col, Msg: fmt.Sprintf("character %U is a control character, which YAML does not allow; remove it", r), Kind: ErrSyntax}}
 		}
 		if r == '\n' {
 			line, col = line+1, 1
@@ -113,6 +115,13 @@ func checkUTF8(file string, data []byte) ErrorList {
 		i += size
 	}
 	return nil
+}
+
+// yamlPrintable reports whether YAML (and so yaml.v3's reader) allows r
+// in a document.
+func yamlPrintable(r rune) bool {
+	return r == '\t' || r == '\n' || r == '\r' || (r >= 0x20 && r <= 0x7e) || r == 0x85 ||
+		(r >= 0xa0 && r <= 0xd7ff) || (r >= 0xe000 && r <= 0xfffd) || (r >= 0x10000 && r <= 0x10ffff)
 }
 
 // yamlLine finds the line number in yaml.v3's error messages.
