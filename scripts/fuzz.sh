@@ -5,10 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fuzztime="${FUZZTIME:-30s}"
+failed=0
 run() { # dir package fuzzer
 	echo "== $3 ($2, $fuzztime)"
-	(cd "$1" && go test -run '^$' -fuzz "^$3\$" -fuzztime "$fuzztime" "$2")
+	(cd "$1" && go test -run '^$' -fuzz "^$3\$" -fuzztime "$fuzztime" "$2") || failed=1
 }
 run . ./spec FuzzLoad
 run e2e . FuzzGenerate
 run e2e . FuzzHostileValue
+exit "$failed"
