@@ -467,8 +467,24 @@ var hostileFields = []hostileField{
 			}
 			return patterns[len(patterns)-1]
 		},
-		// BuildKit cleans each pattern; what matches is the same.
-		want:    func(v string) any { return path.Clean(v) },
+		// BuildKit cleans each pattern and makes a leading "/" relative
+		// to the context (keeping a "!"); what matches is the same.
+		want: func(v string) any {
+			invert := strings.HasPrefix(v, "!")
+			if invert {
+				v = strings.TrimSpace(v[1:])
+			}
+			if v != "" {
+				v = path.Clean(v)
+				if len(v) > 1 && v[0] == '/' {
+					v = v[1:]
+				}
+			}
+			if invert {
+				v = "!" + v
+			}
+			return v
+		},
 		accepts: func(string) bool { return false },
 	},
 }
