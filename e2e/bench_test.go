@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/wharf-dev/wharf/e2e/harness"
-	"github.com/wharf-dev/wharf/e2e/lint"
 )
 
 // benchVar turns on TestImageQuality (on top of WHARF_E2E=1): it prunes
@@ -104,7 +103,7 @@ func benchOne(t *testing.T, e *e2eEnv, c benchCase) []measurement {
 	}
 
 	// Two stages, as wharf generates them.
-	gen := generateCopy(t, e, caseDir, nil)
+	gen := generateCase(t, caseDir)
 	runner := benchBuild(t, e, gen, gen, "runner", true)
 	if res := run(t, &built{Image: runner.image}); res.Stdout != exp.Stdout || res.ExitCode != 0 {
 		t.Errorf("runner: exit %d, stdout %q, want %q", res.ExitCode, res.Stdout, exp.Stdout)
@@ -137,7 +136,7 @@ func benchOne(t *testing.T, e *e2eEnv, c benchCase) []measurement {
 	} else if err != nil {
 		t.Fatal(err)
 	}
-	single := generateCopy(t, e, caseDir, nil)
+	single := generateCase(t, caseDir)
 	dfDir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dfDir, "Dockerfile"), df, 0o644); err != nil {
 		t.Fatal(err)
@@ -158,7 +157,7 @@ func benchOne(t *testing.T, e *e2eEnv, c benchCase) []measurement {
 	}
 
 	if c.mount {
-		mountDir := generateCopy(t, e, caseDir, func(spec string) string {
+		mountDir := generateCaseEdited(t, caseDir, func(spec string) string {
 			return strings.Replace(spec, "\npython:\n", "\npython:\n  install: mount\n", 1)
 		})
 		if df, _ := os.ReadFile(filepath.Join(mountDir, "Dockerfile")); !strings.Contains(string(df), "--mount=type=bind,from=builder,source=/wheels") {
@@ -175,44 +174,6 @@ func benchOne(t *testing.T, e *e2eEnv, c benchCase) []measurement {
 			runner.m.compressed-mnt.m.compressed, runner.m.rootfs-mnt.m.rootfs)
 	}
 	return ms
-}
-
-// generateCopy copies caseDir to a temp folder, optionally rewrites its
-// wharf.yaml with edit, and runs wharf generate there.
-func generateCopy(t *testing.T, e *e2eEnv, caseDir string, edit func(string) string) string {
-	t.Helper()
-	dir := filepath.Join(t.TempDir(), filepath.Base(caseDir))
-	if out, err := exec.Command("cp", "-a", caseDir, dir).CombinedOutput(); err != nil {
-		t.Fatalf("copy case: %v\n%s", err, out)
-	}
-	if edit != nil {
-		p := filepath.Join(dir, "wharf.yaml")
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(edit(string(b))), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cmd := exec.Command(e.wharf, "generate", dir)
-	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("wharf generate: %v\n%s", err, out)
-	}
-	df := filepath.Join(dir, "Dockerfile")
-	b, err := os.ReadFile(df)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := lint.Dockerfile(context.Background(), df, b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, w := range res.Warnings {
-		t.Errorf("lint: %s", w)
-	}
-	return dir
 }
 
 func touch(t *testing.T, path, comment string) {

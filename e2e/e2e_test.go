@@ -285,6 +285,13 @@ func buildCase(t *testing.T, dir string, secrets map[string]string) *built {
 // lint. It returns the copy.
 func generateCase(t *testing.T, dir string) string {
 	t.Helper()
+	return generateCaseEdited(t, dir, nil)
+}
+
+// generateCaseEdited is generateCase with the copied wharf.yaml passed
+// through edit first, when edit is not nil.
+func generateCaseEdited(t *testing.T, dir string, edit func(spec string) string) string {
+	t.Helper()
 	e := requireE2E(t)
 	if e.wharfErr != nil {
 		t.Fatalf("wharf CLI unavailable: %v", e.wharfErr)
@@ -297,6 +304,16 @@ func generateCase(t *testing.T, dir string) string {
 	// (it may hold a secret_absent canary that COPY . . would bake in).
 	if err := os.Remove(filepath.Join(ctxDir, "expect.yaml")); err != nil && !os.IsNotExist(err) {
 		t.Fatal(err)
+	}
+	if edit != nil {
+		specPath := filepath.Join(ctxDir, "wharf.yaml")
+		b, err := os.ReadFile(specPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(specPath, []byte(edit(string(b))), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	cmd := exec.Command(e.wharf, "generate", ctxDir)
 	cmd.Dir = ctxDir
