@@ -9,8 +9,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/wharf-dev/wharf/internal/ignore"
@@ -80,7 +82,7 @@ func ExpandListings(args []string) ([]string, Listings, error) {
 		}
 		specs = append(specs, filepath.Clean(arg))
 	}
-	slices.SortFunc(specs, comparePaths)
+	sortPaths(specs)
 	return slices.Compact(specs), listings, nil
 }
 
@@ -126,6 +128,19 @@ func comparePaths(a, b string) int {
 	return strings.Compare(sortKey(a), sortKey(b))
 }
 
+// sortPaths sorts paths as comparePaths does, making each key once.
+func sortPaths(paths []string) {
+	type keyed struct{ key, path string }
+	k := make([]keyed, len(paths))
+	for i, p := range paths {
+		k[i] = keyed{sortKey(p), p}
+	}
+	slices.SortFunc(k, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
+	for i := range k {
+		paths[i] = k[i].path
+	}
+}
+
 func sortKey(p string) string {
 	dir, file := filepath.Split(p)
 	dir = strings.TrimSuffix(dir, string(filepath.Separator))
@@ -155,40 +170,97 @@ func find(root string, listings Listings) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var specs []string
-	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return fmt.Errorf("find specs: %w", err)
+	w := &walker{excluded: excluded, listings: listings, spare: make(chan struct{}, runtime.GOMAXPROCS(0)-1)}
+	w.wg.Add(1)
+	w.walk(filepath.Clean(root), "")
+	w.wg.Wait()
+	if len(w.errs) > 0 {
+		// Report the error a walk in path order meets first, whichever
+		// goroutine met it first.
+		first := slices.MinFunc(w.errs, func(a, b walkError) int { return comparePaths(a.dir, b.dir) })
+		return nil, fmt.Errorf("find specs: %w", first.err)
+	}
+	sortPaths(w.specs)
+	return w.specs, nil
+}
+
+// A walker reads folders on up to GOMAXPROCS goroutines: reading a folder
+// is mostly system calls, and a monorepo has thousands of them.
+type walker struct {
+	excluded *ignore.Matcher
+	listings Listings
+	// spare holds a token for each goroutine running besides the first;
+	// a folder found while none is free is read by its finder.
+	spare chan struct{}
+	wg    sync.WaitGroup
+
+	mu    sync.Mutex // guards what follows, and listings
+	specs []string
+	errs  []walkError
+}
+
+type walkError struct {
+	dir string
+	err error
+}
+
+// walk reads dir, whose path relative to the root is rel ("" for the
+// root), records its specs, and walks its subfolders.
+func (w *walker) walk(dir, rel string) {
+	defer w.wg.Done()
+	entries, err := os.ReadDir(dir)
+	var specs, subdirs, subrels []string
+	for _, e := range entries {
+		name := e.Name()
+		path, relPath := joinPath(dir, name), name
+		if rel != "" {
+			relPath = rel + "/" + name
 		}
-		if path == root {
-			if listings != nil {
-				listings[filepath.Clean(root)] = []fs.DirEntry{}
+		if e.IsDir() {
+			if !skipped[name] && !strings.HasPrefix(name, ".") && !w.excluded.Match(relPath, true) {
+				subdirs, subrels = append(subdirs, path), append(subrels, relPath)
 			}
-			return nil
+			continue
 		}
-		if listings != nil {
-			// WalkDir calls this for every entry of each folder it reads.
-			dir := filepath.Dir(path)
-			listings[dir] = append(listings[dir], d)
-		}
-		name := d.Name()
-		rel, _ := filepath.Rel(root, path) // path is below root
-		if d.IsDir() {
-			if skipped[name] || strings.HasPrefix(name, ".") || excluded.Match(filepath.ToSlash(rel), true) {
-				return filepath.SkipDir
-			}
-			if listings != nil {
-				listings[path] = []fs.DirEntry{} // read next, even if empty
-			}
-			return nil
-		}
-		if name == spec.FileName && !excluded.Match(filepath.ToSlash(rel), false) {
+		if name == spec.FileName && !w.excluded.Match(relPath, false) {
 			specs = append(specs, path)
 		}
-		return nil
-	})
-	slices.SortFunc(specs, comparePaths)
-	return specs, err
+	}
+	w.mu.Lock()
+	if err != nil {
+		w.errs = append(w.errs, walkError{dir, err})
+	}
+	if w.listings != nil {
+		if entries == nil {
+			entries = []fs.DirEntry{}
+		}
+		w.listings[dir] = entries
+	}
+	w.specs = append(w.specs, specs...)
+	w.mu.Unlock()
+	for i, sub := range subdirs {
+		w.wg.Add(1)
+		select {
+		case w.spare <- struct{}{}:
+			go func() {
+				defer func() { <-w.spare }()
+				w.walk(sub, subrels[i])
+			}()
+		default:
+			w.walk(sub, subrels[i])
+		}
+	}
+}
+
+// joinPath is filepath.Join for a clean folder and a name from its listing.
+func joinPath(dir, name string) string {
+	switch {
+	case dir == ".":
+		return name
+	case os.IsPathSeparator(dir[len(dir)-1]):
+		return dir + name
+	}
+	return dir + string(filepath.Separator) + name
 }
 
 // loadIgnore reads root's .gitignore, then its .wharfignore.
