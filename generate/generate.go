@@ -37,6 +37,9 @@ type Generator struct {
 	// custom maps each overridden or added block to the template file
 	// that defines it, so that errors in its output can name it.
 	custom map[string]string
+	// builtinOnly is set when no block is custom: Files then renders with
+	// renderBuiltin, the built-in blocks in Go, rather than text/template.
+	builtinOnly bool
 }
 
 // New returns a Generator with the built-in templates, whose blocks are
@@ -75,7 +78,7 @@ func newGenerator(custom fs.FS, dir string) (*Generator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse built-in templates: %w", err)
 	}
-	g := &Generator{tmpl: tmpl, custom: map[string]string{}}
+	g := &Generator{tmpl: tmpl, custom: map[string]string{}, builtinOnly: true}
 	if custom == nil {
 		return g, nil
 	}
@@ -137,6 +140,7 @@ func newGenerator(custom fs.FS, dir string) (*Generator, error) {
 			return nil, fmt.Errorf("template %s: %w", g.custom[name], err)
 		}
 	}
+	g.builtinOnly = len(g.custom) == 0
 	return g, nil
 }
 
@@ -220,7 +224,9 @@ func (g *Generator) Files(s *spec.Spec) ([]File, error) {
 	buf := renderBuffers.Get().(*bytes.Buffer)
 	defer renderBuffers.Put(buf)
 	buf.Reset()
-	if err := g.tmpl.ExecuteTemplate(buf, "dockerfile", data); err != nil {
+	if g.builtinOnly {
+		renderBuiltin(buf, data)
+	} else if err := g.tmpl.ExecuteTemplate(buf, "dockerfile", data); err != nil {
 		return nil, fmt.Errorf("render Dockerfile for %s: %w", s.File, err)
 	}
 	out, blocks := layout(buf.Bytes())
