@@ -310,6 +310,23 @@ func quote(v string) string {
 // execForm renders arguments as a JSON list, the exec form of CMD,
 // ENTRYPOINT and HEALTHCHECK.
 func execForm(args []string) string {
+	if n, ok := plainArgsLen(args); ok {
+		// The common case: JSON quotes each argument as it is.
+		b := make([]byte, 0, n)
+		b = append(b, '[')
+		for i, a := range args {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = append(append(append(b, '"'), a...), '"')
+		}
+		return string(append(b, ']'))
+	}
+	return execFormJSON(args)
+}
+
+// execFormJSON is execForm through encoding/json, for arguments it escapes.
+func execFormJSON(args []string) string {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -323,6 +340,21 @@ func execForm(args []string) string {
 	}
 	buf.WriteByte(']')
 	return buf.String()
+}
+
+// plainArgsLen reports whether every argument is printable ASCII without
+// '"' or '\', which JSON writes unescaped, and if so the exec form's length.
+func plainArgsLen(args []string) (int, bool) {
+	n := 2
+	for _, a := range args {
+		for i := 0; i < len(a); i++ {
+			if c := a[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+				return 0, false
+			}
+		}
+		n += len(a) + 4
+	}
+	return n, true
 }
 
 // shellQuote renders one word for a POSIX shell.
@@ -365,8 +397,9 @@ func layout(raw []byte) (out []byte, blocks []string) {
 		}
 		return joinLines(lines), blocks
 	}
-	// No markers, so no custom blocks: normalize straight into the output.
-	out = make([]byte, 0, len(raw))
+	// No markers, so no custom blocks: normalize straight into the output,
+	// with room for the blank lines that renderBuiltin leaves to layout.
+	out = make([]byte, 0, len(raw)+8)
 	inHeader := true
 	for len(raw) > 0 {
 		text := raw

@@ -88,3 +88,17 @@ func FuzzBuiltinRenderer(f *testing.F) {
 		compareRenderers(t, s)
 	})
 }
+
+// TestExecFormFastPath checks that execForm's fast path writes what
+// encoding/json writes, for every byte and a few whole arguments.
+func TestExecFormFastPath(t *testing.T) {
+	cases := [][]string{nil, {}, {""}, {"node", "dist/server.js"}, {"a b", "<&>", "x=$y", "'q'"}}
+	for c := range 256 {
+		cases = append(cases, []string{"x" + string(rune(c)) + "y"}, []string{string([]byte{byte(c)})})
+	}
+	for _, args := range cases {
+		if got, want := execForm(args), execFormJSON(args); got != want {
+			t.Errorf("execForm(%q) = %s, encoding/json gives %s", args, got, want)
+		}
+	}
+}
