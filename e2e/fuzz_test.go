@@ -1,12 +1,17 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"testing/fstest"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/wharf-dev/wharf/e2e/lint"
 	"github.com/wharf-dev/wharf/generate"
@@ -15,10 +20,11 @@ import (
 
 // FuzzGenerate mutates valid specs (the golden cases and examples are the
 // seeds, plus testdata/fuzz/FuzzGenerate). Whenever a mutant loads, its
-// Dockerfile must generate, parse with BuildKit's parser, read back with
-// no variable reference and no heredoc, and pass BuildKit's checks with no
-// warning but SecretsUsedInArgOrEnv, which wharf must have warned about
-// itself.
+// Dockerfile must generate, the same through text/template as through the
+// Go rendering of the built-in blocks, parse with BuildKit's parser, read
+// back with no variable reference and no heredoc, and pass BuildKit's
+// checks with no warning but SecretsUsedInArgOrEnv, which wharf must have
+// warned about itself.
 func FuzzGenerate(f *testing.F) {
 	seeds, _ := filepath.Glob("../testdata/golden/*/wharf.yaml")
 	examples, _ := filepath.Glob("../examples/*/wharf.yaml")
@@ -38,6 +44,7 @@ func FuzzGenerate(f *testing.F) {
 		if err != nil {
 			t.Fatalf("spec loads but does not generate: %v", err)
 		}
+		sameThroughTemplates(t, s, files)
 		dockerfile := files[0].Data
 		rb, err := readback(dockerfile)
 		if err != nil {
@@ -60,6 +67,36 @@ func FuzzGenerate(f *testing.F) {
 			t.Errorf("line %d: %s: %s\n%s", w.Line, w.Rule, w.Detail, dockerfile)
 		}
 	})
+}
+
+// templated renders every block with text/template: a custom "dockerfile"
+// block, a copy of the built-in one, turns off the Go rendering that
+// generate.Files uses for the built-in blocks.
+var templated = sync.OnceValues(func() (*generate.Generator, error) {
+	return generate.New(fstest.MapFS{"dockerfile.tmpl": {Data: []byte(`{{define "dockerfile"}}
+{{template "header" .}}
+{{template "builder" .}}
+{{template "runner" .}}
+{{end}}`)}})
+})
+
+// sameThroughTemplates fails unless rendering s with text/template gives
+// files, which generate.Files gave.
+func sameThroughTemplates(t *testing.T, s *spec.Spec, files []generate.File) {
+	t.Helper()
+	g, err := templated()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := g.Files(s)
+	if err != nil {
+		t.Fatalf("generates, but not through text/template: %v", err)
+	}
+	for i, f := range files {
+		if !bytes.Equal(f.Data, want[i].Data) {
+			t.Fatalf("%s differs from the text/template rendering:\n%s", f.Path, cmp.Diff(string(want[i].Data), string(f.Data)))
+		}
+	}
 }
 
 // warnedSecret reports whether wharf warned about the variable that

@@ -594,6 +594,7 @@ func tryHostile(t *testing.T, f hostileField, v string) bool {
 		t.Errorf("%s: spec loads but does not generate: %v", label, err)
 		return false
 	}
+	sameThroughTemplates(t, s, files)
 	rb, err := readback(files[0].Data)
 	if err != nil {
 		t.Errorf("%s: BuildKit cannot read the Dockerfile back: %v\n%s", label, err, excerpt(files[0].Data))

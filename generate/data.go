@@ -37,6 +37,9 @@ type Stage struct {
 	Name   string // "builder" or "runner"
 	Image  string
 	Family spec.Family
+	// Debian, Alpine and Scratch report the Family, so that templates can
+	// dispatch on it without calling eq.
+	Debian, Alpine, Scratch bool
 	// Packages are installed with the family's package manager, sorted.
 	Packages []string
 	Args     []Var
@@ -58,6 +61,8 @@ type Stage struct {
 // Var is a name and its value, for ENV, ARG and LABEL.
 type Var struct {
 	Key, Value string
+	// Quoted is the value as quote renders it.
+	Quoted string
 }
 
 // User is the runner's user.
@@ -87,6 +92,9 @@ type GoBuild struct {
 type NodeBuild struct {
 	*spec.NodeRecipe
 	Lockfile string
+	// NPM, Yarn and PNPM report the Manager, so that templates can
+	// dispatch on it without calling eq.
+	NPM, Yarn, PNPM bool
 }
 
 // SourceDir is where the builder holds the build context.
@@ -150,7 +158,13 @@ func newDockerfile(s *spec.Spec) *Dockerfile {
 			d.Runner.Entrypoint = []string{g.Installed}
 		}
 	case spec.Node:
-		n := &NodeBuild{NodeRecipe: s.Node, Lockfile: lockfiles[s.Node.Manager]}
+		n := &NodeBuild{
+			NodeRecipe: s.Node,
+			Lockfile:   lockfiles[s.Node.Manager],
+			NPM:        s.Node.Manager == spec.NPM,
+			Yarn:       s.Node.Manager == spec.Yarn,
+			PNPM:       s.Node.Manager == spec.PNPM,
+		}
 		d.Node = n
 		manifests = []string{"package.json", n.Lockfile}
 		runnerEnv = map[string]string{"NODE_ENV": "production"}
@@ -160,7 +174,15 @@ func newDockerfile(s *spec.Spec) *Dockerfile {
 	d.Builder.Packages = uniqueSorted(d.Builder.Packages)
 	d.Runner.Packages = uniqueSorted(d.Runner.Packages)
 	d.DependencyCopies = dependencyCopies(manifests, s.Build.DependencyFiles)
+	d.Builder.setFamily()
+	d.Runner.setFamily()
 	return d
+}
+
+func (st *Stage) setFamily() {
+	st.Debian = st.Family == spec.Debian
+	st.Alpine = st.Family == spec.Alpine
+	st.Scratch = st.Family == spec.Scratch
 }
 
 // cToolchain is what cgo needs in a builder of each family.
@@ -205,7 +227,7 @@ func sortedVars(values, defaults map[string]string) []Var {
 	}
 	vars := make([]Var, 0, len(merged))
 	for k, v := range merged {
-		vars = append(vars, Var{k, v})
+		vars = append(vars, Var{Key: k, Value: v, Quoted: quote(v)})
 	}
 	slices.SortFunc(vars, func(a, b Var) int { return strings.Compare(a.Key, b.Key) })
 	return vars

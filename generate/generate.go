@@ -37,6 +37,9 @@ type Generator struct {
 	// custom maps each overridden or added block to the template file
 	// that defines it, so that errors in its output can name it.
 	custom map[string]string
+	// builtinOnly is set when no block is custom: Files then renders with
+	// renderBuiltin, the built-in blocks in Go, rather than text/template.
+	builtinOnly bool
 }
 
 // New returns a Generator with the built-in templates, whose blocks are
@@ -75,7 +78,7 @@ func newGenerator(custom fs.FS, dir string) (*Generator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse built-in templates: %w", err)
 	}
-	g := &Generator{tmpl: tmpl, custom: map[string]string{}}
+	g := &Generator{tmpl: tmpl, custom: map[string]string{}, builtinOnly: true}
 	if custom == nil {
 		return g, nil
 	}
@@ -137,6 +140,7 @@ func newGenerator(custom fs.FS, dir string) (*Generator, error) {
 			return nil, fmt.Errorf("template %s: %w", g.custom[name], err)
 		}
 	}
+	g.builtinOnly = len(g.custom) == 0
 	return g, nil
 }
 
@@ -220,7 +224,9 @@ func (g *Generator) Files(s *spec.Spec) ([]File, error) {
 	buf := renderBuffers.Get().(*bytes.Buffer)
 	defer renderBuffers.Put(buf)
 	buf.Reset()
-	if err := g.tmpl.ExecuteTemplate(buf, "dockerfile", data); err != nil {
+	if g.builtinOnly {
+		renderBuiltin(buf, data)
+	} else if err := g.tmpl.ExecuteTemplate(buf, "dockerfile", data); err != nil {
 		return nil, fmt.Errorf("render Dockerfile for %s: %w", s.File, err)
 	}
 	out, blocks := layout(buf.Bytes())
@@ -304,6 +310,23 @@ func quote(v string) string {
 // execForm renders arguments as a JSON list, the exec form of CMD,
 // ENTRYPOINT and HEALTHCHECK.
 func execForm(args []string) string {
+	if n, ok := plainArgsLen(args); ok {
+		// The common case: JSON quotes each argument as it is.
+		b := make([]byte, 0, n)
+		b = append(b, '[')
+		for i, a := range args {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = append(append(append(b, '"'), a...), '"')
+		}
+		return string(append(b, ']'))
+	}
+	return execFormJSON(args)
+}
+
+// execFormJSON is execForm through encoding/json, for arguments it escapes.
+func execFormJSON(args []string) string {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -317,6 +340,21 @@ func execForm(args []string) string {
 	}
 	buf.WriteByte(']')
 	return buf.String()
+}
+
+// plainArgsLen reports whether every argument is printable ASCII without
+// '"' or '\', which JSON writes unescaped, and if so the exec form's length.
+func plainArgsLen(args []string) (int, bool) {
+	n := 2
+	for _, a := range args {
+		for i := 0; i < len(a); i++ {
+			if c := a[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+				return 0, false
+			}
+		}
+		n += len(a) + 4
+	}
+	return n, true
 }
 
 // shellQuote renders one word for a POSIX shell.
@@ -359,8 +397,9 @@ func layout(raw []byte) (out []byte, blocks []string) {
 		}
 		return joinLines(lines), blocks
 	}
-	// No markers, so no custom blocks: normalize straight into the output.
-	out = make([]byte, 0, len(raw))
+	// No markers, so no custom blocks: normalize straight into the output,
+	// with room for the blank lines that renderBuiltin leaves to layout.
+	out = make([]byte, 0, len(raw)+8)
 	inHeader := true
 	for len(raw) > 0 {
 		text := raw
