@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"path"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -16,8 +15,6 @@ import (
 const CurrentVersion = 1
 
 type handlers = map[string]func(v *yaml.Node, path string)
-
-var specName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 
 // spec decodes the root mapping. The version is read first, so that a
 // future version can be told apart before its keys are judged.
@@ -38,7 +35,7 @@ func (d *decoder) spec(root *yaml.Node) (*Spec, bool) {
 		"version": func(*yaml.Node, string) {},
 		"name": func(v *yaml.Node, p string) {
 			if name, ok := d.nonEmpty(v, p); ok {
-				if !specName.MatchString(name) || len(name) > 128 {
+				if !isSpecName(name) || len(name) > 128 {
 					d.errorf(v, ErrInvalid, "name %q is not valid: use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit (at most 128)", name)
 				}
 				s.Name = name
@@ -199,8 +196,8 @@ func isFamily(f Family) bool {
 func (d *decoder) build(n *yaml.Node, path string, s *Spec) {
 	d.fields(n, path, handlers{
 		"packages": func(v *yaml.Node, p string) { s.Build.Packages = d.list(v, p, "[gcc, libpq-dev]") },
-		"env":      func(v *yaml.Node, p string) { s.Build.Env = d.dict(v, p, keyName, envRule) },
-		"args":     func(v *yaml.Node, p string) { s.Build.Args = d.dict(v, p, keyName, envRule) },
+		"env":      func(v *yaml.Node, p string) { s.Build.Env = d.dict(v, p, isKeyName, envRule) },
+		"args":     func(v *yaml.Node, p string) { s.Build.Args = d.dict(v, p, isKeyName, envRule) },
 		"run":      func(v *yaml.Node, p string) { s.Build.Run = d.list(v, p, `["make assets"]`) },
 		"dependency_files": func(v *yaml.Node, p string) {
 			for i, f := range d.list(v, p, "[vendor/]") {
@@ -216,10 +213,10 @@ func (d *decoder) runtime(n *yaml.Node, path string, s *Spec) {
 	r := &s.Runtime
 	d.fields(n, path, handlers{
 		"packages": func(v *yaml.Node, p string) { r.Packages = d.list(v, p, "[libpq5]") },
-		"env":      func(v *yaml.Node, p string) { r.Env = d.dict(v, p, keyName, envRule) },
+		"env":      func(v *yaml.Node, p string) { r.Env = d.dict(v, p, isKeyName, envRule) },
 		"user": func(v *yaml.Node, p string) {
 			if u, ok := d.nonEmpty(v, p); ok {
-				if !userName.MatchString(u) && !numericUser.MatchString(u) {
+				if !isUserName(u) && !isNumericUser(u) {
 					d.errorf(v, ErrInvalid, "runtime.user %q is not valid: use a name like app (lowercase letters, digits, '_', '-'), \"root\", or a numeric uid or uid:gid", u)
 				}
 				r.User = u
@@ -235,15 +232,10 @@ func (d *decoder) runtime(n *yaml.Node, path string, s *Spec) {
 		"cmd":         func(v *yaml.Node, p string) { r.Cmd = d.execForm(v, p) },
 		"healthcheck": func(v *yaml.Node, p string) { r.Healthcheck = d.healthcheck(v, p) },
 		"labels": func(v *yaml.Node, p string) {
-			r.Labels = d.dict(v, p, labelKey, "use letters, digits, '.', '_', '/' and '-', e.g. org.opencontainers.image.source")
+			r.Labels = d.dict(v, p, isLabelKey, "use letters, digits, '.', '_', '/' and '-', e.g. org.opencontainers.image.source")
 		},
 	})
 }
-
-var (
-	userName    = regexp.MustCompile(`^[a-z_][a-z0-9_-]{0,31}$`)
-	numericUser = regexp.MustCompile(`^[0-9]{1,10}(:[0-9]{1,10})?$`)
-)
 
 // execForm decodes a command in exec form: a non-empty list of strings.
 func (d *decoder) execForm(n *yaml.Node, path string) []string {
@@ -288,14 +280,12 @@ func (d *decoder) ports(n *yaml.Node, path string) []Port {
 	return ports
 }
 
-var healthDuration = regexp.MustCompile(`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`)
-
 func (d *decoder) healthcheck(n *yaml.Node, path string) *Healthcheck {
 	h := &Healthcheck{}
 	duration := func(dst *string) func(v *yaml.Node, p string) {
 		return func(v *yaml.Node, p string) {
 			if s, ok := d.nonEmpty(v, p); ok {
-				if !healthDuration.MatchString(s) {
+				if !isHealthDuration(s) {
 					d.errorf(v, ErrInvalid, "%s: %q is not a duration; write e.g. 30s, 1m30s or 500ms", p, s)
 				}
 				*dst = s
@@ -392,15 +382,6 @@ func (d *decoder) python(n *yaml.Node, path string, s *Spec) {
 	}
 }
 
-var binaryName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
-
-// goFlag is what a -ldflags value or build tag may contain: no quotes,
-// no shell syntax.
-var (
-	goLDFlags = regexp.MustCompile(`^[A-Za-z0-9 _./=:,+@%-]*$`)
-	goTag     = regexp.MustCompile(`^[A-Za-z0-9_.]+$`)
-)
-
 func (d *decoder) golang(n *yaml.Node, path string, s *Spec) {
 	r := &GoRecipe{LDFlags: "-s -w"}
 	s.Go = r
@@ -412,7 +393,7 @@ func (d *decoder) golang(n *yaml.Node, path string, s *Spec) {
 		},
 		"binary": func(v *yaml.Node, p string) {
 			if b, ok := d.nonEmpty(v, p); ok {
-				if !binaryName.MatchString(b) {
+				if !isBinaryName(b) {
 					d.errorf(v, ErrInvalid, "%s %q is not a file name; use letters, digits, '.', '_' and '-'", p, b)
 				}
 				r.Binary = b
@@ -421,7 +402,7 @@ func (d *decoder) golang(n *yaml.Node, path string, s *Spec) {
 		"cgo": func(v *yaml.Node, p string) { r.CGO = d.boolean(v, p) },
 		"ldflags": func(v *yaml.Node, p string) {
 			if f, ok := d.text(v, p); ok {
-				if !goLDFlags.MatchString(f) {
+				if !isGoLDFlags(f) {
 					d.errorf(v, ErrInvalid, "%s %q may hold only flags and values (letters, digits, spaces and _./=:,+@%%-), no quotes or shell syntax", p, f)
 				}
 				r.LDFlags = f
@@ -429,7 +410,7 @@ func (d *decoder) golang(n *yaml.Node, path string, s *Spec) {
 		},
 		"tags": func(v *yaml.Node, p string) {
 			for i, t := range d.list(v, p, "[netgo, osusergo]") {
-				if !goTag.MatchString(t) {
+				if !isGoTag(t) {
 					d.errorf(d.nodes[fmt.Sprintf("%s[%d]", p, i)], ErrInvalid, "%s: %q is not a build tag; use letters, digits, '_' and '.'", p, t)
 				}
 				r.Tags = append(r.Tags, t)
@@ -464,7 +445,7 @@ func (d *decoder) node(n *yaml.Node, path string, s *Spec) {
 		},
 		"build": func(v *yaml.Node, p string) {
 			if b, ok := d.nonEmpty(v, p); ok {
-				if !scriptName.MatchString(b) {
+				if !isScriptName(b) {
 					d.errorf(v, ErrInvalid, "%s %q is not a package.json script name; name the script (e.g. build), not a command", p, b)
 				}
 				r.Build = b
@@ -481,8 +462,6 @@ func (d *decoder) node(n *yaml.Node, path string, s *Spec) {
 	})
 }
 
-var scriptName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9:._-]*$`)
-
 // checkOutput refuses Dockerfile paths that would overwrite what wharf must
 // not touch: the spec itself, a folder, or git's own files.
 func (d *decoder) checkOutput(n *yaml.Node, out string) {
@@ -495,10 +474,6 @@ func (d *decoder) checkOutput(n *yaml.Node, out string) {
 		d.errorf(n, ErrPath, "output %q is inside .git; write the Dockerfile elsewhere, e.g. docker/Dockerfile", out)
 	}
 }
-
-// secretID is what a BuildKit secret id may look like here: it lands in a
-// --mount option, where ',' and '=' would start another option.
-var secretID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
 
 // packageIndex decodes {url, secret}. example is a URL and secretFile says
 // what the secret holds, for messages; needURL says whether url is required.
@@ -514,7 +489,7 @@ func (d *decoder) packageIndex(n *yaml.Node, p, example, secretFile string, need
 		},
 		"secret": func(v *yaml.Node, fp string) {
 			if id, ok := d.nonEmpty(v, fp); ok {
-				if !secretID.MatchString(id) {
+				if !isSecretID(id) {
 					d.errorf(v, ErrInvalid, "%s %q is not a BuildKit secret id: use letters, digits, '.', '_' and '-' (at most 64), e.g. pip_netrc or npmrc", fp, id)
 				}
 				idx.Secret = id

@@ -457,15 +457,9 @@ func (d *decoder) list(n *yaml.Node, path, example string) []string {
 	return out
 }
 
-// keyName is what ENV and ARG names may look like.
-var keyName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
-// labelKey is what LABEL keys may look like (reverse-DNS and friends).
-var labelKey = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/-]*$`)
-
-// dict decodes a mapping of names to one-line strings. keys says what a
-// name must look like.
-func (d *decoder) dict(n *yaml.Node, path string, keys *regexp.Regexp, keyRule string) map[string]string {
+// dict decodes a mapping of names to one-line strings. valid says whether
+// a name is one, and rule what a name must look like.
+func (d *decoder) dict(n *yaml.Node, path string, valid func(string) bool, keyRule string) map[string]string {
 	if n.Kind != yaml.MappingNode {
 		d.errorf(n, ErrType, "%s must be a mapping of names to values, e.g. {KEY: value}, not %s", path, kindName(n))
 		return nil
@@ -479,7 +473,7 @@ func (d *decoder) dict(n *yaml.Node, path string, keys *regexp.Regexp, keyRule s
 		}
 		p := path + "." + name
 		d.nodes[p] = v
-		if !keys.MatchString(name) {
+		if !valid(name) {
 			d.errorf(k, ErrInvalid, "%s: %q is not a valid name; %s", path, name, keyRule)
 			continue
 		}
