@@ -182,6 +182,10 @@ var (
 	notSecretName = regexp.MustCompile(`(?i)(?:_|^)(?:public|file|version)(?:_|$)`)
 )
 
+// secretNames remembers which names secretName matches and notSecretName
+// does not: the same few names recur in the specs of a monorepo.
+var secretNames = newMemo(func(k string) bool { return secretName.MatchString(k) && !notSecretName.MatchString(k) })
+
 // secretValue matches values that are credentials whatever their name: a
 // URL with a password in it, and the fixed prefixes of common tokens.
 var secretValue = regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^/@\s:]*:[^/@\s]+@|\b(?:ghp_|gho_|ghs_|github_pat_|glpat-|npm_|xox[bpas]-|sk_live_)[A-Za-z0-9_-]{8,}|\bAKIA[0-9A-Z]{16}\b`)
@@ -199,12 +203,11 @@ func (d *decoder) checkSecrets(s *Spec) {
 		vars  map[string]string
 	}{{"build.args", s.Build.Args}, {"build.env", s.Build.Env}, {"runtime.env", s.Runtime.Env}, {"runtime.labels", s.Runtime.Labels}} {
 		for _, k := range sortedKeys(f.vars) {
-			at := d.at(f.field + "." + k)
 			switch {
 			case mayHoldCredential(f.vars[k]) && secretValue.MatchString(f.vars[k]):
-				d.warnf(at, ErrSecret, "%s.%s holds what looks like a credential; it would be stored in the image for anyone who pulls it: pass it at build time as a BuildKit secret (see python.index and node.registry) or at run time", f.field, k)
-			case f.field != "runtime.labels" && secretName.MatchString(k) && !notSecretName.MatchString(k):
-				d.warnf(at, ErrSecret, "%s.%s looks like a secret: ARG and ENV values are stored in the image for anyone who pulls it; pass credentials at build time as a BuildKit secret (RUN --mount=type=secret) or at run time", f.field, k)
+				d.warnf(d.at(f.field+"."+k), ErrSecret, "%s.%s holds what looks like a credential; it would be stored in the image for anyone who pulls it: pass it at build time as a BuildKit secret (see python.index and node.registry) or at run time", f.field, k)
+			case f.field != "runtime.labels" && secretNames.get(k):
+				d.warnf(d.at(f.field+"."+k), ErrSecret, "%s.%s looks like a secret: ARG and ENV values are stored in the image for anyone who pulls it; pass credentials at build time as a BuildKit secret (RUN --mount=type=secret) or at run time", f.field, k)
 			}
 		}
 	}

@@ -105,3 +105,27 @@ func splitChars(s string) []string {
 	}
 	return out
 }
+
+// TestPythonTagVersion compares pythonTagVersion with the pattern it
+// stands for, on every tag of up to four characters over digits, '.' and
+// others.
+func TestPythonTagVersion(t *testing.T) {
+	oracle := regexp.MustCompile(`^[0-9]+\.[0-9]+`)
+	alphabet := splitChars("01.-as\xffµ")
+	var gen func(tag string, n int)
+	gen = func(tag string, n int) {
+		if got, want := pythonTagVersion(tag), oracle.FindString(tag); got != want {
+			t.Errorf("pythonTagVersion(%q) = %q, want %q", tag, got, want)
+		}
+		if n == 0 {
+			return
+		}
+		for _, ch := range alphabet {
+			gen(tag+ch, n-1)
+		}
+	}
+	gen("", 4)
+	for _, tag := range []string{"3.12-slim", "3.13", "312.1234-alpine", "3", "3.", ".12", "latest"} {
+		gen(tag, 0)
+	}
+}
