@@ -63,7 +63,7 @@ func (d *decoder) spec(root *yaml.Node) (*Spec, bool) {
 		"ignore": func(v *yaml.Node, p string) {
 			s.Ignore = d.list(v, p, `[".git", "**/*.log"]`)
 			for i, line := range s.Ignore {
-				switch n := d.nodes[fmt.Sprintf("%s[%d]", p, i)]; {
+				switch n := d.nodes[itemPath(p, i)]; {
 				case line != strings.TrimSpace(line):
 					d.errorf(n, ErrInvalid, "%s[%d] %q starts or ends with spaces, which .dockerignore trims off; remove them", p, i, line)
 				case strings.HasPrefix(line, "#"):
@@ -201,7 +201,7 @@ func (d *decoder) build(n *yaml.Node, path string, s *Spec) {
 		"run":      func(v *yaml.Node, p string) { s.Build.Run = d.list(v, p, `["make assets"]`) },
 		"dependency_files": func(v *yaml.Node, p string) {
 			for i, f := range d.list(v, p, "[vendor/]") {
-				s.Build.DependencyFiles = append(s.Build.DependencyFiles, d.relPath(d.nodes[fmt.Sprintf("%s[%d]", p, i)], p, f))
+				s.Build.DependencyFiles = append(s.Build.DependencyFiles, d.relPath(d.nodes[itemPath(p, i)], p, f))
 			}
 		},
 	})
@@ -260,7 +260,7 @@ func (d *decoder) ports(n *yaml.Node, path string) []Port {
 	var ports []Port
 	for i, item := range n.Content {
 		item = resolve(item)
-		p := fmt.Sprintf("%s[%d]", path, i)
+		p := itemPath(path, i)
 		d.nodes[p] = item
 		text, ok := d.str(item, p)
 		if !ok {
@@ -322,7 +322,7 @@ func (d *decoder) artifacts(n *yaml.Node, path string, s *Spec) {
 		return
 	}
 	for i, item := range n.Content {
-		p := fmt.Sprintf("%s[%d]", path, i)
+		p := itemPath(path, i)
 		var a Artifact
 		var seen [2]bool
 		if !d.fields(item, p, handlers{
@@ -362,7 +362,7 @@ func (d *decoder) python(n *yaml.Node, path string, s *Spec) {
 		},
 		"requirements": func(v *yaml.Node, p string) {
 			for i, f := range d.list(v, p, "[requirements.txt]") {
-				r.Requirements = append(r.Requirements, d.relPath(d.nodes[fmt.Sprintf("%s[%d]", p, i)], p, f))
+				r.Requirements = append(r.Requirements, d.relPath(d.nodes[itemPath(p, i)], p, f))
 			}
 		},
 		"index": func(v *yaml.Node, p string) {
@@ -411,7 +411,7 @@ func (d *decoder) golang(n *yaml.Node, path string, s *Spec) {
 		"tags": func(v *yaml.Node, p string) {
 			for i, t := range d.list(v, p, "[netgo, osusergo]") {
 				if !isGoTag(t) {
-					d.errorf(d.nodes[fmt.Sprintf("%s[%d]", p, i)], ErrInvalid, "%s: %q is not a build tag; use letters, digits, '_' and '.'", p, t)
+					d.errorf(d.nodes[itemPath(p, i)], ErrInvalid, "%s: %q is not a build tag; use letters, digits, '_' and '.'", p, t)
 				}
 				r.Tags = append(r.Tags, t)
 			}

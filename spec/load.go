@@ -58,7 +58,7 @@ func Parse(file string, data []byte) (*Spec, error) {
 		return nil, fmt.Errorf("load spec %s: %w", file, err)
 	}
 	root = m.resolve(root, file, abs, nil)
-	d := &decoder{file: file, nodes: map[string]*yaml.Node{}, origin: m.origin}
+	d := &decoder{file: file, nodes: make(map[string]*yaml.Node, 32), origin: m.origin}
 	d.errs = m.errs
 	var s *Spec
 	if !errors.Is(m.errs, ErrExtends) && !errors.Is(m.errs, ErrSyntax) { // the rest would mislead
@@ -269,6 +269,11 @@ func join(path, key string) string {
 	return path + "." + key
 }
 
+// itemPath returns the path of item i of the list at path.
+func itemPath(path string, i int) string {
+	return path + "[" + strconv.Itoa(i) + "]"
+}
+
 func where(path string) string {
 	if path == "" {
 		return "at the top level"
@@ -311,8 +316,9 @@ func (d *decoder) fields(n *yaml.Node, path string, handlers map[string]func(v *
 			continue
 		}
 		v = resolve(v)
-		d.nodes[join(path, k.Value)] = v
-		h(v, join(path, k.Value))
+		p := join(path, k.Value)
+		d.nodes[p] = v
+		h(v, p)
 	}
 	return true
 }
@@ -448,7 +454,7 @@ func (d *decoder) list(n *yaml.Node, path, example string) []string {
 	out := make([]string, 0, len(n.Content))
 	for i, item := range n.Content {
 		item = resolve(item)
-		p := fmt.Sprintf("%s[%d]", path, i)
+		p := itemPath(path, i)
 		d.nodes[p] = item
 		if s, ok := d.nonEmpty(item, p); ok {
 			out = append(out, s)
@@ -467,10 +473,11 @@ func (d *decoder) dict(n *yaml.Node, path string, valid func(string) bool, keyRu
 	out := make(map[string]string, len(n.Content)/2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := resolve(n.Content[i]), resolve(n.Content[i+1])
-		name, ok := d.str(k, path+" key")
-		if !ok {
+		if k.Kind != yaml.ScalarNode || k.Tag == "!!null" {
+			d.str(k, path+" key") // reports it
 			continue
 		}
+		name := k.Value
 		p := path + "." + name
 		d.nodes[p] = v
 		if !valid(name) {

@@ -76,7 +76,7 @@ func TestNameChecks(t *testing.T) {
 			}
 			gen("", 3)
 			pool := splitChars(c.pool)
-			for range 200000 {
+			for range 50000 {
 				var b strings.Builder
 				for range rng.IntN(70) {
 					if rng.IntN(50) == 0 {
