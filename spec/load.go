@@ -281,9 +281,13 @@ func where(path string) string {
 	return "under " + path
 }
 
-// fields decodes the mapping n at path, calling each key's handler with its
-// value. Unknown and duplicate keys are reported.
-func (d *decoder) fields(n *yaml.Node, path string, handlers map[string]func(v *yaml.Node, path string)) bool {
+// fields decodes the mapping n at path, calling field with each key, its
+// value and its path. keys are the keys the mapping may hold: field must
+// handle each of them. Unknown and duplicate keys are reported.
+//
+// Each caller switches on the key in a function literal that fields does
+// not keep, so decoding a mapping allocates no table of handlers.
+func (d *decoder) fields(n *yaml.Node, path string, keys []string, field func(key string, v *yaml.Node, path string)) bool {
 	n = resolve(n)
 	d.nodes[path] = n
 	if n.Kind != yaml.MappingNode {
@@ -291,7 +295,7 @@ func (d *decoder) fields(n *yaml.Node, path string, handlers map[string]func(v *
 		return false
 	}
 	if d.known != nil {
-		d.known[path] = handlerKeys(handlers)
+		d.known[path] = sortedCopy(keys)
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
@@ -299,9 +303,8 @@ func (d *decoder) fields(n *yaml.Node, path string, handlers map[string]func(v *
 			d.errorf(k, ErrUnknownKey, "YAML merge keys (<<) are not supported; use extends to share settings between specs")
 			continue
 		}
-		h, ok := handlers[k.Value]
-		if !ok {
-			known := handlerKeys(handlers)
+		if !slices.Contains(keys, k.Value) {
+			known := sortedCopy(keys)
 			msg := fmt.Sprintf("unknown key %q %s", k.Value, where(path))
 			if s := suggest(k.Value, known); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
@@ -318,19 +321,16 @@ func (d *decoder) fields(n *yaml.Node, path string, handlers map[string]func(v *
 		v = resolve(v)
 		p := join(path, k.Value)
 		d.nodes[p] = v
-		h(v, p)
+		field(k.Value, v, p)
 	}
 	return true
 }
 
-// handlerKeys returns the keys that handlers accept, sorted.
-func handlerKeys(handlers map[string]func(v *yaml.Node, path string)) []string {
-	known := make([]string, 0, len(handlers))
-	for k := range handlers {
-		known = append(known, k)
-	}
-	slices.Sort(known)
-	return known
+// sortedCopy returns keys sorted, leaving keys as they are.
+func sortedCopy(keys []string) []string {
+	out := slices.Clone(keys)
+	slices.Sort(out)
+	return out
 }
 
 // seenKey reports whether the mapping entries before holds key, other
