@@ -12,17 +12,13 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// pathChars is what a path in a spec may hold: it reaches COPY and WORKDIR
-// instructions, where spaces, quotes and '$' would change their meaning.
-var pathChars = regexp.MustCompile(`^[A-Za-z0-9._/@+*-]+$`)
-
 const pathRule = "use letters, digits and . _ / @ + * -"
 
 // relPath checks a path inside the build context and returns it cleaned.
 func (d *decoder) relPath(n *yaml.Node, field, p string) string {
 	clean := path.Clean(p)
 	switch {
-	case !pathChars.MatchString(p):
+	case !isPathChars(p):
 		d.errorf(n, ErrPath, "%s %q has characters wharf cannot pass to COPY safely; %s", field, p, pathRule)
 	case strings.HasPrefix(clean, "-"):
 		d.errorf(n, ErrPath, "%s %q starts with '-', which COPY and build tools read as an option; rename it or move it into a folder", field, p)
@@ -37,7 +33,7 @@ func (d *decoder) relPath(n *yaml.Node, field, p string) string {
 // absPath checks a path in an image, which must be absolute.
 func (d *decoder) absPath(n *yaml.Node, field, p string) string {
 	switch {
-	case !pathChars.MatchString(p):
+	case !isPathChars(p):
 		d.errorf(n, ErrPath, "%s %q has characters wharf cannot pass to COPY safely; %s", field, p, pathRule)
 	case !path.IsAbs(p):
 		d.errorf(n, ErrPath, "%s %q must be an absolute path in the image, e.g. %q", field, p, "/"+strings.TrimPrefix(p, "./"))
@@ -136,7 +132,7 @@ func (d *decoder) check(s *Spec) {
 	if (s.Language == Python || s.Language == Node) && d.nodes["runtime.cmd"] == nil && d.nodes["runtime.entrypoint"] == nil {
 		d.errorf(d.at("runtime"), ErrRequired, "runtime.cmd is required for %s: say how the container starts, e.g. cmd: %s", s.Language, exampleCmd(s))
 	}
-	if s.Language == Go && runner.Family == Scratch && strings.Contains(s.Runtime.User, ":") == false && s.Runtime.User != DefaultUser && s.Runtime.User != "root" && !numericUser.MatchString(s.Runtime.User) {
+	if s.Language == Go && runner.Family == Scratch && strings.Contains(s.Runtime.User, ":") == false && s.Runtime.User != DefaultUser && s.Runtime.User != "root" && !isNumericUser(s.Runtime.User) {
 		d.errorf(d.at("runtime.user"), ErrNoShell, "runtime.user %q cannot be created in a scratch runner (no shell); use a numeric uid such as \"%d\"", s.Runtime.User, DefaultUID)
 	}
 	if !builder.Family.HasShell() {
@@ -164,20 +160,13 @@ func (d *decoder) check(s *Spec) {
 	d.checkSecrets(s)
 }
 
-// Package names per family: Debian policy names (with optional =version and
-// :arch) and Alpine's apk names (with optional version constraint).
-var (
-	debianPackage = regexp.MustCompile(`^[a-z0-9][a-z0-9+.-]+(:[a-z0-9-]+)?(=[A-Za-z0-9.+~:-]+)?$`)
-	alpinePackage = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.+-]*(@[A-Za-z0-9_.-]+)?((=|<|>|<=|>=|~|=~|>~|<~)[A-Za-z0-9._+-]+)?$`)
-)
-
 func (d *decoder) checkPackages(pkgs []string, field string, family Family) {
-	rule, form := debianPackage, "name, name=version or name:arch, e.g. libpq-dev or curl=7.88.1-10"
+	valid, form := isDebianPackage, "name, name=version or name:arch, e.g. libpq-dev or curl=7.88.1-10"
 	if family == Alpine {
-		rule, form = alpinePackage, "name, name@tag or name with a version constraint (=, <, >, <=, >=, ~), e.g. openssl>=3.1"
+		valid, form = isAlpinePackage, "name, name@tag or name with a version constraint (=, <, >, <=, >=, ~), e.g. openssl>=3.1"
 	}
 	for i, p := range pkgs {
-		if !rule.MatchString(p) {
+		if !valid(p) {
 			d.errorf(d.at(fmt.Sprintf("%s[%d]", field, i)), ErrInvalid, "%s[%d] %q is not a valid %s package name: write %s, starting with a letter or digit, with no spaces or shell syntax", field, i, p, family, form)
 		}
 	}
@@ -192,6 +181,10 @@ var (
 	secretName    = regexp.MustCompile(`(?i)(?:_|^)(?:apikey|api_key|auth|credentials?|key|passwd|password|pword|secret|token|private_key|access_key)(?:_|$)`)
 	notSecretName = regexp.MustCompile(`(?i)(?:_|^)(?:public|file|version)(?:_|$)`)
 )
+
+// secretNames remembers which names secretName matches and notSecretName
+// does not: the same few names recur in the specs of a monorepo.
+var secretNames = newMemo(func(k string) bool { return secretName.MatchString(k) && !notSecretName.MatchString(k) })
 
 // secretValue matches values that are credentials whatever their name: a
 // URL with a password in it, and the fixed prefixes of common tokens.
@@ -210,12 +203,11 @@ func (d *decoder) checkSecrets(s *Spec) {
 		vars  map[string]string
 	}{{"build.args", s.Build.Args}, {"build.env", s.Build.Env}, {"runtime.env", s.Runtime.Env}, {"runtime.labels", s.Runtime.Labels}} {
 		for _, k := range sortedKeys(f.vars) {
-			at := d.at(f.field + "." + k)
 			switch {
 			case mayHoldCredential(f.vars[k]) && secretValue.MatchString(f.vars[k]):
-				d.warnf(at, ErrSecret, "%s.%s holds what looks like a credential; it would be stored in the image for anyone who pulls it: pass it at build time as a BuildKit secret (see python.index and node.registry) or at run time", f.field, k)
-			case f.field != "runtime.labels" && secretName.MatchString(k) && !notSecretName.MatchString(k):
-				d.warnf(at, ErrSecret, "%s.%s looks like a secret: ARG and ENV values are stored in the image for anyone who pulls it; pass credentials at build time as a BuildKit secret (RUN --mount=type=secret) or at run time", f.field, k)
+				d.warnf(d.at(f.field+"."+k), ErrSecret, "%s.%s holds what looks like a credential; it would be stored in the image for anyone who pulls it: pass it at build time as a BuildKit secret (see python.index and node.registry) or at run time", f.field, k)
+			case f.field != "runtime.labels" && secretNames.get(k):
+				d.warnf(d.at(f.field+"."+k), ErrSecret, "%s.%s looks like a secret: ARG and ENV values are stored in the image for anyone who pulls it; pass credentials at build time as a BuildKit secret (RUN --mount=type=secret) or at run time", f.field, k)
 			}
 		}
 	}

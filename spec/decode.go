@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"path"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -14,10 +13,6 @@ import (
 
 // CurrentVersion is the spec version this wharf reads.
 const CurrentVersion = 1
-
-type handlers = map[string]func(v *yaml.Node, path string)
-
-var specName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 
 // spec decodes the root mapping. The version is read first, so that a
 // future version can be told apart before its keys are judged.
@@ -34,17 +29,19 @@ func (d *decoder) spec(root *yaml.Node) (*Spec, bool) {
 		return s, false
 	}
 	sections := map[Language]*yaml.Node{}
-	d.fields(root, "", handlers{
-		"version": func(*yaml.Node, string) {},
-		"name": func(v *yaml.Node, p string) {
+	keys := []string{"version", "name", "language", "images", "build", "runtime", "artifacts", "python", "go", "node", "ignore", "output", "templates"}
+	d.fields(root, "", keys, func(key string, v *yaml.Node, p string) {
+		switch key {
+		case "version":
+			// read first, by version
+		case "name":
 			if name, ok := d.nonEmpty(v, p); ok {
-				if !specName.MatchString(name) || len(name) > 128 {
+				if !isSpecName(name) || len(name) > 128 {
 					d.errorf(v, ErrInvalid, "name %q is not valid: use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit (at most 128)", name)
 				}
 				s.Name = name
 			}
-		},
-		"language": func(v *yaml.Node, p string) {
+		case "language":
 			if lang, ok := d.nonEmpty(v, p); ok {
 				s.Language = Language(lang)
 				if !isLanguage(s.Language) {
@@ -55,36 +52,45 @@ func (d *decoder) spec(root *yaml.Node) (*Spec, bool) {
 					d.errorf(v, ErrInvalid, "%s", msg)
 				}
 			}
-		},
-		"images":    func(v *yaml.Node, p string) { d.images(v, p, s) },
-		"build":     func(v *yaml.Node, p string) { d.build(v, p, s) },
-		"runtime":   func(v *yaml.Node, p string) { d.runtime(v, p, s) },
-		"artifacts": func(v *yaml.Node, p string) { d.artifacts(v, p, s) },
-		"python":    func(v *yaml.Node, p string) { sections[Python] = v; d.python(v, p, s) },
-		"go":        func(v *yaml.Node, p string) { sections[Go] = v; d.golang(v, p, s) },
-		"node":      func(v *yaml.Node, p string) { sections[Node] = v; d.node(v, p, s) },
-		"ignore": func(v *yaml.Node, p string) {
+		case "images":
+			d.images(v, p, s)
+		case "build":
+			d.build(v, p, s)
+		case "runtime":
+			d.runtime(v, p, s)
+		case "artifacts":
+			d.artifacts(v, p, s)
+		case "python":
+			sections[Python] = v
+			d.python(v, p, s)
+		case "go":
+			sections[Go] = v
+			d.golang(v, p, s)
+		case "node":
+			sections[Node] = v
+			d.node(v, p, s)
+		case "ignore":
 			s.Ignore = d.list(v, p, `[".git", "**/*.log"]`)
 			for i, line := range s.Ignore {
-				switch n := d.nodes[fmt.Sprintf("%s[%d]", p, i)]; {
+				switch n := d.nodes[itemPath(p, i)]; {
 				case line != strings.TrimSpace(line):
 					d.errorf(n, ErrInvalid, "%s[%d] %q starts or ends with spaces, which .dockerignore trims off; remove them", p, i, line)
 				case strings.HasPrefix(line, "#"):
 					d.errorf(n, ErrInvalid, "%s[%d] %q starts with '#', which makes it a comment in .dockerignore; to ignore such files write %q", p, i, line, "**/"+line)
 				}
 			}
-		},
-		"output": func(v *yaml.Node, p string) {
+		case "output":
 			if out, ok := d.nonEmpty(v, p); ok {
 				s.Output = d.relPath(v, p, out)
 				d.checkOutput(v, s.Output)
 			}
-		},
-		"templates": func(v *yaml.Node, p string) {
+		case "templates":
 			if dir, ok := d.nonEmpty(v, p); ok {
 				s.Templates = d.fileRelative(v, dir)
 			}
-		},
+		default:
+			panic("spec: no case for key " + key)
+		}
 	})
 	if s.Name == "" && d.nodes["name"] == nil {
 		d.errorf(root, ErrRequired, "name is required: add e.g. \"name: hello\" (lowercase letters, digits, '.', '_', '-')")
@@ -143,9 +149,15 @@ func (d *decoder) version(root *yaml.Node, s *Spec) bool {
 }
 
 func (d *decoder) images(n *yaml.Node, path string, s *Spec) {
-	d.fields(n, path, handlers{
-		"builder": func(v *yaml.Node, p string) { s.Images.Builder = d.baseImage(v, p) },
-		"runner":  func(v *yaml.Node, p string) { s.Images.Runner = d.baseImage(v, p) },
+	d.fields(n, path, []string{"builder", "runner"}, func(key string, v *yaml.Node, p string) {
+		switch key {
+		case "builder":
+			s.Images.Builder = d.baseImage(v, p)
+		case "runner":
+			s.Images.Runner = d.baseImage(v, p)
+		default:
+			panic("spec: no case for key " + key)
+		}
 	})
 }
 
@@ -157,9 +169,12 @@ func (d *decoder) baseImage(n *yaml.Node, path string) BaseImage {
 		refNode = n
 		b.Ref, _ = d.nonEmpty(n, path)
 	} else {
-		d.fields(n, path, handlers{
-			"image": func(v *yaml.Node, p string) { refNode = v; b.Ref, _ = d.nonEmpty(v, p) },
-			"family": func(v *yaml.Node, p string) {
+		d.fields(n, path, []string{"image", "family"}, func(key string, v *yaml.Node, p string) {
+			switch key {
+			case "image":
+				refNode = v
+				b.Ref, _ = d.nonEmpty(v, p)
+			case "family":
 				f, ok := d.nonEmpty(v, p)
 				if !ok {
 					return
@@ -172,13 +187,15 @@ func (d *decoder) baseImage(n *yaml.Node, path string) BaseImage {
 					}
 					d.errorf(v, ErrInvalid, "%s", msg)
 				}
-			},
+			default:
+				panic("spec: no case for key " + key)
+			}
 		})
 		if refNode == nil && n.Kind == yaml.MappingNode {
 			d.errorf(n, ErrRequired, "%s.image is required: name the base image, e.g. image: debian:bookworm-slim", path)
 		}
 	}
-	if b.Ref != "" && !imageRef.MatchString(b.Ref) {
+	if b.Ref != "" && !isImageRef(b.Ref) {
 		d.errorf(refNode, ErrInvalid, "%s: %q is not a valid image reference; write it as docker pull takes it, e.g. python:3.12-slim or ghcr.io/org/base:1.0", path, b.Ref)
 	}
 	if b.Family == "" && b.Ref != "" {
@@ -197,16 +214,23 @@ func isFamily(f Family) bool {
 }
 
 func (d *decoder) build(n *yaml.Node, path string, s *Spec) {
-	d.fields(n, path, handlers{
-		"packages": func(v *yaml.Node, p string) { s.Build.Packages = d.list(v, p, "[gcc, libpq-dev]") },
-		"env":      func(v *yaml.Node, p string) { s.Build.Env = d.dict(v, p, keyName, envRule) },
-		"args":     func(v *yaml.Node, p string) { s.Build.Args = d.dict(v, p, keyName, envRule) },
-		"run":      func(v *yaml.Node, p string) { s.Build.Run = d.list(v, p, `["make assets"]`) },
-		"dependency_files": func(v *yaml.Node, p string) {
+	d.fields(n, path, []string{"packages", "env", "args", "run", "dependency_files"}, func(key string, v *yaml.Node, p string) {
+		switch key {
+		case "packages":
+			s.Build.Packages = d.list(v, p, "[gcc, libpq-dev]")
+		case "env":
+			s.Build.Env = d.dict(v, p, isKeyName, envRule)
+		case "args":
+			s.Build.Args = d.dict(v, p, isKeyName, envRule)
+		case "run":
+			s.Build.Run = d.list(v, p, `["make assets"]`)
+		case "dependency_files":
 			for i, f := range d.list(v, p, "[vendor/]") {
-				s.Build.DependencyFiles = append(s.Build.DependencyFiles, d.relPath(d.nodes[fmt.Sprintf("%s[%d]", p, i)], p, f))
+				s.Build.DependencyFiles = append(s.Build.DependencyFiles, d.relPath(d.nodes[itemPath(p, i)], p, f))
 			}
-		},
+		default:
+			panic("spec: no case for key " + key)
+		}
 	})
 }
 
@@ -214,36 +238,38 @@ const envRule = "use letters, digits and '_', not starting with a digit"
 
 func (d *decoder) runtime(n *yaml.Node, path string, s *Spec) {
 	r := &s.Runtime
-	d.fields(n, path, handlers{
-		"packages": func(v *yaml.Node, p string) { r.Packages = d.list(v, p, "[libpq5]") },
-		"env":      func(v *yaml.Node, p string) { r.Env = d.dict(v, p, keyName, envRule) },
-		"user": func(v *yaml.Node, p string) {
+	d.fields(n, path, []string{"packages", "env", "user", "workdir", "expose", "entrypoint", "cmd", "healthcheck", "labels"}, func(key string, v *yaml.Node, p string) {
+		switch key {
+		case "packages":
+			r.Packages = d.list(v, p, "[libpq5]")
+		case "env":
+			r.Env = d.dict(v, p, isKeyName, envRule)
+		case "user":
 			if u, ok := d.nonEmpty(v, p); ok {
-				if !userName.MatchString(u) && !numericUser.MatchString(u) {
+				if !isUserName(u) && !isNumericUser(u) {
 					d.errorf(v, ErrInvalid, "runtime.user %q is not valid: use a name like app (lowercase letters, digits, '_', '-'), \"root\", or a numeric uid or uid:gid", u)
 				}
 				r.User = u
 			}
-		},
-		"workdir": func(v *yaml.Node, p string) {
+		case "workdir":
 			if w, ok := d.nonEmpty(v, p); ok {
 				r.Workdir = d.absPath(v, p, w)
 			}
-		},
-		"expose":      func(v *yaml.Node, p string) { r.Expose = d.ports(v, p) },
-		"entrypoint":  func(v *yaml.Node, p string) { r.Entrypoint = d.execForm(v, p) },
-		"cmd":         func(v *yaml.Node, p string) { r.Cmd = d.execForm(v, p) },
-		"healthcheck": func(v *yaml.Node, p string) { r.Healthcheck = d.healthcheck(v, p) },
-		"labels": func(v *yaml.Node, p string) {
-			r.Labels = d.dict(v, p, labelKey, "use letters, digits, '.', '_', '/' and '-', e.g. org.opencontainers.image.source")
-		},
+		case "expose":
+			r.Expose = d.ports(v, p)
+		case "entrypoint":
+			r.Entrypoint = d.execForm(v, p)
+		case "cmd":
+			r.Cmd = d.execForm(v, p)
+		case "healthcheck":
+			r.Healthcheck = d.healthcheck(v, p)
+		case "labels":
+			r.Labels = d.dict(v, p, isLabelKey, "use letters, digits, '.', '_', '/' and '-', e.g. org.opencontainers.image.source")
+		default:
+			panic("spec: no case for key " + key)
+		}
 	})
 }
-
-var (
-	userName    = regexp.MustCompile(`^[a-z_][a-z0-9_-]{0,31}$`)
-	numericUser = regexp.MustCompile(`^[0-9]{1,10}(:[0-9]{1,10})?$`)
-)
 
 // execForm decodes a command in exec form: a non-empty list of strings.
 func (d *decoder) execForm(n *yaml.Node, path string) []string {
@@ -268,7 +294,7 @@ func (d *decoder) ports(n *yaml.Node, path string) []Port {
 	var ports []Port
 	for i, item := range n.Content {
 		item = resolve(item)
-		p := fmt.Sprintf("%s[%d]", path, i)
+		p := itemPath(path, i)
 		d.nodes[p] = item
 		text, ok := d.str(item, p)
 		if !ok {
@@ -288,35 +314,32 @@ func (d *decoder) ports(n *yaml.Node, path string) []Port {
 	return ports
 }
 
-var healthDuration = regexp.MustCompile(`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`)
-
 func (d *decoder) healthcheck(n *yaml.Node, path string) *Healthcheck {
 	h := &Healthcheck{}
-	duration := func(dst *string) func(v *yaml.Node, p string) {
-		return func(v *yaml.Node, p string) {
-			if s, ok := d.nonEmpty(v, p); ok {
-				if !healthDuration.MatchString(s) {
-					d.errorf(v, ErrInvalid, "%s: %q is not a duration; write e.g. 30s, 1m30s or 500ms", p, s)
-				}
-				*dst = s
-			}
-		}
-	}
 	var cmdNode *yaml.Node
-	if !d.fields(n, path, handlers{
-		"cmd":            func(v *yaml.Node, p string) { cmdNode = v; h.Cmd = d.execForm(v, p) },
-		"interval":       duration(&h.Interval),
-		"timeout":        duration(&h.Timeout),
-		"start_period":   duration(&h.StartPeriod),
-		"start_interval": duration(&h.StartInterval),
-		"retries": func(v *yaml.Node, p string) {
+	if !d.fields(n, path, []string{"cmd", "interval", "timeout", "start_period", "start_interval", "retries"}, func(key string, v *yaml.Node, p string) {
+		switch key {
+		case "cmd":
+			cmdNode = v
+			h.Cmd = d.execForm(v, p)
+		case "interval":
+			h.Interval = d.duration(v, p)
+		case "timeout":
+			h.Timeout = d.duration(v, p)
+		case "start_period":
+			h.StartPeriod = d.duration(v, p)
+		case "start_interval":
+			h.StartInterval = d.duration(v, p)
+		case "retries":
 			if r, ok := d.integer(v, p); ok {
 				if r < 1 {
 					d.errorf(v, ErrInvalid, "%s must be at least 1", p)
 				}
 				h.Retries = r
 			}
-		},
+		default:
+			panic("spec: no case for key " + key)
+		}
 	}) {
 		return nil
 	}
@@ -326,28 +349,39 @@ func (d *decoder) healthcheck(n *yaml.Node, path string) *Healthcheck {
 	return h
 }
 
+// duration decodes a healthcheck duration.
+func (d *decoder) duration(n *yaml.Node, path string) string {
+	s, ok := d.nonEmpty(n, path)
+	if ok && !isHealthDuration(s) {
+		d.errorf(n, ErrInvalid, "%s: %q is not a duration; write e.g. 30s, 1m30s or 500ms", path, s)
+	}
+	return s
+}
+
 func (d *decoder) artifacts(n *yaml.Node, path string, s *Spec) {
 	if n.Kind != yaml.SequenceNode {
 		d.errorf(n, ErrType, "%s must be a list of {from: /builder/path, to: /runner/path}, not %s", path, kindName(n))
 		return
 	}
 	for i, item := range n.Content {
-		p := fmt.Sprintf("%s[%d]", path, i)
+		p := itemPath(path, i)
 		var a Artifact
 		var seen [2]bool
-		if !d.fields(item, p, handlers{
-			"from": func(v *yaml.Node, p string) {
+		if !d.fields(item, p, []string{"from", "to"}, func(key string, v *yaml.Node, p string) {
+			switch key {
+			case "from":
 				seen[0] = true
 				if f, ok := d.nonEmpty(v, p); ok {
 					a.From = d.absPath(v, p, f)
 				}
-			},
-			"to": func(v *yaml.Node, p string) {
+			case "to":
 				seen[1] = true
 				if t, ok := d.nonEmpty(v, p); ok {
 					a.To = d.absPath(v, p, t)
 				}
-			},
+			default:
+				panic("spec: no case for key " + key)
+			}
 		}) {
 			continue
 		}
@@ -363,78 +397,70 @@ func (d *decoder) python(n *yaml.Node, path string, s *Spec) {
 	r := &PythonRecipe{}
 	s.Python = r
 	projectSet := false
-	d.fields(n, path, handlers{
-		"project": func(v *yaml.Node, p string) {
+	d.fields(n, path, []string{"project", "requirements", "index", "install"}, func(key string, v *yaml.Node, p string) {
+		switch key {
+		case "project":
 			projectSet = true
 			if proj, ok := d.nonEmpty(v, p); ok {
 				r.Project = d.relPath(v, p, proj)
 			}
-		},
-		"requirements": func(v *yaml.Node, p string) {
+		case "requirements":
 			for i, f := range d.list(v, p, "[requirements.txt]") {
-				r.Requirements = append(r.Requirements, d.relPath(d.nodes[fmt.Sprintf("%s[%d]", p, i)], p, f))
+				r.Requirements = append(r.Requirements, d.relPath(d.nodes[itemPath(p, i)], p, f))
 			}
-		},
-		"index": func(v *yaml.Node, p string) {
+		case "index":
 			r.Index = d.packageIndex(v, p, "https://pypi.example.com/simple", "a netrc file, e.g. \"machine pypi.example.com login __token__ password ...\"", true)
-		},
-		"install": func(v *yaml.Node, p string) {
+		case "install":
 			if m, ok := d.nonEmpty(v, p); ok {
 				if m != InstallCopy && m != InstallMount {
 					d.errorf(v, ErrInvalid, "%s must be %q (copy the wheels, then remove them) or %q (bind-mount them: no wheel left in any layer)", p, InstallCopy, InstallMount)
 				}
 				r.Install = m
 			}
-		},
+		default:
+			panic("spec: no case for key " + key)
+		}
 	})
 	if !projectSet && len(r.Requirements) == 0 {
 		r.Project = "."
 	}
 }
 
-var binaryName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
-
-// goFlag is what a -ldflags value or build tag may contain: no quotes,
-// no shell syntax.
-var (
-	goLDFlags = regexp.MustCompile(`^[A-Za-z0-9 _./=:,+@%-]*$`)
-	goTag     = regexp.MustCompile(`^[A-Za-z0-9_.]+$`)
-)
-
 func (d *decoder) golang(n *yaml.Node, path string, s *Spec) {
 	r := &GoRecipe{LDFlags: "-s -w"}
 	s.Go = r
-	d.fields(n, path, handlers{
-		"main": func(v *yaml.Node, p string) {
+	d.fields(n, path, []string{"main", "binary", "cgo", "ldflags", "tags"}, func(key string, v *yaml.Node, p string) {
+		switch key {
+		case "main":
 			if m, ok := d.nonEmpty(v, p); ok {
 				r.Main = d.goPackage(v, p, m)
 			}
-		},
-		"binary": func(v *yaml.Node, p string) {
+		case "binary":
 			if b, ok := d.nonEmpty(v, p); ok {
-				if !binaryName.MatchString(b) {
+				if !isBinaryName(b) {
 					d.errorf(v, ErrInvalid, "%s %q is not a file name; use letters, digits, '.', '_' and '-'", p, b)
 				}
 				r.Binary = b
 			}
-		},
-		"cgo": func(v *yaml.Node, p string) { r.CGO = d.boolean(v, p) },
-		"ldflags": func(v *yaml.Node, p string) {
+		case "cgo":
+			r.CGO = d.boolean(v, p)
+		case "ldflags":
 			if f, ok := d.text(v, p); ok {
-				if !goLDFlags.MatchString(f) {
+				if !isGoLDFlags(f) {
 					d.errorf(v, ErrInvalid, "%s %q may hold only flags and values (letters, digits, spaces and _./=:,+@%%-), no quotes or shell syntax", p, f)
 				}
 				r.LDFlags = f
 			}
-		},
-		"tags": func(v *yaml.Node, p string) {
+		case "tags":
 			for i, t := range d.list(v, p, "[netgo, osusergo]") {
-				if !goTag.MatchString(t) {
-					d.errorf(d.nodes[fmt.Sprintf("%s[%d]", p, i)], ErrInvalid, "%s: %q is not a build tag; use letters, digits, '_' and '.'", p, t)
+				if !isGoTag(t) {
+					d.errorf(d.nodes[itemPath(p, i)], ErrInvalid, "%s: %q is not a build tag; use letters, digits, '_' and '.'", p, t)
 				}
 				r.Tags = append(r.Tags, t)
 			}
-		},
+		default:
+			panic("spec: no case for key " + key)
+		}
 	})
 }
 
@@ -453,35 +479,33 @@ func (d *decoder) goPackage(n *yaml.Node, path, pkg string) string {
 func (d *decoder) node(n *yaml.Node, path string, s *Spec) {
 	r := &NodeRecipe{Manager: NPM}
 	s.Node = r
-	d.fields(n, path, handlers{
-		"manager": func(v *yaml.Node, p string) {
+	d.fields(n, path, []string{"manager", "build", "output", "registry"}, func(key string, v *yaml.Node, p string) {
+		switch key {
+		case "manager":
 			if m, ok := d.nonEmpty(v, p); ok {
 				if m != NPM && m != Yarn && m != PNPM {
 					d.errorf(v, ErrInvalid, "%s %q is not supported; use npm, yarn or pnpm", p, m)
 				}
 				r.Manager = m
 			}
-		},
-		"build": func(v *yaml.Node, p string) {
+		case "build":
 			if b, ok := d.nonEmpty(v, p); ok {
-				if !scriptName.MatchString(b) {
+				if !isScriptName(b) {
 					d.errorf(v, ErrInvalid, "%s %q is not a package.json script name; name the script (e.g. build), not a command", p, b)
 				}
 				r.Build = b
 			}
-		},
-		"output": func(v *yaml.Node, p string) {
+		case "output":
 			if o, ok := d.nonEmpty(v, p); ok {
 				r.Output = d.relPath(v, p, o)
 			}
-		},
-		"registry": func(v *yaml.Node, p string) {
+		case "registry":
 			r.Registry = d.packageIndex(v, p, "https://npm.example.com/", "an .npmrc file, e.g. \"//npm.example.com/:_authToken=...\"", false)
-		},
+		default:
+			panic("spec: no case for key " + key)
+		}
 	})
 }
-
-var scriptName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9:._-]*$`)
 
 // checkOutput refuses Dockerfile paths that would overwrite what wharf must
 // not touch: the spec itself, a folder, or git's own files.
@@ -496,30 +520,28 @@ func (d *decoder) checkOutput(n *yaml.Node, out string) {
 	}
 }
 
-// secretID is what a BuildKit secret id may look like here: it lands in a
-// --mount option, where ',' and '=' would start another option.
-var secretID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
-
 // packageIndex decodes {url, secret}. example is a URL and secretFile says
 // what the secret holds, for messages; needURL says whether url is required.
 func (d *decoder) packageIndex(n *yaml.Node, p, example, secretFile string, needURL bool) *PackageIndex {
 	idx := &PackageIndex{}
 	var urlSet bool
-	if !d.fields(n, p, handlers{
-		"url": func(v *yaml.Node, fp string) {
+	if !d.fields(n, p, []string{"url", "secret"}, func(key string, v *yaml.Node, fp string) {
+		switch key {
+		case "url":
 			urlSet = true
 			if u, ok := d.nonEmpty(v, fp); ok {
 				idx.URL = d.indexURL(v, fp, u, example)
 			}
-		},
-		"secret": func(v *yaml.Node, fp string) {
+		case "secret":
 			if id, ok := d.nonEmpty(v, fp); ok {
-				if !secretID.MatchString(id) {
+				if !isSecretID(id) {
 					d.errorf(v, ErrInvalid, "%s %q is not a BuildKit secret id: use letters, digits, '.', '_' and '-' (at most 64), e.g. pip_netrc or npmrc", fp, id)
 				}
 				idx.Secret = id
 			}
-		},
+		default:
+			panic("spec: no case for key " + key)
+		}
 	}) {
 		return nil
 	}

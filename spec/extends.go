@@ -463,7 +463,7 @@ func (m *merger) mergeMapping(base, over *yaml.Node) *yaml.Node {
 	for i := 0; i+1 < len(over.Content); i += 2 {
 		overKeys[over.Content[i].Value] = true
 	}
-	var content []*yaml.Node
+	content := make([]*yaml.Node, 0, len(over.Content)+len(baseContent(base)))
 	changed := base != nil
 	if base != nil {
 		for i := 0; i+1 < len(base.Content); i += 2 {
@@ -500,6 +500,14 @@ func (m *merger) mergeMapping(base, over *yaml.Node) *yaml.Node {
 	out := m.derived(over)
 	out.Content = content
 	return out
+}
+
+// baseContent returns the entries of base, which may be nil.
+func baseContent(base *yaml.Node) []*yaml.Node {
+	if base == nil {
+		return nil
+	}
+	return base.Content
 }
 
 // derived returns a copy of n's header (kind, tag, position), from n's file.

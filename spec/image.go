@@ -60,10 +60,22 @@ func (b BaseImage) PythonVersion() string {
 	if repo != "python" && !strings.HasSuffix(repo, "/python") {
 		return ""
 	}
-	return pythonTagVersion.FindString(b.tag())
+	return pythonTagVersion(b.tag())
 }
 
-var pythonTagVersion = regexp.MustCompile(`^[0-9]+\.[0-9]+`)
+// pythonTagVersion returns the version at the start of an image tag:
+// what ^[0-9]+\.[0-9]+ finds in it, or "".
+func pythonTagVersion(tag string) string {
+	major := digits.span(tag)
+	if major == 0 || major == len(tag) || tag[major] != '.' {
+		return ""
+	}
+	minor := digits.span(tag[major+1:])
+	if minor == 0 {
+		return ""
+	}
+	return tag[:major+1+minor]
+}
 
 // repository returns the image's repository path without registry host,
 // tag or digest, e.g. "library/python" is returned as "python".
@@ -120,6 +132,13 @@ var imageRef = regexp.MustCompile(`^` +
 	`[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*` +
 	`(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?` +
 	`(?:@sha256:[a-f0-9]{64})?$`)
+
+// imageRefs remembers which references match imageRef: specs that extend
+// a shared base name the same few images.
+var imageRefs = newMemo(imageRef.MatchString)
+
+// isImageRef reports whether ref matches imageRef.
+func isImageRef(ref string) bool { return imageRefs.get(ref) }
 
 // defaultImages are the base images of each language when the spec names none.
 var defaultImages = map[Language]Images{

@@ -58,7 +58,7 @@ func Parse(file string, data []byte) (*Spec, error) {
 		return nil, fmt.Errorf("load spec %s: %w", file, err)
 	}
 	root = m.resolve(root, file, abs, nil)
-	d := &decoder{file: file, nodes: map[string]*yaml.Node{}, origin: m.origin}
+	d := &decoder{file: file, nodes: make(map[string]*yaml.Node, 32), origin: m.origin}
 	d.errs = m.errs
 	var s *Spec
 	if !errors.Is(m.errs, ErrExtends) && !errors.Is(m.errs, ErrSyntax) { // the rest would mislead
@@ -269,6 +269,11 @@ func join(path, key string) string {
 	return path + "." + key
 }
 
+// itemPath returns the path of item i of the list at path.
+func itemPath(path string, i int) string {
+	return path + "[" + strconv.Itoa(i) + "]"
+}
+
 func where(path string) string {
 	if path == "" {
 		return "at the top level"
@@ -276,9 +281,13 @@ func where(path string) string {
 	return "under " + path
 }
 
-// fields decodes the mapping n at path, calling each key's handler with its
-// value. Unknown and duplicate keys are reported.
-func (d *decoder) fields(n *yaml.Node, path string, handlers map[string]func(v *yaml.Node, path string)) bool {
+// fields decodes the mapping n at path, calling field with each key, its
+// value and its path. keys are the keys the mapping may hold: field must
+// handle each of them. Unknown and duplicate keys are reported.
+//
+// Each caller switches on the key in a function literal that fields does
+// not keep, so decoding a mapping allocates no table of handlers.
+func (d *decoder) fields(n *yaml.Node, path string, keys []string, field func(key string, v *yaml.Node, path string)) bool {
 	n = resolve(n)
 	d.nodes[path] = n
 	if n.Kind != yaml.MappingNode {
@@ -286,7 +295,7 @@ func (d *decoder) fields(n *yaml.Node, path string, handlers map[string]func(v *
 		return false
 	}
 	if d.known != nil {
-		d.known[path] = handlerKeys(handlers)
+		d.known[path] = sortedCopy(keys)
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
@@ -294,9 +303,8 @@ func (d *decoder) fields(n *yaml.Node, path string, handlers map[string]func(v *
 			d.errorf(k, ErrUnknownKey, "YAML merge keys (<<) are not supported; use extends to share settings between specs")
 			continue
 		}
-		h, ok := handlers[k.Value]
-		if !ok {
-			known := handlerKeys(handlers)
+		if !slices.Contains(keys, k.Value) {
+			known := sortedCopy(keys)
 			msg := fmt.Sprintf("unknown key %q %s", k.Value, where(path))
 			if s := suggest(k.Value, known); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
@@ -311,20 +319,18 @@ func (d *decoder) fields(n *yaml.Node, path string, handlers map[string]func(v *
 			continue
 		}
 		v = resolve(v)
-		d.nodes[join(path, k.Value)] = v
-		h(v, join(path, k.Value))
+		p := join(path, k.Value)
+		d.nodes[p] = v
+		field(k.Value, v, p)
 	}
 	return true
 }
 
-// handlerKeys returns the keys that handlers accept, sorted.
-func handlerKeys(handlers map[string]func(v *yaml.Node, path string)) []string {
-	known := make([]string, 0, len(handlers))
-	for k := range handlers {
-		known = append(known, k)
-	}
-	slices.Sort(known)
-	return known
+// sortedCopy returns keys sorted, leaving keys as they are.
+func sortedCopy(keys []string) []string {
+	out := slices.Clone(keys)
+	slices.Sort(out)
+	return out
 }
 
 // seenKey reports whether the mapping entries before holds key, other
@@ -448,7 +454,7 @@ func (d *decoder) list(n *yaml.Node, path, example string) []string {
 	out := make([]string, 0, len(n.Content))
 	for i, item := range n.Content {
 		item = resolve(item)
-		p := fmt.Sprintf("%s[%d]", path, i)
+		p := itemPath(path, i)
 		d.nodes[p] = item
 		if s, ok := d.nonEmpty(item, p); ok {
 			out = append(out, s)
@@ -457,15 +463,9 @@ func (d *decoder) list(n *yaml.Node, path, example string) []string {
 	return out
 }
 
-// keyName is what ENV and ARG names may look like.
-var keyName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
-// labelKey is what LABEL keys may look like (reverse-DNS and friends).
-var labelKey = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/-]*$`)
-
-// dict decodes a mapping of names to one-line strings. keys says what a
-// name must look like.
-func (d *decoder) dict(n *yaml.Node, path string, keys *regexp.Regexp, keyRule string) map[string]string {
+// dict decodes a mapping of names to one-line strings. valid says whether
+// a name is one, and rule what a name must look like.
+func (d *decoder) dict(n *yaml.Node, path string, valid func(string) bool, keyRule string) map[string]string {
 	if n.Kind != yaml.MappingNode {
 		d.errorf(n, ErrType, "%s must be a mapping of names to values, e.g. {KEY: value}, not %s", path, kindName(n))
 		return nil
@@ -473,13 +473,14 @@ func (d *decoder) dict(n *yaml.Node, path string, keys *regexp.Regexp, keyRule s
 	out := make(map[string]string, len(n.Content)/2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := resolve(n.Content[i]), resolve(n.Content[i+1])
-		name, ok := d.str(k, path+" key")
-		if !ok {
+		if k.Kind != yaml.ScalarNode || k.Tag == "!!null" {
+			d.str(k, path+" key") // reports it
 			continue
 		}
+		name := k.Value
 		p := path + "." + name
 		d.nodes[p] = v
-		if !keys.MatchString(name) {
+		if !valid(name) {
 			d.errorf(k, ErrInvalid, "%s: %q is not a valid name; %s", path, name, keyRule)
 			continue
 		}

@@ -142,14 +142,14 @@ func list(desc string, item *jsonSchema) *jsonSchema {
 
 // relPathSchema is a path inside the build context (see decoder.relPath).
 func relPathSchema(desc string) *jsonSchema {
-	s := pattern(desc, pathChars.String())
+	s := pattern(desc, pathCharsPattern)
 	s.Not = &jsonSchema{Pattern: `^/|^\.\.(/|$)`}
 	return s
 }
 
 // absPathSchema is a path in an image (see decoder.absPath).
 func absPathSchema(desc string) *jsonSchema {
-	s := pattern(desc, pathChars.String())
+	s := pattern(desc, pathCharsPattern)
 	s.Not = &jsonSchema{Pattern: `^[^/]`}
 	return s
 }
@@ -208,7 +208,7 @@ func imageSchema(stage string) *jsonSchema {
 func specSchema() *jsonSchema {
 	packageName := pattern("", `^[A-Za-z0-9][^\s]*$`)
 	durationSchema := func(desc string) *jsonSchema {
-		return withExamples(pattern(desc+" A Go duration, e.g. 30s, 1m30s or 500ms; unset means Docker's default.", healthDuration.String()), "30s")
+		return withExamples(pattern(desc+" A Go duration, e.g. 30s, 1m30s or 500ms; unset means Docker's default.", healthDurationPattern), "30s")
 	}
 	port := &jsonSchema{
 		Description: "A port number, optionally followed by /tcp or /udp.",
@@ -224,7 +224,7 @@ func specSchema() *jsonSchema {
 
 	root := object("A wharf spec: how a service is built into a container image with a builder and a runner stage. wharf validate checks what a schema cannot, such as required keys that a spec may inherit through extends.", map[string]*jsonSchema{
 		"version":  {Type: "integer", Const: CurrentVersion, Description: "The spec format's version. Write it first."},
-		"name":     withExamples(pattern("The service's name: lowercase letters, digits, '.', '_' and '-', at most 128. Go binaries are named after it by default.", specName.String()), "hello"),
+		"name":     withExamples(pattern("The service's name: lowercase letters, digits, '.', '_' and '-', at most 128. Go binaries are named after it by default.", specNamePattern), "hello"),
 		"language": enum("The language recipe the builder uses.", Languages...),
 		"images": object("The base images of the two stages.", map[string]*jsonSchema{
 			"builder": imageSchema("builder"),
@@ -232,18 +232,18 @@ func specSchema() *jsonSchema {
 		}),
 		"build": object("The builder stage.", map[string]*jsonSchema{
 			"packages":         withExamples(list("Build dependencies, installed with the builder family's package manager (apt-get or apk). They stay out of the runner.", packageName), []any{"gcc", "libc6-dev"}),
-			"env":              vars("ENV variables of the builder stage.", keyName.String()),
-			"args":             vars("Build arguments: ARG instructions with these defaults, overridable with docker build --build-arg.", keyName.String()),
+			"env":              vars("ENV variables of the builder stage.", keyNamePattern),
+			"args":             vars("Build arguments: ARG instructions with these defaults, overridable with docker build --build-arg.", keyNamePattern),
 			"run":              withExamples(list("Extra shell steps, run after the language's build step.", nil), []any{"make assets"}),
 			"dependency_files": withExamples(list("Files or folders copied into the builder before the dependency step, next to the language's manifests, e.g. local packages that a requirements file names. Relative to the spec's folder.", relPathSchema("")), []any{"vendor"}),
 		}),
 		"runtime": object("The runner stage: the image that ships.", map[string]*jsonSchema{
 			"packages": withExamples(list("Runtime packages, installed with the runner family's package manager. Needs a runner with a shell (debian or alpine).", packageName), []any{"libpq5"}),
-			"env":      vars("ENV variables of the runner.", keyName.String()),
+			"env":      vars("ENV variables of the runner.", keyNamePattern),
 			"user": {
 				Description: fmt.Sprintf("The user the container runs as: a name that wharf creates with UID and GID %d, \"root\", or a numeric uid or uid:gid used as is.", DefaultUID),
 				Type:        []string{"string", "integer"},
-				Pattern:     "(" + userName.String() + ")|(" + numericUser.String() + ")",
+				Pattern:     "(" + userNamePattern + ")|(" + numericUserPattern + ")",
 				Default:     DefaultUser,
 			},
 			"workdir":     withDefault(absPathSchema("The runner's working directory, an absolute path."), "/app"),
@@ -251,7 +251,7 @@ func specSchema() *jsonSchema {
 			"entrypoint":  execFormSchema("ENTRYPOINT in exec form. Go defaults it to the binary.", "/usr/local/bin/server"),
 			"cmd":         execFormSchema("CMD in exec form: a list of arguments, no shell involved. Required for python and node.", "python", "-m", "app"),
 			"healthcheck": healthcheckSchema(durationSchema),
-			"labels":      vars("LABEL key-value pairs, e.g. org.opencontainers.image.source.", labelKey.String()),
+			"labels":      vars("LABEL key-value pairs, e.g. org.opencontainers.image.source.", labelKeyPattern),
 		}),
 		"artifacts": list("Extra paths copied from the builder to the runner.", object("A copy from the builder to the runner.", map[string]*jsonSchema{
 			"from": absPathSchema("A path in the builder."),
@@ -265,15 +265,15 @@ func specSchema() *jsonSchema {
 				"https://pypi.example.com/simple", "url"),
 		}),
 		"go": object("The Go recipe: one binary.", map[string]*jsonSchema{
-			"main":    withDefault(pattern("The package to build, relative to the spec's folder, e.g. ./cmd/server.", `^\.(/`+strings.TrimSuffix(strings.TrimPrefix(pathChars.String(), "^"), "$")+`)?$`), "."),
-			"binary":  pattern("The binary's file name. Defaults to the spec's name.", binaryName.String()),
+			"main":    withDefault(pattern("The package to build, relative to the spec's folder, e.g. ./cmd/server.", `^\.(/`+strings.TrimSuffix(strings.TrimPrefix(pathCharsPattern, "^"), "$")+`)?$`), "."),
+			"binary":  pattern("The binary's file name. Defaults to the spec's name.", binaryNamePattern),
 			"cgo":     {Type: "boolean", Default: false, Description: "Build with cgo: the binary links the C library dynamically, so the runner needs one (the default runner becomes " + goCGORunner.Ref + ")."},
-			"ldflags": withDefault(pattern("Flags for go build -ldflags: flags and values only, no quotes or shell syntax.", goLDFlags.String()), "-s -w"),
-			"tags":    withExamples(list("Build tags.", pattern("", goTag.String())), []any{"netgo", "osusergo"}),
+			"ldflags": withDefault(pattern("Flags for go build -ldflags: flags and values only, no quotes or shell syntax.", goLDFlagsPattern), "-s -w"),
+			"tags":    withExamples(list("Build tags.", pattern("", goTagPattern)), []any{"netgo", "osusergo"}),
 		}),
 		"node": object("The Node recipe: install from the lockfile, run a build script, prune to production dependencies.", map[string]*jsonSchema{
 			"manager": withDefault(enum("The package manager, which decides the lockfile: npm (package-lock.json), yarn (yarn.lock) or pnpm (pnpm-lock.yaml).", NPM, Yarn, PNPM), NPM),
-			"build":   withExamples(pattern("The package.json script to run in the builder; unset skips the build.", scriptName.String()), "build"),
+			"build":   withExamples(pattern("The package.json script to run in the builder; unset skips the build.", scriptNamePattern), "build"),
 			"output":  withExamples(relPathSchema("The folder the runner needs besides node_modules and package.json; unset copies the whole pruned project."), "dist"),
 			"registry": packageIndexSchema("A private package registry. Its token is never in the spec, the Dockerfile or the image: the install steps mount it from a BuildKit secret holding an .npmrc file (docker build --secret id=ID,src=FILE).",
 				"https://npm.example.com/"),
@@ -332,7 +332,7 @@ func healthcheckSchema(duration func(string) *jsonSchema) *jsonSchema {
 func packageIndexSchema(desc, exampleURL string, required ...string) *jsonSchema {
 	s := object(desc, map[string]*jsonSchema{
 		"url":    withExamples(pattern("The index's address, http or https, with no user, password, query or fragment.", `^https?://[^/@?#\s'"$`+"`"+`\\]+(/[^@?#\s'"$`+"`"+`\\]*)?$`), exampleURL),
-		"secret": withExamples(pattern("The id of the BuildKit secret holding the login.", secretID.String()), "pip_netrc"),
+		"secret": withExamples(pattern("The id of the BuildKit secret holding the login.", secretIDPattern), "pip_netrc"),
 	}, required...)
 	if len(required) == 0 {
 		s.MinProperties = intp(1)
