@@ -9,10 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/wharf-dev/wharf/internal/ignore"
@@ -170,65 +168,27 @@ func find(root string, listings Listings) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &walker{excluded: excluded, listings: listings, spare: make(chan struct{}, runtime.GOMAXPROCS(0)-1)}
-	w.wg.Add(1)
-	w.walk(filepath.Clean(root), "")
-	w.wg.Wait()
-	if len(w.errs) > 0 {
-		// Report the error a walk in path order meets first, whichever
-		// goroutine met it first.
-		first := slices.MinFunc(w.errs, func(a, b walkError) int { return comparePaths(a.dir, b.dir) })
-		return nil, fmt.Errorf("find specs: %w", first.err)
+	w := walker{excluded: excluded, listings: listings}
+	if err := w.walk(filepath.Clean(root), ""); err != nil {
+		return nil, fmt.Errorf("find specs: %w", err)
 	}
 	sortPaths(w.specs)
 	return w.specs, nil
 }
 
-// A walker reads folders on up to GOMAXPROCS goroutines: reading a folder
-// is mostly system calls, and a monorepo has thousands of them.
+// A walker finds specs below a root, in folder name order.
 type walker struct {
 	excluded *ignore.Matcher
-	listings Listings
-	// spare holds a token for each goroutine running besides the first;
-	// a folder found while none is free is read by its finder.
-	spare chan struct{}
-	wg    sync.WaitGroup
-
-	mu    sync.Mutex // guards what follows, and listings
-	specs []string
-	errs  []walkError
-}
-
-type walkError struct {
-	dir string
-	err error
+	listings Listings // when not nil, records every folder read
+	specs    []string
 }
 
 // walk reads dir, whose path relative to the root is rel ("" for the
-// root), records its specs, and walks its subfolders.
-func (w *walker) walk(dir, rel string) {
-	defer w.wg.Done()
+// root), records its spec and walks its subfolders.
+func (w *walker) walk(dir, rel string) error {
 	entries, err := os.ReadDir(dir)
-	var specs, subdirs, subrels []string
-	for _, e := range entries {
-		name := e.Name()
-		path, relPath := joinPath(dir, name), name
-		if rel != "" {
-			relPath = rel + "/" + name
-		}
-		if e.IsDir() {
-			if !skipped[name] && !strings.HasPrefix(name, ".") && !w.excluded.Match(relPath, true) {
-				subdirs, subrels = append(subdirs, path), append(subrels, relPath)
-			}
-			continue
-		}
-		if name == spec.FileName && !w.excluded.Match(relPath, false) {
-			specs = append(specs, path)
-		}
-	}
-	w.mu.Lock()
 	if err != nil {
-		w.errs = append(w.errs, walkError{dir, err})
+		return err
 	}
 	if w.listings != nil {
 		if entries == nil {
@@ -236,20 +196,25 @@ func (w *walker) walk(dir, rel string) {
 		}
 		w.listings[dir] = entries
 	}
-	w.specs = append(w.specs, specs...)
-	w.mu.Unlock()
-	for i, sub := range subdirs {
-		w.wg.Add(1)
-		select {
-		case w.spare <- struct{}{}:
-			go func() {
-				defer func() { <-w.spare }()
-				w.walk(sub, subrels[i])
-			}()
+	for _, e := range entries {
+		name := e.Name()
+		relPath := name
+		if rel != "" {
+			relPath = rel + "/" + name
+		}
+		switch {
+		case !e.IsDir():
+			if name == spec.FileName && !w.excluded.Match(relPath, false) {
+				w.specs = append(w.specs, joinPath(dir, name))
+			}
+		case skipped[name] || strings.HasPrefix(name, ".") || w.excluded.Match(relPath, true):
 		default:
-			w.walk(sub, subrels[i])
+			if err := w.walk(joinPath(dir, name), relPath); err != nil {
+				return err
+			}
 		}
 	}
+	return nil
 }
 
 // joinPath is filepath.Join for a clean folder and a name from its listing.
