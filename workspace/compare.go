@@ -37,7 +37,7 @@ const (
 	// will not replace it unless forced.
 	HandWritten Status = "hand-written"
 	// Orphaned: the file's header names the spec, which no longer
-	// generates it (its output moved); delete it.
+	// generates it (its output moved); Generate removes it.
 	Orphaned Status = "orphaned"
 )
 
@@ -59,6 +59,8 @@ type File struct {
 	Diff []byte
 	// Written says that Generate wrote the file.
 	Written bool
+	// Removed says that Generate removed the orphaned file.
+	Removed bool
 }
 
 // Result is what Check or Generate did with one spec.
@@ -104,6 +106,9 @@ type CheckOptions struct {
 type GenerateOptions struct {
 	// Force replaces files that lack wharf's header.
 	Force bool
+	// Prune removes the spec's orphaned files (see Check) once its files
+	// are written.
+	Prune bool
 	// Templates is a folder of custom templates that replaces the one
 	// the spec names; see Render.
 	Templates string
@@ -156,9 +161,10 @@ func Check(specPath string, opts CheckOptions) *Result {
 }
 
 // Generate loads the spec at specPath and writes the files that differ
-// from what it generates, atomically and together (atomicfile.WriteAll). It refuses, writing nothing for
-// the spec, when a file to replace lacks wharf's header (ErrHandWritten),
-// unless opts.Force is set.
+// from what it generates, atomically and together (atomicfile.WriteAll),
+// then, with opts.Prune, removes the spec's orphaned files (see Check). It
+// refuses, writing and removing nothing for the spec, when a file to
+// replace lacks wharf's header (ErrHandWritten), unless opts.Force is set.
 func Generate(specPath string, opts GenerateOptions) *Result {
 	r, s, files := load(specPath, opts.Templates, nil)
 	if r.Err != nil {
@@ -207,6 +213,25 @@ func Generate(specPath string, opts GenerateOptions) *Result {
 	}
 	if err != nil {
 		r.Err = fmt.Errorf("generate %s: %w", s.File, err)
+		return r
+	}
+	if !opts.Prune {
+		return r
+	}
+	// Orphans go only once their replacements are written: a failure
+	// leaves old files behind, never no files.
+	orphans, err := findOrphans(s.File, r.Files, nil)
+	if err != nil {
+		r.Err = fmt.Errorf("generate %s: %w", s.File, err)
+		return r
+	}
+	for _, f := range orphans {
+		if err := os.Remove(f.Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			r.Err = fmt.Errorf("generate %s: remove orphaned file: %w", s.File, err)
+			return r
+		}
+		f.Removed = true
+		r.Files = append(r.Files, f)
 	}
 	return r
 }
@@ -265,7 +290,9 @@ func findOrphans(specFile string, files []File, listings Listings) ([]File, erro
 				continue
 			}
 			head, err := readHead(path)
-			if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				continue // removed since the folder was listed
+			} else if err != nil {
 				return nil, err
 			}
 			from, ok := generate.GeneratedFrom(head)

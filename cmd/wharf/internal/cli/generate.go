@@ -15,6 +15,7 @@ import (
 type generateOptions struct {
 	output    string
 	force     bool
+	prune     bool
 	templates string
 }
 
@@ -27,6 +28,12 @@ func newGenerate() *cobra.Command {
 default ".") and writes its Dockerfile and .dockerignore next to it, at the
 spec's output path, printing each file it writes. Files are replaced
 atomically; on any error nothing is written for that spec.
+
+--prune then removes the spec's orphaned files: files named like a
+Dockerfile or an ignore file, in the spec's folder or its output's, whose
+wharf header names this spec but which it no longer writes (its output
+moved). wharf check reports them. Without --prune they are left alone:
+a copy of a generated Dockerfile looks the same.
 
 "./..." or "dir/..." stands for every wharf.yaml below that folder (skipping
 .git, node_modules, vendor, hidden folders, and what the folder's .gitignore
@@ -46,6 +53,7 @@ replaces it.`,
 	}
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "", `"-" prints the Dockerfile to stdout instead of writing files`)
 	cmd.Flags().BoolVar(&opts.force, "force", false, "replace files that lack wharf's generated header")
+	cmd.Flags().BoolVar(&opts.prune, "prune", false, "remove files generated from the spec that it no longer writes")
 	addTemplatesFlag(cmd, &opts.templates)
 	return cmd
 }
@@ -72,19 +80,24 @@ func runGenerate(cmd *cobra.Command, opts generateOptions, args []string) error 
 	out, errOut := cmd.OutOrStdout(), cmd.ErrOrStderr()
 	failed := false
 	workspace.Each(len(specs), func(i int) *workspace.Result {
-		return workspace.Generate(specs[i], workspace.GenerateOptions{Force: opts.force, Templates: opts.templates})
+		return workspace.Generate(specs[i], workspace.GenerateOptions{Force: opts.force, Prune: opts.prune, Templates: opts.templates})
 	}, func(_ int, r *workspace.Result) {
 		for _, w := range r.Warnings {
 			fmt.Fprintf(errOut, "%s:%d:%d: warning: %s\n", w.File, w.Line, w.Column, w.Msg)
 		}
-		written := 0
+		changed := 0
 		for _, f := range r.Files {
-			if f.Written {
-				written++
+			switch {
+			case f.Written:
 				fmt.Fprintf(out, "wrote %s\n", workspace.Display(f.Path))
+			case f.Removed:
+				fmt.Fprintf(out, "removed %s (orphaned: %s no longer generates it)\n", workspace.Display(f.Path), workspace.Display(r.Spec))
+			default:
+				continue
 			}
+			changed++
 		}
-		if written == 0 && r.Err == nil && len(specs) == 1 {
+		if changed == 0 && r.Err == nil && len(specs) == 1 {
 			fmt.Fprintf(out, "%s: up to date\n", workspace.Display(r.Spec))
 		}
 		if r.Err == nil {
