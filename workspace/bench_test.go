@@ -1,20 +1,26 @@
 package workspace
 
 import (
-	"fmt"
+	"path/filepath"
 	"testing"
+
+	"github.com/wharf-dev/wharf/internal/monorepo"
 )
 
-// BenchmarkCheckTree measures check over a monorepo of generated services:
-// finding the specs, then checking each, as "wharf check ./..." does.
+// BenchmarkCheckTree measures check over the synthetic monorepo of
+// scripts/monorepo (1,000 services): finding the specs, then checking
+// each, as "wharf check ./..." does. Profile it with
+//
+//	go test -run '^$' -bench CheckTree -cpuprofile cpu.out ./workspace
+//	go tool pprof -top -cum workspace.test cpu.out
 func BenchmarkCheckTree(b *testing.B) {
-	files := map[string]string{}
-	const services = 500
-	for i := range services {
-		files[fmt.Sprintf("svc/s%04d/wharf.yaml", i)] = fmt.Sprintf("version: 1\nname: s%d\nlanguage: go\ngo: {main: ./cmd/app}\n", i)
+	const services = 1000
+	root := b.TempDir()
+	if err := monorepo.Write(root, services); err != nil {
+		b.Fatal(err)
 	}
-	root := tree(b, files)
-	specs, err := Find(root)
+	pattern := []string{filepath.Join(root, "...")}
+	specs, err := Expand(pattern)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -25,11 +31,11 @@ func BenchmarkCheckTree(b *testing.B) {
 	}
 	b.ResetTimer()
 	for range b.N {
-		specs, err := Find(root)
+		specs, listings, err := ExpandListings(pattern)
 		if err != nil {
 			b.Fatal(err)
 		}
-		Each(len(specs), func(i int) *Result { return Check(specs[i], CheckOptions{Diff: true}) }, func(_ int, r *Result) {
+		Each(len(specs), func(i int) *Result { return Check(specs[i], CheckOptions{Diff: true, Listings: listings}) }, func(_ int, r *Result) {
 			if !r.Fresh() {
 				b.Fatalf("%s is not fresh", r.Spec)
 			}
