@@ -28,7 +28,7 @@ const (
 	appendKey  = "append"
 )
 
-// baseFile is a parsed base spec, read once per process and shared, read
+// baseFile is a parsed base spec, read once per Loader and shared, read
 // only, by every spec that extends it.
 type baseFile struct {
 	once sync.Once
@@ -40,32 +40,22 @@ type baseFile struct {
 	problems ErrorList
 }
 
-// baseCache holds the base files read so far, by absolute path. It is safe
-// for concurrent use, so specs may load in parallel.
-var baseCache struct {
-	sync.Mutex
-	files map[string]*baseFile
-	// resolved holds the resolved trees of base files, by absolute path
-	// and name (see resolvedBase).
-	resolved map[frame]*resolved
-}
-
 // baseReads counts base files read from disk, for tests.
 var baseReads atomic.Int64
 
 // readBase returns the parsed base file at the absolute path abs, reading
 // it on first use.
-func readBase(abs string) *baseFile {
-	baseCache.Lock()
-	if baseCache.files == nil {
-		baseCache.files = map[string]*baseFile{}
+func (l *Loader) readBase(abs string) *baseFile {
+	l.mu.Lock()
+	if l.files == nil {
+		l.files = map[string]*baseFile{}
 	}
-	b := baseCache.files[abs]
+	b := l.files[abs]
 	if b == nil {
 		b = &baseFile{}
-		baseCache.files[abs] = b
+		l.files[abs] = b
 	}
-	baseCache.Unlock()
+	l.mu.Unlock()
 	b.once.Do(func() {
 		baseReads.Add(1)
 		data, err := readLimited(abs)
@@ -91,6 +81,7 @@ func readLimited(path string) ([]byte, error) {
 // merger builds the effective tree of one spec from its own tree and the
 // trees of the files it extends.
 type merger struct {
+	loader *Loader
 	// top is the spec's own file: nodes not in origin come from it.
 	top string
 	// origin maps each node that does not come from top to its file.
@@ -159,8 +150,8 @@ func (o *origins) flatten() map[*yaml.Node]string {
 // frame is one file being resolved, for cycle detection.
 type frame struct{ abs, name string }
 
-func newMerger(top string) *merger {
-	return &merger{top: top, origin: &origins{}, reported: map[string]bool{}}
+func newMerger(l *Loader, top string) *merger {
+	return &merger{loader: l, top: top, origin: &origins{}, reported: map[string]bool{}}
 }
 
 // abs is filepath.Abs, but asks the system for the working folder once
@@ -296,7 +287,7 @@ func (m *merger) base(entry *yaml.Node, from string, stack []frame) *yaml.Node {
 			return nil
 		}
 	}
-	b := readBase(abs)
+	b := m.loader.readBase(abs)
 	switch {
 	case errors.Is(b.err, fs.ErrNotExist):
 		looked := ""
@@ -322,7 +313,7 @@ func (m *merger) base(entry *yaml.Node, from string, stack []frame) *yaml.Node {
 	}
 	m.report(abs, name)
 	if shareResolved {
-		if r := resolvedBase(b, abs, name, stack); r.tree != nil && !r.meets(stack) {
+		if r := m.loader.resolvedBase(b, abs, name, stack); r.tree != nil && !r.meets(stack) {
 			m.origin.adopt(r.origin)
 			for _, f := range r.bases {
 				m.report(f.abs, f.name)
@@ -350,7 +341,7 @@ func (m *merger) report(abs, name string) {
 var shareResolved = true
 
 // resolved is the effective tree of a base file with its own bases merged
-// in, built once per process for each way of naming the file and shared,
+// in, built once per Loader for each way of naming the file and shared,
 // read only, by every spec that extends it.
 type resolved struct {
 	// tree is nil when resolving found a problem: each spec that extends
@@ -384,15 +375,15 @@ func (r *resolved) meets(stack []frame) bool {
 // trees of its bases, which other goroutines may be building: two
 // goroutines may build the same tree once each, and the first to finish
 // stores it.
-func resolvedBase(b *baseFile, abs, name string, stack []frame) *resolved {
+func (l *Loader) resolvedBase(b *baseFile, abs, name string, stack []frame) *resolved {
 	key := frame{abs, name}
-	baseCache.Lock()
-	r := baseCache.resolved[key]
-	baseCache.Unlock()
+	l.mu.Lock()
+	r := l.resolved[key]
+	l.mu.Unlock()
 	if r != nil {
 		return r
 	}
-	m := newMerger(name)
+	m := newMerger(l, name)
 	m.reports = []frame{key}
 	m.mark(b.root, name)
 	tree := m.resolve(b.root, name, abs, stack)
@@ -401,16 +392,16 @@ func resolvedBase(b *baseFile, abs, name string, stack []frame) *resolved {
 		return &resolved{}
 	}
 	r = &resolved{tree: tree, origin: m.origin.flatten(), bases: m.reports[1:]}
-	baseCache.Lock()
-	if baseCache.resolved == nil {
-		baseCache.resolved = map[frame]*resolved{}
+	l.mu.Lock()
+	if l.resolved == nil {
+		l.resolved = map[frame]*resolved{}
 	}
-	if prev := baseCache.resolved[key]; prev != nil {
+	if prev := l.resolved[key]; prev != nil {
 		r = prev
 	} else {
-		baseCache.resolved[key] = r
+		l.resolved[key] = r
 	}
-	baseCache.Unlock()
+	l.mu.Unlock()
 	return r
 }
 

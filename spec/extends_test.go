@@ -235,11 +235,13 @@ func TestExtendsTemplatesPath(t *testing.T) {
 	}
 }
 
-// TestExtendsReadOnce loads many specs that extend one base, in parallel,
-// and checks that the base is read from disk once and merged correctly
-// every time (the cached tree must not be modified by merging).
+// TestExtendsReadOnce loads many specs that extend one base, in parallel
+// with one Loader, and checks that the base is read from disk once and
+// merged correctly every time (the shared tree must not be modified by
+// merging).
 func TestExtendsReadOnce(t *testing.T) {
 	inDir(t, map[string]string{"base.yaml": base, "team.yaml": "extends: [base.yaml]\nbuild: {packages: {append: [make]}}\n"})
+	var loader spec.Loader
 	before := spec.BaseReads()
 	const n, workers = 10000, 8
 	errs := make([]error, n)
@@ -251,7 +253,7 @@ func TestExtendsReadOnce(t *testing.T) {
 			defer wg.Done()
 			for i := range next {
 				data := fmt.Sprintf("version: 1\nname: s%d\nextends: [../team.yaml]\nbuild: {packages: {append: [pkg%d]}}\n", i, i)
-				s, err := spec.Parse(filepath.Join(fmt.Sprintf("s%d", i), "wharf.yaml"), []byte(data))
+				s, err := loader.Parse(filepath.Join(fmt.Sprintf("s%d", i), "wharf.yaml"), []byte(data))
 				if err == nil && !cmp.Equal(s.Build.Packages, []string{"gcc", "make", fmt.Sprintf("pkg%d", i)}) {
 					err = fmt.Errorf("packages = %v", s.Build.Packages)
 				}
@@ -307,6 +309,7 @@ func TestExtendsShared(t *testing.T) {
 		// written, as far as Explain tells.
 		"svc/i/wharf.yaml": "version: 1\nname: i\nextends: [../../platform/go.yaml, " + abs + "]\n",
 	})
+	loader := &spec.Loader{} // shared by the specs of one run of results
 	load := func(file string, data []byte) string {
 		t.Helper()
 		if data == nil {
@@ -315,7 +318,7 @@ func TestExtendsShared(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		s, err := spec.Parse(file, data)
+		s, err := loader.Parse(file, data)
 		if err != nil {
 			return "error: " + err.Error()
 		}
@@ -359,9 +362,44 @@ func TestExtendsShared(t *testing.T) {
 		}
 	}
 	spec.ShareResolvedBases(true)
-	for i := range 2 { // the first run fills the cache, the second uses it
+	for i := range 2 { // the first run fills the Loader, the second uses it
 		if diff := cmp.Diff(want, results()); diff != "" {
 			t.Errorf("run %d with shared bases differs (-unshared +shared):\n%s", i+1, diff)
 		}
+	}
+}
+
+// TestLoaderRereads checks that Load reads base files afresh each time,
+// and that a new Loader does, while one Loader keeps what it read.
+func TestLoaderRereads(t *testing.T) {
+	inDir(t, map[string]string{
+		"base.yaml":      "version: 1\nlanguage: go\nruntime: {user: alice}\n",
+		"svc/wharf.yaml": "version: 1\nname: a\nextends: ../base.yaml\ngo: {main: ./cmd/a}\n",
+	})
+	user := func(l *spec.Loader) string {
+		t.Helper()
+		load := spec.Load
+		if l != nil {
+			load = l.Load
+		}
+		s, err := load("svc")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.Runtime.User
+	}
+	var loader spec.Loader
+	if got := user(&loader); got != "alice" {
+		t.Fatalf("user = %q, want alice", got)
+	}
+	writeFiles(t, map[string]string{"base.yaml": "version: 1\nlanguage: go\nruntime: {user: bob}\n"})
+	if got := user(nil); got != "bob" {
+		t.Errorf("Load after the base changed: user = %q, want bob", got)
+	}
+	if got := user(&spec.Loader{}); got != "bob" {
+		t.Errorf("a new Loader after the base changed: user = %q, want bob", got)
+	}
+	if got := user(&loader); got != "alice" {
+		t.Errorf("the first Loader after the base changed: user = %q, want alice (read once)", got)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -24,10 +25,34 @@ const FileName = "wharf.yaml"
 // MaxSize is the largest spec wharf reads, in bytes.
 const MaxSize = 1 << 20
 
+// A Loader loads specs, sharing what they have in common: it reads each
+// base file once, and merges each base file's own extends once, however
+// many specs extend it. Use one Loader for a run over files that do not
+// change meanwhile (as wharf's commands do); a new Loader reads them
+// afresh. The zero value is ready to use, and a Loader is safe for
+// concurrent use.
+type Loader struct {
+	mu sync.Mutex
+	// files holds the base files read so far, by absolute path.
+	files map[string]*baseFile
+	// resolved holds the resolved trees of base files, by absolute path
+	// and name (see resolvedBase).
+	resolved map[frame]*resolved
+}
+
 // Load reads the spec at path, or path/wharf.yaml when path is a folder,
 // and returns it validated, with defaults applied. A spec with problems
-// returns an ErrorList holding all of them.
-func Load(path string) (*Spec, error) {
+// returns an ErrorList holding all of them. It reads the files the spec
+// extends afresh; a Loader shares them between specs.
+func Load(path string) (*Spec, error) { return new(Loader).Load(path) }
+
+// Parse parses and validates a spec's bytes. file names the spec in
+// messages and becomes Spec.File; the files the spec extends are read
+// relative to its folder, afresh (see Loader).
+func Parse(file string, data []byte) (*Spec, error) { return new(Loader).Parse(file, data) }
+
+// Load is Load with the base files of l.
+func (l *Loader) Load(path string) (*Spec, error) {
 	data, err := readLimited(path)
 	if readfile.IsDir(err) {
 		path = filepath.Join(path, FileName)
@@ -38,13 +63,11 @@ func Load(path string) (*Spec, error) {
 	} else if err != nil {
 		return nil, fmt.Errorf("load spec %s: %w", path, err)
 	}
-	return Parse(path, data)
+	return l.Parse(path, data)
 }
 
-// Parse parses and validates a spec's bytes. file names the spec in
-// messages and becomes Spec.File; the files the spec extends are read
-// relative to its folder.
-func Parse(file string, data []byte) (*Spec, error) {
+// Parse is Parse with the base files of l.
+func (l *Loader) Parse(file string, data []byte) (*Spec, error) {
 	if len(data) > MaxSize {
 		return nil, ErrorList{{File: file, Msg: fmt.Sprintf("the spec is larger than %d bytes; a spec is a short file, check that this is the right one", MaxSize), Kind: ErrTooLarge}}
 	}
@@ -52,7 +75,7 @@ func Parse(file string, data []byte) (*Spec, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := newMerger(file)
+	m := newMerger(l, file)
 	abs, err := m.abs(file)
 	if err != nil {
 		return nil, fmt.Errorf("load spec %s: %w", file, err)

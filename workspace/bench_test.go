@@ -35,7 +35,10 @@ func BenchmarkCheckTree(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		Each(len(specs), func(i int) *Result { return Check(specs[i], CheckOptions{Diff: true, Listings: listings}) }, func(_ int, r *Result) {
+		cache := &Cache{} // one per run, as in the CLI
+		Each(len(specs), func(i int) *Result {
+			return Check(specs[i], CheckOptions{Diff: true, Listings: listings, Cache: cache})
+		}, func(_ int, r *Result) {
 			if !r.Fresh() {
 				b.Fatalf("%s is not fresh", r.Spec)
 			}

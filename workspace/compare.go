@@ -100,6 +100,9 @@ type CheckOptions struct {
 	// to tell which files exist in those folders instead of asking the
 	// disk again.
 	Listings Listings
+	// Cache, when set, shares base files and template folders between
+	// the specs of a run.
+	Cache *Cache
 }
 
 // GenerateOptions tune Generate.
@@ -112,6 +115,9 @@ type GenerateOptions struct {
 	// Templates is a folder of custom templates that replaces the one
 	// the spec names; see Render.
 	Templates string
+	// Cache, when set, shares base files and template folders between
+	// the specs of a run.
+	Cache *Cache
 }
 
 // Check loads the spec at specPath (a file, or a folder holding
@@ -120,7 +126,7 @@ type GenerateOptions struct {
 // output's folder whose header names this spec but which it no longer
 // generates. Check writes nothing.
 func Check(specPath string, opts CheckOptions) *Result {
-	r, s, files := load(specPath, opts.Templates, opts.Listings)
+	r, s, files := load(specPath, opts.Templates, opts.Listings, opts.Cache)
 	if r.Err != nil {
 		return r
 	}
@@ -166,7 +172,7 @@ func Check(specPath string, opts CheckOptions) *Result {
 // refuses, writing and removing nothing for the spec, when a file to
 // replace lacks wharf's header (ErrHandWritten), unless opts.Force is set.
 func Generate(specPath string, opts GenerateOptions) *Result {
-	r, s, files := load(specPath, opts.Templates, nil)
+	r, s, files := load(specPath, opts.Templates, nil, opts.Cache)
 	if r.Err != nil {
 		return r
 	}
@@ -238,10 +244,10 @@ func Generate(specPath string, opts GenerateOptions) *Result {
 
 // load loads and generates a spec, with the custom templates of Render,
 // recording problems in the result. listings may tell that the spec has
-// no lock file.
-func load(specPath, templates string, listings Listings) (*Result, *spec.Spec, []generate.File) {
+// no lock file; c, when not nil, shares base files and templates.
+func load(specPath, templates string, listings Listings, c *Cache) (*Result, *spec.Spec, []generate.File) {
 	r := &Result{Spec: specPath}
-	s, err := spec.Load(specPath)
+	s, err := c.load(specPath)
 	if err != nil {
 		r.Err = err
 		return r, nil, nil
@@ -255,7 +261,7 @@ func load(specPath, templates string, listings Listings) (*Result, *spec.Spec, [
 		}
 	}
 	r.Warnings = s.Warnings
-	files, err := Render(s, templates)
+	files, err := render(s, templates, c)
 	if err != nil {
 		r.Err = err
 		return r, nil, nil

@@ -344,3 +344,47 @@ func TestCheckListings(t *testing.T) {
 		t.Errorf("Check with listings = %q; it read the folder again", got)
 	}
 }
+
+// TestCache checks that a Cache reads a spec's base file and templates
+// folder once, and that without one Check reads them afresh.
+func TestCache(t *testing.T) {
+	root := tree(t, map[string]string{
+		"base.yaml":           "version: 1\nlanguage: go\ntemplates: tmpl\n",
+		"tmpl/user.tmpl":      `{{define "create-user-debian"}}RUN useradd {{.Create}}{{end}}`,
+		"app/wharf.yaml":      "version: 1\nname: app\nextends: ../base.yaml\ngo: {main: ./cmd/app}\nimages: {runner: debian:bookworm-slim}\n",
+		"app/cmd/app/main.go": "package main\n",
+	})
+	dir := filepath.Join(root, "app")
+	cache := &Cache{}
+	if r := Generate(dir, GenerateOptions{Cache: cache}); r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	fresh := func(opts CheckOptions) bool {
+		t.Helper()
+		r := Check(dir, opts)
+		if r.Err != nil {
+			t.Fatal(r.Err)
+		}
+		return r.Fresh()
+	}
+	if !fresh(CheckOptions{Cache: cache}) || !fresh(CheckOptions{}) {
+		t.Fatal("not fresh after Generate")
+	}
+	for name, data := range map[string]string{
+		"tmpl/user.tmpl": `{{define "create-user-debian"}}RUN adduser {{.Create}}{{end}}`,
+		"base.yaml":      "version: 1\nlanguage: go\ntemplates: tmpl\nruntime: {user: bob}\n",
+	} {
+		if err := os.WriteFile(filepath.Join(root, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if !fresh(CheckOptions{Cache: cache}) {
+			t.Errorf("after changing %s, Check with the run's Cache read it again", name)
+		}
+		if fresh(CheckOptions{}) {
+			t.Errorf("after changing %s, Check without a Cache did not see the change", name)
+		}
+		if fresh(CheckOptions{Cache: &Cache{}}) {
+			t.Errorf("after changing %s, Check with a new Cache did not see the change", name)
+		}
+	}
+}

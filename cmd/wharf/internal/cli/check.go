@@ -91,8 +91,9 @@ func runCheck(cmd *cobra.Command, opts checkOptions, args []string) error {
 		toPrune    []string // spec folders with orphaned files
 		toLock     []string // spec folders whose wharf.lock is stale
 	)
+	cache := &workspace.Cache{}
 	workspace.Each(len(specs), func(i int) *workspace.Result {
-		return workspace.Check(specs[i], workspace.CheckOptions{Diff: !opts.quiet, Templates: opts.templates, Listings: listings})
+		return workspace.Check(specs[i], workspace.CheckOptions{Diff: !opts.quiet, Templates: opts.templates, Listings: listings, Cache: cache})
 	}, func(_ int, r *workspace.Result) {
 		js := jsonSpec{Path: workspace.Display(r.Spec), Status: "fresh", Files: []jsonFile{}}
 		switch {

@@ -79,8 +79,9 @@ func runGenerate(cmd *cobra.Command, opts generateOptions, args []string) error 
 	}
 	out, errOut := cmd.OutOrStdout(), cmd.ErrOrStderr()
 	failed := false
+	cache := &workspace.Cache{}
 	workspace.Each(len(specs), func(i int) *workspace.Result {
-		return workspace.Generate(specs[i], workspace.GenerateOptions{Force: opts.force, Prune: opts.prune, Templates: opts.templates})
+		return workspace.Generate(specs[i], workspace.GenerateOptions{Force: opts.force, Prune: opts.prune, Templates: opts.templates, Cache: cache})
 	}, func(_ int, r *workspace.Result) {
 		for _, w := range r.Warnings {
 			fmt.Fprintf(errOut, "%s:%d:%d: warning: %s\n", w.File, w.Line, w.Column, w.Msg)

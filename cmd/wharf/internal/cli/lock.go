@@ -104,8 +104,9 @@ func runLock(cmd *cobra.Command, opts lockOptions, paths []string) error {
 	if err != nil {
 		return invalid(err)
 	}
+	var loader spec.Loader // the specs share their base files
 	for _, path := range paths {
-		s, err := spec.Load(path)
+		s, err := loader.Load(path)
 		if err != nil {
 			errs = append(errs, err)
 			continue
