@@ -159,6 +159,130 @@ func parseYAML(file string, data []byte) (*yaml.Node, error) {
 	return root, nil
 }
 
+// yamlError splits a yaml.v3 syntax error into its line (1 when it has
+// none) and message.
+func yamlError(err error) (int, string) {
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return max(line, 1), m[2]
+	}
+	return 1, strings.TrimPrefix(err.Error(), "yaml: ")
+}
+
+// syntaxPosition tries at most maxSyntaxSearch lines and parses at most
+// syntaxSearchBytes in all, so that a large file fails fast.
+const (
+	maxSyntaxSearch   = 200
+	syntaxSearchBytes = 4 << 20
+)
+
+// syntaxPosition finds where in data the YAML syntax error msg, reported
+// by yaml.v3 at line, arises. yaml.v3 gives no column, and its line is
+// often the line before the start of the enclosing list or mapping. The
+// error arises at the first line, from line-1 on, where the document cut
+// after that line fails with the same message; its column is where the
+// shortest cut of that line fails so, or the bracket left open there.
+// ok is false when no cut fails so.
+func syntaxPosition(data []byte, line int, msg string) (int, int, bool) {
+	// try reports whether the document cut to prefix fails with msg. It
+	// stops trying after parsing syntaxSearchBytes in all: a spec is short.
+	budget := syntaxSearchBytes
+	try := func(prefix []byte) bool {
+		if budget -= len(prefix); budget < 0 {
+			return false
+		}
+		var n yaml.Node
+		err := yaml.NewDecoder(bytes.NewReader(prefix)).Decode(&n)
+		if err == nil || errors.Is(err, io.EOF) {
+			return false
+		}
+		_, m := yamlError(err)
+		return m == msg
+	}
+	// start[i] is the offset of line i+1.
+	start := []int{0}
+	for i, c := range data {
+		if c == '\n' {
+			start = append(start, i+1)
+		}
+	}
+	end := func(i int) int { // the offset after line i+1, without its newline
+		if i+1 < len(start) {
+			return start[i+1] - 1
+		}
+		return len(data)
+	}
+	first := max(line-2, 0)
+	for i := first; i < len(start) && i < first+maxSyntaxSearch; i++ {
+		if !try(data[:end(i)]) {
+			continue
+		}
+		text := data[start[i]:end(i)]
+		col := 0
+		for j, r := range string(text) {
+			col++
+			if try(data[:start[i]+j+utf8.RuneLen(r)]) {
+				return i + 1, unclosedAt(text, col, msg), true
+			}
+		}
+		return i + 1, 1, true
+	}
+	return 0, 0, false
+}
+
+// unclosedAt returns the column of the "[" or "{" that msg says is not
+// closed, when one is open on line before column col; else col.
+func unclosedAt(line []byte, col int, msg string) int {
+	var open byte
+	switch {
+	case strings.HasSuffix(msg, "or ']'"):
+		open = '['
+	case strings.HasSuffix(msg, "or '}'"):
+		open = '{'
+	default:
+		return col
+	}
+	var stack []int // columns of the brackets open so far
+	var quote rune
+	c := 0
+	for _, r := range string(line) {
+		c++
+		if c >= col {
+			break
+		}
+		switch {
+		case quote != 0:
+			if r == quote {
+				quote = 0
+			}
+		case r == '"' || r == '\'':
+			quote = r
+		case r == '[' || r == '{':
+			stack = append(stack, c)
+		case (r == ']' || r == '}') && len(stack) > 0:
+			stack = stack[:len(stack)-1]
+		}
+	}
+	for k := len(stack) - 1; k >= 0; k-- {
+		if line[byteOffset(line, stack[k])] == open {
+			return stack[k]
+		}
+	}
+	return col
+}
+
+// byteOffset returns the offset in line of the rune at column col.
+func byteOffset(line []byte, col int) int {
+	c := 0
+	for j := range string(line) {
+		c++
+		if c == col {
+			return j
+		}
+	}
+	return len(line)
+}
+
 // parseDocument parses exactly one YAML document into its root node. An
 // empty document is a problem unless allowEmpty, when it is an empty
 // mapping (a base spec with nothing in it yet).
@@ -182,10 +306,10 @@ func parseDocument(file string, data []byte, allowEmpty bool) (*yaml.Node, Error
 			}
 			return nil, ErrorList{{File: file, Line: 1, Column: 1, Msg: "the spec is empty; start with \"version: 1\"", Kind: ErrRequired}}
 		}
-		e := &Error{File: file, Line: 1, Column: 1, Msg: strings.TrimPrefix(err.Error(), "yaml: "), Kind: ErrSyntax}
-		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-			e.Line, _ = strconv.Atoi(m[1])
-			e.Msg = m[2]
+		e := &Error{File: file, Line: 1, Column: 1, Kind: ErrSyntax}
+		e.Line, e.Msg = yamlError(err)
+		if line, col, ok := syntaxPosition(data, e.Line, e.Msg); ok {
+			e.Line, e.Column = line, col
 		}
 		e.Msg += " (the spec is not valid YAML)"
 		return nil, ErrorList{e}
