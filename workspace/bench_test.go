@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -45,4 +46,38 @@ func BenchmarkCheckTree(b *testing.B) {
 		})
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*services), "µs/spec")
+}
+
+// BenchmarkFind measures the walk of "./..." alone over the synthetic
+// monorepo (1,000 services), as written and with a .gitignore in every
+// service folder, whose lines repeat as a template's would.
+func BenchmarkFind(b *testing.B) {
+	const services = 1000
+	root := b.TempDir()
+	if err := monorepo.Write(root, services); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("plain", func(b *testing.B) { benchmarkFind(b, root, services) })
+	dirs, err := filepath.Glob(filepath.Join(root, "services", "*", "*"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, dir := range dirs {
+		if err := os.WriteFile(filepath.Join(dir, ".gitignore"), []byte("node_modules/\ndist/\n*.log\n__pycache__/\n/build/\n.env\n"), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("nested-gitignore", func(b *testing.B) { benchmarkFind(b, root, services) })
+}
+
+func benchmarkFind(b *testing.B, root string, services int) {
+	for range b.N {
+		specs, err := Find(root)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(specs) != services {
+			b.Fatalf("found %d specs, want %d", len(specs), services)
+		}
+	}
 }

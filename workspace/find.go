@@ -18,8 +18,13 @@ import (
 )
 
 // IgnoreFile names the file at the root of a walk whose gitignore-style
-// patterns exclude folders and specs, after those of the root's .gitignore.
+// patterns exclude folders and specs. They override those of the root's
+// .gitignore; a .gitignore in a subfolder overrides both, for paths below it.
 const IgnoreFile = ".wharfignore"
+
+// gitignore names the files of gitignore(5) patterns that Find honours in
+// every folder it enters.
+const gitignore = ".gitignore"
 
 // skipped are folder names never walked into.
 var skipped = map[string]bool{".git": true, "node_modules": true, "vendor": true}
@@ -146,10 +151,11 @@ func sortKey(p string) string {
 }
 
 // Find returns every wharf.yaml below root, in path order. It does not
-// enter .git, node_modules, vendor or hidden folders, nor what the
-// gitignore-style patterns of root's .gitignore and .wharfignore exclude
-// (see package internal/ignore for the subset supported); it does not
-// follow symbolic links to folders.
+// enter .git, node_modules, vendor or hidden folders, nor what .gitignore
+// files exclude: those of root and of every folder it enters, with git's
+// precedence (a deeper file decides first), and root's .wharfignore after
+// root's .gitignore (see package internal/ignore for the pattern syntax
+// supported). It does not follow symbolic links to folders.
 func Find(root string) ([]string, error) {
 	return find(root, nil)
 }
@@ -168,8 +174,8 @@ func find(root string, listings Listings) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := walker{excluded: excluded, listings: listings}
-	if err := w.walk(filepath.Clean(root), ""); err != nil {
+	w := walker{listings: listings}
+	if err := w.walk(filepath.Clean(root), "", excluded); err != nil {
 		return nil, fmt.Errorf("find specs: %w", err)
 	}
 	sortPaths(w.specs)
@@ -178,14 +184,15 @@ func find(root string, listings Listings) ([]string, error) {
 
 // A walker finds specs below a root, in folder name order.
 type walker struct {
-	excluded *ignore.Matcher
 	listings Listings // when not nil, records every folder read
 	specs    []string
 }
 
 // walk reads dir, whose path relative to the root is rel ("" for the
-// root), records its spec and walks its subfolders.
-func (w *walker) walk(dir, rel string) error {
+// root), records its spec and walks its subfolders. excluded holds the
+// patterns of the ignore files of dir's parent folders; walk adds those
+// of dir's own .gitignore, except at the root, where find read it.
+func (w *walker) walk(dir, rel string, excluded *ignore.Matcher) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return err
@@ -196,6 +203,11 @@ func (w *walker) walk(dir, rel string) error {
 		}
 		w.listings[dir] = entries
 	}
+	if rel != "" {
+		if excluded, err = nestedIgnore(dir, rel, entries, excluded); err != nil {
+			return err
+		}
+	}
 	for _, e := range entries {
 		name := e.Name()
 		relPath := name
@@ -204,17 +216,35 @@ func (w *walker) walk(dir, rel string) error {
 		}
 		switch {
 		case !e.IsDir():
-			if name == spec.FileName && !w.excluded.Match(relPath, false) {
+			if name == spec.FileName && !excluded.Match(relPath, false) {
 				w.specs = append(w.specs, joinPath(dir, name))
 			}
-		case skipped[name] || strings.HasPrefix(name, ".") || w.excluded.Match(relPath, true):
+		case skipped[name] || strings.HasPrefix(name, ".") || excluded.Match(relPath, true):
 		default:
-			if err := w.walk(joinPath(dir, name), relPath); err != nil {
+			if err := w.walk(joinPath(dir, name), relPath, excluded); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// nestedIgnore adds to excluded the patterns of dir's .gitignore, reading
+// it only when entries, dir's listing in name order, hold one.
+func nestedIgnore(dir, rel string, entries []fs.DirEntry, excluded *ignore.Matcher) (*ignore.Matcher, error) {
+	i, ok := slices.BinarySearchFunc(entries, gitignore, func(e fs.DirEntry, name string) int {
+		return strings.Compare(e.Name(), name)
+	})
+	if !ok || entries[i].IsDir() {
+		return excluded, nil
+	}
+	data, err := os.ReadFile(joinPath(dir, gitignore))
+	if errors.Is(err, fs.ErrNotExist) {
+		return excluded, nil // a dangling symbolic link, as at the root
+	} else if err != nil {
+		return nil, err
+	}
+	return excluded.Nested(rel, data), nil
 }
 
 // joinPath is filepath.Join for a clean folder and a name from its listing.
@@ -230,8 +260,8 @@ func joinPath(dir, name string) string {
 
 // loadIgnore reads root's .gitignore, then its .wharfignore.
 func loadIgnore(root string) (*ignore.Matcher, error) {
-	m := &ignore.Matcher{}
-	for _, name := range []string{".gitignore", IgnoreFile} {
+	m := ignore.Parse(nil)
+	for _, name := range []string{gitignore, IgnoreFile} {
 		data, err := os.ReadFile(filepath.Join(root, name))
 		if errors.Is(err, fs.ErrNotExist) {
 			continue

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
+	"path"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -12,6 +14,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/wharf-dev/wharf/spec"
 )
 
 // tree writes files (slash paths to contents) below a new temp folder.
@@ -61,16 +66,195 @@ func TestFind(t *testing.T) {
 		"other/wharf.yml":                  "",
 		".gitignore":                       "/gen/\ndocs/wharf.yaml\n",
 		IgnoreFile:                         "legacy/*\n!legacy/two\n",
-		"a/b/.gitignore":                   "*\n", // nested ignore files are not read
+		"a/b/.gitignore":                   "*\n", // a nested .gitignore excludes a/b's spec
 		"services/api/config/wharf.yaml/x": "",    // a folder named wharf.yaml
 	})
 	got, err := Find(root)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"wharf.yaml", "a/wharf.yaml", "a/b/wharf.yaml", "a-b/wharf.yaml", "keep/gen/wharf.yaml", "legacy/two/wharf.yaml"}
+	want := []string{"wharf.yaml", "a/wharf.yaml", "a-b/wharf.yaml", "keep/gen/wharf.yaml", "legacy/two/wharf.yaml"}
 	if diff := cmp.Diff(want, rel(t, root, got)); diff != "" {
 		t.Errorf("Find mismatch (-want +got):\n%s", diff)
+	}
+}
+
+type findCase struct {
+	name  string
+	files []string // slash paths; a .gitignore is "path=patterns"
+	want  []string
+}
+
+// findTests are layouts with .gitignore files below the root, and the
+// specs Find returns, as git would list them.
+var findTests = []findCase{{
+	name: "nested excludes a folder and a spec",
+	files: []string{
+		"services/api/.gitignore=build/\ntesting/wharf.yaml",
+		"services/api/wharf.yaml",
+		"services/api/build/wharf.yaml",
+		"services/api/x/build/wharf.yaml",
+		"services/api/testing/wharf.yaml",
+		"services/web/build/wharf.yaml",
+		"services/web/testing/wharf.yaml",
+	},
+	want: []string{"services/api/wharf.yaml", "services/web/build/wharf.yaml", "services/web/testing/wharf.yaml"},
+}, {
+	name: "anchored pattern stays in its folder",
+	files: []string{
+		"services/.gitignore=/gen\napi/old/",
+		"gen/wharf.yaml",
+		"services/gen/wharf.yaml",
+		"services/api/gen/wharf.yaml",
+		"services/api/old/wharf.yaml",
+		"services/web/api/old/wharf.yaml",
+		"api/old/wharf.yaml",
+	},
+	want: []string{"api/old/wharf.yaml", "gen/wharf.yaml", "services/api/gen/wharf.yaml", "services/web/api/old/wharf.yaml"},
+}, {
+	name: "deeper re-includes what shallower excluded",
+	files: []string{
+		".gitignore=wharf.yaml\n",
+		"services/api/.gitignore=!wharf.yaml",
+		"wharf.yaml",
+		"services/wharf.yaml",
+		"services/api/wharf.yaml",
+		"services/api/v2/wharf.yaml",
+		"services/web/wharf.yaml",
+	},
+	want: []string{"services/api/wharf.yaml", "services/api/v2/wharf.yaml"},
+}, {
+	name: "shallower decides when deeper has no match",
+	files: []string{
+		".gitignore=tmp*/\n!tmp-keep/",
+		"services/.gitignore=*.log",
+		"services/tmp/wharf.yaml",
+		"services/tmp-keep/wharf.yaml",
+	},
+	want: []string{"services/tmp-keep/wharf.yaml"},
+}, {
+	name: "deeper excludes what shallower re-included",
+	files: []string{
+		".gitignore=gen/\n!services/gen/",
+		"services/.gitignore=gen/",
+		"services/gen/wharf.yaml",
+		"services/api/gen/wharf.yaml",
+	},
+	want: nil,
+}, {
+	name: "no re-include inside an excluded folder",
+	files: []string{
+		".gitignore=legacy/",
+		"legacy/.gitignore=!wharf.yaml",
+		"legacy/wharf.yaml",
+		"services/.gitignore=old/\n!old/keep/",
+		"services/old/keep/wharf.yaml",
+	},
+	want: nil,
+}, {
+	name: "last match in the deepest file",
+	files: []string{
+		"a/.gitignore=!b/\n*/\n!c/",
+		"a/b/wharf.yaml",
+		"a/c/wharf.yaml",
+		"a/d/wharf.yaml",
+	},
+	want: []string{"a/c/wharf.yaml"},
+}, {
+	name: "three levels",
+	files: []string{
+		".gitignore=*.yaml",
+		"a/.gitignore=!wharf.yaml",
+		"a/b/.gitignore=c/wharf.yaml",
+		"a/wharf.yaml",
+		"a/b/wharf.yaml",
+		"a/b/c/wharf.yaml",
+		"a/b/d/c/wharf.yaml",
+		"x/wharf.yaml",
+	},
+	want: []string{"a/wharf.yaml", "a/b/wharf.yaml", "a/b/d/c/wharf.yaml"},
+}, {
+	name: "double stars from a nested folder",
+	files: []string{
+		"a/.gitignore=**/gen/**\nx/**/y/\n!x/keep/**",
+		"a/gen/wharf.yaml",
+		"a/b/gen/c/wharf.yaml",
+		"gen/wharf.yaml",
+		"a/x/y/wharf.yaml",
+		"a/x/1/2/y/wharf.yaml",
+		"a/b/x/y/wharf.yaml",
+		"a/x/keep/y/wharf.yaml",
+	},
+	want: []string{"a/b/x/y/wharf.yaml", "a/x/keep/y/wharf.yaml", "gen/wharf.yaml"},
+}}
+
+// write writes the files of a findTests layout below a new temp folder.
+func (c findCase) write(t *testing.T) string {
+	t.Helper()
+	files := map[string]string{}
+	for _, f := range c.files {
+		name, data, _ := strings.Cut(f, "=")
+		files[name] = data + "\n"
+	}
+	return tree(t, files)
+}
+
+// TestFindGit checks Find against git on the layouts of findTests: the
+// specs it finds are those "git ls-files --others --exclude-standard"
+// lists in a new repository. It is skipped without git.
+func TestFindGit(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	home := t.TempDir()
+	env := append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL="+os.DevNull,
+		"HOME="+home, "XDG_CONFIG_HOME="+home)
+	git := func(dir string, args ...string) string {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
+		cmd.Env = env
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("git %s: %v", strings.Join(args, " "), err)
+		}
+		return string(out)
+	}
+	for _, tt := range findTests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := tt.write(t)
+			git(root, "init", "--quiet")
+			var want []string
+			for _, f := range strings.Split(git(root, "ls-files", "--others", "--exclude-standard", "-z"), "\x00") {
+				if path.Base(f) == spec.FileName {
+					want = append(want, filepath.Join(root, filepath.FromSlash(f)))
+				}
+			}
+			sortPaths(want)
+			got, err := Find(root)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(rel(t, root, want), rel(t, root, got)); diff != "" {
+				t.Errorf("Find differs from git (-git +Find):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestFindNested checks that Find honours the .gitignore of every folder
+// it enters, as git does.
+func TestFindNested(t *testing.T) {
+	for _, tt := range findTests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := tt.write(t)
+			got, err := Find(root)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, rel(t, root, got), cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("Find mismatch (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 

@@ -1,30 +1,64 @@
 // Package ignore matches slash-separated paths against .gitignore-style
 // patterns.
 //
-// It supports the subset of gitignore(5) that ignore files at one root use:
-// blank lines and "#" comments; "!" to re-include; a trailing "/" to match
-// only folders; a pattern holding a "/" anywhere but at its end is anchored
-// at the root, any other matches a name at any depth; "*", "?" and
-// "[...]" (with "!" or "^" to negate) never match "/"; "**/" at the start,
-// "/**" at the end and "/**/" in the middle match any number of folders;
-// "\" escapes the next character, including a trailing space. The last
-// matching pattern wins. Patterns from nested ignore files are not read.
+// It supports this subset of gitignore(5): blank lines and "#" comments;
+// "!" to re-include; a trailing "/" to match only folders; a pattern
+// holding a "/" anywhere but at its end is anchored at the folder of its
+// ignore file, any other matches a name at any depth below it; "*", "?"
+// and "[...]" (with "!" or "^" to negate) never match "/"; "**/" at the
+// start, "/**" at the end and "/**/" in the middle match any number of
+// folders; "\" escapes the next character, including a trailing space.
+//
+// Precedence is git's: a nested ignore file (see [Matcher.Nested]) decides
+// over those of the folders above it, and within one file the last
+// matching pattern wins. The caller reads the files; a walk that skips an
+// excluded folder's contents matches git, where a "!" cannot re-include
+// a path below an excluded folder.
 package ignore
 
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
-// Matcher holds patterns in the order they apply.
+// Matcher holds the patterns of the ignore files of one folder, in the
+// order they apply, and the Matcher of the folders above it.
 type Matcher struct {
 	patterns []pattern
+	base     string   // the folder, relative to the root; "" for the root
+	parent   *Matcher // patterns that apply when none of these match
+	compiled *cache   // shared with the Matchers nested in this one
 }
 
 type pattern struct {
 	re      *regexp.Regexp
 	negate  bool
 	dirOnly bool
+}
+
+// A cache holds compiled lines, so that the ignore files of a tree, which
+// often repeat the same lines in every folder, compile each line once.
+type cache struct {
+	mu    sync.Mutex
+	lines map[string]cachedLine
+}
+
+type cachedLine struct {
+	p  pattern
+	ok bool // false for blank lines and comments
+}
+
+// compile is compile, once for each distinct line.
+func (c *cache) compile(s string) (pattern, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	l, found := c.lines[s]
+	if !found {
+		l.p, l.ok = compile(s)
+		c.lines[s] = l
+	}
+	return l.p, l.ok
 }
 
 // Parse reads the patterns of an ignore file, one a line.
@@ -37,31 +71,68 @@ func Parse(data []byte) *Matcher {
 // Add appends the patterns of another ignore file; they take precedence
 // over those added before.
 func (m *Matcher) Add(data []byte) {
+	if m.compiled == nil {
+		m.compiled = &cache{lines: map[string]cachedLine{}}
+	}
 	for _, line := range strings.Split(string(data), "\n") {
-		if p, ok := compile(line); ok {
+		if p, ok := m.compiled.compile(line); ok {
 			m.patterns = append(m.patterns, p)
 		}
 	}
 }
 
-// Match reports whether the patterns exclude path, a slash-separated path
-// relative to the root; isDir says whether it names a folder. It looks at
-// path alone: a caller walking down skips an excluded folder's contents
-// (which, as in git, a later "!" cannot re-include).
-func (m *Matcher) Match(path string, isDir bool) bool {
-	if m == nil {
-		return false
+// Nested returns a Matcher for the folder base, a slash-separated path
+// relative to m's root, holding the patterns of the ignore file there.
+// They apply to paths below base, relative to it, and decide before m's,
+// as those of a .gitignore in a subfolder do in git. With no patterns in
+// data, Nested returns m.
+func (m *Matcher) Nested(base string, data []byte) *Matcher {
+	n := &Matcher{base: base, parent: m}
+	if m != nil {
+		n.compiled = m.compiled
 	}
-	for i := len(m.patterns) - 1; i >= 0; i-- {
-		p := m.patterns[i]
-		if p.dirOnly && !isDir {
+	n.Add(data)
+	if len(n.patterns) == 0 {
+		return m
+	}
+	return n
+}
+
+// Match reports whether the patterns exclude path, a slash-separated path
+// relative to the root; isDir says whether it names a folder. The deepest
+// ignore file with a pattern matching path decides, by its last such
+// pattern. Match looks at path alone: a caller walking down skips an
+// excluded folder's contents (which, as in git, a later "!" cannot
+// re-include).
+func (m *Matcher) Match(path string, isDir bool) bool {
+	for ; m != nil; m = m.parent {
+		rel, ok := m.below(path)
+		if !ok {
 			continue
 		}
-		if p.re.MatchString(path) {
-			return !p.negate
+		for i := len(m.patterns) - 1; i >= 0; i-- {
+			p := m.patterns[i]
+			if p.dirOnly && !isDir {
+				continue
+			}
+			if p.re.MatchString(rel) {
+				return !p.negate
+			}
 		}
 	}
 	return false
+}
+
+// below returns path relative to m's folder, and whether it lies below it.
+func (m *Matcher) below(path string) (string, bool) {
+	if m.base == "" {
+		return path, true
+	}
+	n := len(m.base)
+	if len(path) <= n+1 || path[n] != '/' || path[:n] != m.base {
+		return "", false
+	}
+	return path[n+1:], true
 }
 
 // compile turns one line into a pattern; ok is false for blank lines and

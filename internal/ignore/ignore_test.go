@@ -85,3 +85,60 @@ func TestAddOverrides(t *testing.T) {
 		t.Error("a nil Matcher excludes a path")
 	}
 }
+
+// TestNested checks git's precedence between the ignore files of nested
+// folders: the deepest file with a matching pattern decides, by its last
+// matching pattern, and its patterns are relative to its folder.
+func TestNested(t *testing.T) {
+	type file struct{ base, patterns string }
+	tests := []struct {
+		name  string
+		files []file // shallowest first; the first is the root's
+		path  string
+		isDir bool
+		want  bool
+	}{
+		{"unanchored at any depth below", []file{{"", ""}, {"svc", "build/"}}, "svc/x/build", true, true},
+		{"not outside its folder", []file{{"", ""}, {"svc", "build/"}}, "other/build", true, false},
+		{"not its own folder", []file{{"", ""}, {"svc", "svc"}}, "svc", true, false},
+		{"not a sibling with the same prefix", []file{{"", ""}, {"svc", "*"}}, "svc2/x", false, false},
+		{"anchored at its folder", []file{{"", ""}, {"svc", "/gen"}}, "svc/gen", true, true},
+		{"anchored, not deeper", []file{{"", ""}, {"svc", "/gen"}}, "svc/x/gen", true, false},
+		{"anchored with a middle slash", []file{{"", ""}, {"svc", "docs/old"}}, "svc/docs/old", true, true},
+		{"anchored with a middle slash, not from the root", []file{{"", ""}, {"svc", "docs/old"}}, "docs/old", true, false},
+		{"anchored with a middle slash, not deeper", []file{{"", ""}, {"svc", "docs/old"}}, "svc/x/docs/old", true, false},
+		{"double star from its folder", []file{{"", ""}, {"svc", "**/tmp"}}, "svc/a/b/tmp", false, true},
+		{"deeper re-includes", []file{{"", "*.yaml"}, {"svc", "!wharf.yaml"}}, "svc/wharf.yaml", false, false},
+		{"deeper re-include stays in its folder", []file{{"", "*.yaml"}, {"svc", "!wharf.yaml"}}, "api/wharf.yaml", false, true},
+		{"deeper excludes", []file{{"", "!keep"}, {"svc", "keep"}}, "svc/keep", false, true},
+		{"shallower applies when deeper has no match", []file{{"", "*.log"}, {"svc", "build/"}}, "svc/a.log", false, true},
+		{"deeper decides though shallower's match is later in its file", []file{{"", "a\n!a"}, {"svc", "a"}}, "svc/a", false, true},
+		{"last match within the deepest file", []file{{"", "a"}, {"svc", "!a\na"}}, "svc/a", false, true},
+		{"last match, re-included", []file{{"", "a"}, {"svc", "a\n!a"}}, "svc/a", false, false},
+		{"three levels, middle decides", []file{{"", "*.gen"}, {"a", "!x.gen"}, {"a/b", "*.tmp"}}, "a/b/x.gen", false, false},
+		{"three levels, deepest decides", []file{{"", "!x.gen"}, {"a", "!x.gen"}, {"a/b", "x.gen"}}, "a/b/x.gen", false, true},
+		{"folder-only pattern skips files", []file{{"", "out"}, {"svc", "!out/"}}, "svc/out", false, true},
+		{"comments only", []file{{"", "out"}, {"svc", "# nothing\n"}}, "svc/out", false, true},
+	}
+	for _, tt := range tests {
+		m := Parse([]byte(tt.files[0].patterns))
+		for _, f := range tt.files[1:] {
+			m = m.Nested(f.base, []byte(f.patterns))
+		}
+		if got := m.Match(tt.path, tt.isDir); got != tt.want {
+			t.Errorf("%s: Match(%q, dir=%v) = %v, want %v", tt.name, tt.path, tt.isDir, got, tt.want)
+		}
+	}
+}
+
+// TestNestedEmpty checks that an ignore file without patterns adds no level.
+func TestNestedEmpty(t *testing.T) {
+	m := Parse([]byte("x\n"))
+	if n := m.Nested("svc", []byte("\n# comment\n")); n != m {
+		t.Error("Nested with no patterns returned a new Matcher")
+	}
+	var none *Matcher
+	if !none.Nested("svc", []byte("x")).Match("svc/x", false) {
+		t.Error("Nested on a nil Matcher does not exclude")
+	}
+}

@@ -36,8 +36,9 @@ moved). wharf check reports them. Without --prune they are left alone:
 a copy of a generated Dockerfile looks the same.
 
 "./..." or "dir/..." stands for every wharf.yaml below that folder (skipping
-.git, node_modules, vendor, hidden folders, and what the folder's .gitignore
-and .wharfignore exclude). Specs are generated in parallel and reported in
+.git, node_modules, vendor, hidden folders, and what the folder's
+.wharfignore and the .gitignore files in it and below it exclude, with
+git's rules). Specs are generated in parallel and reported in
 path order; a broken spec is reported and the others are still generated.
 
 generate does not replace a Dockerfile or ignore file without wharf's

@@ -31,9 +31,14 @@ func newLock() *cobra.Command {
 		Use:   "lock [PATH...]",
 		Short: "Pin the spec's base images to their current digests in wharf.lock",
 		Long: `lock asks each base image's registry which digest its tag points to now and
-writes the answers to wharf.lock beside the spec (PATH is a wharf.yaml file, or
-a folder holding one; default "."). generate and check then emit
+writes the answers to wharf.lock beside the spec (PATH is a wharf.yaml file,
+a folder holding one, or a pattern; default "."). generate and check then emit
 FROM name:tag@sha256:... from the lock, without touching the network.
+
+"./..." or "dir/..." stands for every wharf.yaml below that folder (skipping
+.git, node_modules, vendor, hidden folders, and what the folder's
+.wharfignore and the .gitignore files in it and below it exclude, with
+git's rules).
 
 Running lock again updates every image and drops those the spec no longer
 names; --image updates one. An image whose digest has not moved keeps its
