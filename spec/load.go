@@ -233,21 +233,24 @@ func syntaxPosition(data []byte, line int, msg string) (int, int, bool) {
 // unclosedAt returns the column of the "[" or "{" that msg says is not
 // closed, when one is open on line before column col; else col.
 func unclosedAt(line []byte, col int, msg string) int {
-	var open byte
+	var want rune
 	switch {
 	case strings.HasSuffix(msg, "or ']'"):
-		open = '['
+		want = '['
 	case strings.HasSuffix(msg, "or '}'"):
-		open = '{'
+		want = '{'
 	default:
 		return col
 	}
-	var stack []int // columns of the brackets open so far
+	type bracket struct {
+		r   rune
+		col int
+	}
+	var open []bracket // the brackets open so far
 	var quote rune
 	c := 0
 	for _, r := range string(line) {
-		c++
-		if c >= col {
+		if c++; c >= col {
 			break
 		}
 		switch {
@@ -258,29 +261,17 @@ func unclosedAt(line []byte, col int, msg string) int {
 		case r == '"' || r == '\'':
 			quote = r
 		case r == '[' || r == '{':
-			stack = append(stack, c)
-		case (r == ']' || r == '}') && len(stack) > 0:
-			stack = stack[:len(stack)-1]
+			open = append(open, bracket{r, c})
+		case (r == ']' || r == '}') && len(open) > 0:
+			open = open[:len(open)-1]
 		}
 	}
-	for k := len(stack) - 1; k >= 0; k-- {
-		if line[byteOffset(line, stack[k])] == open {
-			return stack[k]
+	for k := len(open) - 1; k >= 0; k-- {
+		if open[k].r == want {
+			return open[k].col
 		}
 	}
 	return col
-}
-
-// byteOffset returns the offset in line of the rune at column col.
-func byteOffset(line []byte, col int) int {
-	c := 0
-	for j := range string(line) {
-		c++
-		if c == col {
-			return j
-		}
-	}
-	return len(line)
 }
 
 // parseDocument parses exactly one YAML document into its root node. An
