@@ -28,7 +28,7 @@
 // relative to the spec's own folder, the build context.
 package spec
 
-import "gopkg.in/yaml.v3"
+import "go.yaml.in/yaml/v3"
 
 // Language is the language recipe a spec builds with.
 type Language string
