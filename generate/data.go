@@ -11,12 +11,14 @@ import (
 	"github.com/wharf-dev/wharf/spec"
 )
 
-// Dockerfile is the data every template block receives: the spec, resolved
-// into what each stage needs. Custom templates see the same fields.
+// Dockerfile is the data of a spec's Dockerfile: the spec, resolved into
+// what each stage needs. Template blocks receive it as a map holding these
+// fields, and the language's data under the language's Field as well
+// (.Python, .Go, .Node), nil for the other languages.
 type Dockerfile struct {
 	// SpecFile is the spec's path relative to the Dockerfile, for the header.
 	SpecFile string
-	Language spec.Language
+	Language string
 	Builder  Stage
 	Runner   Stage
 	// DependencyCopies copy the dependency manifests into the builder
@@ -24,19 +26,43 @@ type Dockerfile struct {
 	DependencyCopies []Copy
 	// Artifacts are copied from the builder into the runner.
 	Artifacts []spec.Artifact
-	// Exactly one of these is set, matching Language.
-	Python *spec.PythonRecipe
-	Go     *GoBuild
-	Node   *NodeBuild
+	// Recipe is the language's data, which its Prepare sets.
+	Recipe any
 	// Spec is the whole spec, for custom templates that need more.
 	Spec *spec.Spec
 }
 
+// templateData is d as template blocks see it: a map of its fields, with
+// the recipe also under each registered language's Field (nil for all but
+// the spec's), so that blocks can write .Python.Project or {{if .Go}}.
+func (d *Dockerfile) templateData(lang Language) map[string]any {
+	m := map[string]any{
+		"SpecFile":         d.SpecFile,
+		"Language":         d.Language,
+		"Builder":          d.Builder,
+		"Runner":           d.Runner,
+		"DependencyCopies": d.DependencyCopies,
+		"Artifacts":        d.Artifacts,
+		"Recipe":           d.Recipe,
+		"Spec":             d.Spec,
+	}
+	languages.RLock()
+	for _, l := range languages.list {
+		m[l.Field()] = nil
+	}
+	languages.RUnlock()
+	m[lang.Field()] = d.Recipe
+	return m
+}
+
 // Stage is one stage of the Dockerfile.
 type Stage struct {
-	Name   string // "builder" or "runner"
-	Image  string
-	Family spec.Family
+	Name  string // "builder" or "runner"
+	Image string
+	// Platform is the stage's FROM --platform, e.g. "$BUILDPLATFORM" for a
+	// builder that cross-compiles; "" builds for the target platform.
+	Platform string
+	Family   spec.Family
 	// Debian, Alpine and Scratch report the Family, so that templates can
 	// dispatch on it without calling eq.
 	Debian, Alpine, Scratch bool
@@ -81,36 +107,19 @@ type Copy struct {
 	Dst string
 }
 
-// GoBuild is the Go recipe with its output path.
-type GoBuild struct {
-	*spec.GoRecipe
-	// Out is where the builder writes the binary; Installed where the runner has it.
-	Out, Installed string
-}
-
-// NodeBuild is the Node recipe with its lockfile.
-type NodeBuild struct {
-	*spec.NodeRecipe
-	Lockfile string
-	// NPM, Yarn and PNPM report the Manager, so that templates can
-	// dispatch on it without calling eq.
-	NPM, Yarn, PNPM bool
-}
-
 // SourceDir is where the builder holds the build context.
 const SourceDir = "/src"
 
-func newDockerfile(s *spec.Spec) *Dockerfile {
+func newDockerfile(s *spec.Spec, lang Language, pins Pins) *Dockerfile {
 	d := &Dockerfile{
 		SpecFile:  specPathFromOutput(s),
 		Language:  s.Language,
 		Artifacts: s.Artifacts,
-		Python:    s.Python,
 		Spec:      s,
 	}
 	d.Builder = Stage{
 		Name:     "builder",
-		Image:    s.Images.Builder.Ref,
+		Image:    pins.ref(s.Images.Builder.Ref),
 		Family:   s.Images.Builder.Family,
 		Packages: s.Build.Packages,
 		Args:     sortedVars(s.Build.Args, nil),
@@ -119,7 +128,7 @@ func newDockerfile(s *spec.Spec) *Dockerfile {
 	}
 	d.Runner = Stage{
 		Name:        "runner",
-		Image:       s.Images.Runner.Ref,
+		Image:       pins.ref(s.Images.Runner.Ref),
 		Family:      s.Images.Runner.Family,
 		Packages:    s.Runtime.Packages,
 		User:        runnerUser(s),
@@ -136,65 +145,35 @@ func newDockerfile(s *spec.Spec) *Dockerfile {
 		}
 		d.Runner.Expose = append(d.Runner.Expose, port)
 	}
-	var builderEnv, runnerEnv map[string]string
-	var manifests []string
-	switch s.Language {
-	case spec.Python:
-		manifests = s.Python.Requirements
-		runnerEnv = map[string]string{"PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1"}
-	case spec.Go:
-		g := &GoBuild{GoRecipe: s.Go, Out: "/out/" + s.Go.Binary, Installed: "/usr/local/bin/" + s.Go.Binary}
-		d.Go = g
-		manifests = []string{"go.mod", "go.sum*"}
-		builderEnv = map[string]string{"CGO_ENABLED": "0"}
-		if g.CGO {
-			builderEnv["CGO_ENABLED"] = "1"
-			d.Builder.Packages = append(slices.Clone(d.Builder.Packages), cToolchain[d.Builder.Family]...)
-		}
-		if d.Runner.Family == spec.Debian {
-			d.Runner.Packages = append(slices.Clone(d.Runner.Packages), "ca-certificates")
-		}
-		if len(d.Runner.Entrypoint) == 0 {
-			d.Runner.Entrypoint = []string{g.Installed}
-		}
-	case spec.Node:
-		n := &NodeBuild{
-			NodeRecipe: s.Node,
-			Lockfile:   lockfiles[s.Node.Manager],
-			NPM:        s.Node.Manager == spec.NPM,
-			Yarn:       s.Node.Manager == spec.Yarn,
-			PNPM:       s.Node.Manager == spec.PNPM,
-		}
-		d.Node = n
-		manifests = []string{"package.json", n.Lockfile}
-		runnerEnv = map[string]string{"NODE_ENV": "production"}
-	}
-	d.Builder.Env = sortedVars(s.Build.Env, builderEnv)
-	d.Runner.Env = sortedVars(s.Runtime.Env, runnerEnv)
+	r := lang.Prepare(d, s)
+	d.Builder.Env = sortedVars(s.Build.Env, r.BuilderEnv)
+	d.Runner.Env = sortedVars(s.Runtime.Env, r.RunnerEnv)
 	d.Builder.Packages = uniqueSorted(d.Builder.Packages)
 	d.Runner.Packages = uniqueSorted(d.Runner.Packages)
-	d.DependencyCopies = dependencyCopies(manifests, s.Build.DependencyFiles)
+	deps := make([]string, len(s.Build.DependencyFiles))
+	for i, f := range s.Build.DependencyFiles {
+		deps[i] = s.InContext(f)
+	}
+	d.DependencyCopies = dependencyCopies(r.Manifests, deps)
 	d.Builder.setFamily()
 	d.Runner.setFamily()
 	return d
+}
+
+// Prepared is what a language's Prepare returns besides the data it sets.
+type Prepared struct {
+	// Manifests are the files copied before the dependency step, as paths
+	// in the build context; the ones at its root are copied in one COPY.
+	Manifests []string
+	// BuilderEnv and RunnerEnv are the stages' ENV defaults, which the
+	// spec's own values override.
+	BuilderEnv, RunnerEnv map[string]string
 }
 
 func (st *Stage) setFamily() {
 	st.Debian = st.Family == spec.Debian
 	st.Alpine = st.Family == spec.Alpine
 	st.Scratch = st.Family == spec.Scratch
-}
-
-// cToolchain is what cgo needs in a builder of each family.
-var cToolchain = map[spec.Family][]string{
-	spec.Debian: {"gcc", "libc6-dev"},
-	spec.Alpine: {"gcc", "musl-dev"},
-}
-
-var lockfiles = map[string]string{
-	spec.NPM:  "package-lock.json",
-	spec.Yarn: "yarn.lock",
-	spec.PNPM: "pnpm-lock.yaml",
 }
 
 // runnerUser decides who the runner runs as: a created non-root user by

@@ -30,7 +30,7 @@ runtime: {expose: [8080]}
 	}
 	fmt.Print(runnerStage(string(files[0].Data)))
 	// Output:
-	// Dockerfile: 594 bytes
+	// Dockerfile: 678 bytes
 	// .dockerignore: 118 bytes
 	// FROM gcr.io/distroless/static-debian12 AS runner
 	// WORKDIR /app

@@ -76,7 +76,7 @@ func generateAll(t *testing.T, s *spec.Spec) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := g.Files(s)
+	files, err := g.Files(s, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

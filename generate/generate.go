@@ -1,7 +1,8 @@
 // Package generate renders a spec into a Dockerfile and its .dockerignore.
 //
-// Generation is a pure function of the spec and the templates: it does no
-// I/O, and the same spec gives the same bytes on every machine and run.
+// Rendering (Generator.Files) is a pure function of the spec, the image
+// pins and the templates: it does no I/O, and the same inputs give the same
+// bytes on every machine and run. NewDir reads a folder of custom templates.
 package generate
 
 import (
@@ -37,9 +38,57 @@ type Generator struct {
 	// custom maps each overridden or added block to the template file
 	// that defines it, so that errors in its output can name it.
 	custom map[string]string
-	// builtinOnly is set when no block is custom: Files then renders with
-	// renderBuiltin, the built-in blocks in Go, rather than text/template.
-	builtinOnly bool
+}
+
+// A Language is what generate needs of a language: its template blocks
+// and the data they read. Package lang registers every language.
+type Language interface {
+	// Name is the spec's language value, e.g. "python".
+	Name() string
+	// Field is the name the language's data has in templates, e.g. "Python".
+	Field() string
+	// Blocks holds the language's *.tmpl files, which define at least
+	// "<name>-builder" and "<name>-runner".
+	Blocks() fs.FS
+	// Prepare sets the language's data in d.Recipe and adjusts the stages
+	// (packages, entrypoint) for the spec.
+	Prepare(d *Dockerfile, s *spec.Spec) Prepared
+	// Ignore lists the language's .dockerignore defaults for the spec.
+	Ignore(s *spec.Spec) []string
+}
+
+var languages struct {
+	sync.RWMutex
+	list []Language
+}
+
+// Register adds languages that Files can render. Package lang calls it.
+func Register(langs ...Language) {
+	languages.Lock()
+	defer languages.Unlock()
+	languages.list = append(languages.list, langs...)
+}
+
+func lookup(name string) (Language, bool) {
+	languages.RLock()
+	defer languages.RUnlock()
+	for _, l := range languages.list {
+		if l.Name() == name {
+			return l, true
+		}
+	}
+	return nil, false
+}
+
+// Pins map base image references to the references to write in FROM,
+// pinned to a digest (name:tag@sha256:...); see package lock.
+type Pins map[string]string
+
+func (p Pins) ref(r string) string {
+	if pinned, ok := p[r]; ok {
+		return pinned
+	}
+	return r
 }
 
 // New returns a Generator with the built-in templates, whose blocks are
@@ -74,11 +123,11 @@ func NewDir(dir string) (*Generator, error) {
 // newGenerator parses the built-in templates, then the custom ones; dir
 // prefixes the custom file names in messages.
 func newGenerator(custom fs.FS, dir string) (*Generator, error) {
-	tmpl, err := template.New("wharf").Funcs(funcs).Option("missingkey=error").ParseFS(templates.FS, "*.tmpl")
+	tmpl, err := builtinTemplates()
 	if err != nil {
-		return nil, fmt.Errorf("parse built-in templates: %w", err)
+		return nil, err
 	}
-	g := &Generator{tmpl: tmpl, custom: map[string]string{}, builtinOnly: true}
+	g := &Generator{tmpl: tmpl, custom: map[string]string{}}
 	if custom == nil {
 		return g, nil
 	}
@@ -140,7 +189,6 @@ func newGenerator(custom fs.FS, dir string) (*Generator, error) {
 			return nil, fmt.Errorf("template %s: %w", g.custom[name], err)
 		}
 	}
-	g.builtinOnly = len(g.custom) == 0
 	return g, nil
 }
 
@@ -206,27 +254,70 @@ func closest(word string, names map[string]bool) string {
 // does not grow a new one each time.
 var renderBuffers = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 8<<10)) }}
 
+// builtinTemplates parses the built-in blocks: the stages' and families'
+// (package templates), each registered language's, and the blocks that
+// pick the spec's language, which are written from the list of languages.
+func builtinTemplates() (*template.Template, error) {
+	tmpl, err := template.New("wharf").Funcs(funcs).Option("missingkey=error").ParseFS(templates.FS, "*.tmpl")
+	if err != nil {
+		return nil, fmt.Errorf("parse built-in templates: %w", err)
+	}
+	languages.RLock()
+	defer languages.RUnlock()
+	var dispatch strings.Builder
+	for _, stage := range []string{"builder", "runner"} {
+		fmt.Fprintf(&dispatch, "{{define \"language-%s\"}}", stage)
+		for i, l := range languages.list {
+			if i > 0 {
+				dispatch.WriteString("{{else ")
+			} else {
+				dispatch.WriteString("{{")
+			}
+			fmt.Fprintf(&dispatch, "if eq .Language %q}}{{template \"%s-%s\" .}}\n", l.Name(), l.Name(), stage)
+		}
+		if len(languages.list) > 0 {
+			dispatch.WriteString("{{end}}")
+		}
+		dispatch.WriteString("{{end}}")
+	}
+	if _, err := tmpl.New("languages.tmpl").Parse(dispatch.String()); err != nil {
+		return nil, fmt.Errorf("parse language dispatch: %w", err)
+	}
+	for _, l := range languages.list {
+		if _, err := tmpl.ParseFS(l.Blocks(), "*.tmpl"); err != nil {
+			return nil, fmt.Errorf("parse %s templates: %w", l.Name(), err)
+		}
+	}
+	return tmpl, nil
+}
+
 var builtin = sync.OnceValues(func() (*Generator, error) { return New(nil) })
 
 // Files renders the spec's Dockerfile and .dockerignore with the built-in
-// templates.
+// templates and no pins.
 func Files(s *spec.Spec) ([]File, error) {
 	g, err := builtin()
 	if err != nil {
 		return nil, err
 	}
-	return g.Files(s)
+	return g.Files(s, nil)
 }
 
-// Files renders the spec's Dockerfile and .dockerignore.
-func (g *Generator) Files(s *spec.Spec) ([]File, error) {
-	data := newDockerfile(s)
+// Builtin returns the Generator of the built-in templates, made once.
+func Builtin() (*Generator, error) { return builtin() }
+
+// Files renders the spec's Dockerfile and .dockerignore, writing the base
+// images as pins has them.
+func (g *Generator) Files(s *spec.Spec, pins Pins) ([]File, error) {
+	lang, ok := lookup(s.Language)
+	if !ok {
+		return nil, fmt.Errorf("render %s: language %q is not registered (import github.com/wharf-dev/wharf/lang)", s.File, s.Language)
+	}
+	data := newDockerfile(s, lang, pins)
 	buf := renderBuffers.Get().(*bytes.Buffer)
 	defer renderBuffers.Put(buf)
 	buf.Reset()
-	if g.builtinOnly {
-		renderBuiltin(buf, data)
-	} else if err := g.tmpl.ExecuteTemplate(buf, "dockerfile", data); err != nil {
+	if err := g.tmpl.ExecuteTemplate(buf, "dockerfile", data.templateData(lang)); err != nil {
 		return nil, fmt.Errorf("render Dockerfile for %s: %w", s.File, err)
 	}
 	out, blocks := layout(buf.Bytes())
@@ -241,7 +332,7 @@ func (g *Generator) Files(s *spec.Spec) ([]File, error) {
 	}
 	return []File{
 		{Path: s.Output, Data: out},
-		{Path: DockerignorePath(s.Output), Data: dockerignore(s, data.SpecFile)},
+		{Path: IgnorePath(s), Data: dockerignore(s, lang, data.SpecFile)},
 	}, nil
 }
 
@@ -255,13 +346,25 @@ func (g *Generator) customFiles() []string {
 }
 
 // DockerignorePath returns where BuildKit looks for the ignore file of the
-// Dockerfile at output: .dockerignore for a Dockerfile at the context's
-// root, "<output>.dockerignore" next to it otherwise.
+// Dockerfile at output, for a spec whose folder is the build context:
+// .dockerignore for a Dockerfile at the context's root,
+// "<output>.dockerignore" next to it otherwise.
 func DockerignorePath(output string) string {
 	if output == "Dockerfile" {
 		return ".dockerignore"
 	}
 	return output + ".dockerignore"
+}
+
+// IgnorePath is the spec's ignore file, relative to the spec's folder:
+// DockerignorePath, except with a context above the spec's folder, where
+// the ignore file is always "<output>.dockerignore" next to the Dockerfile
+// (BuildKit reads .dockerignore only at the context's root).
+func IgnorePath(s *spec.Spec) string {
+	if s.SpecDir != "" && s.SpecDir != "." {
+		return s.Output + ".dockerignore"
+	}
+	return DockerignorePath(s.Output)
 }
 
 var funcs = template.FuncMap{
@@ -398,7 +501,7 @@ func layout(raw []byte) (out []byte, blocks []string) {
 		return joinLines(lines), blocks
 	}
 	// No markers, so no custom blocks: normalize straight into the output,
-	// with room for the blank lines that renderBuiltin leaves to layout.
+	// with room for the blank lines that layout adds.
 	out = make([]byte, 0, len(raw)+8)
 	inHeader := true
 	for len(raw) > 0 {

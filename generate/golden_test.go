@@ -47,11 +47,11 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			files, err := g.Files(s)
+			files, err := g.Files(s, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			again, err := g.Files(s)
+			again, err := g.Files(s, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

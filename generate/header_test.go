@@ -1,8 +1,10 @@
-package generate
+package generate_test
 
 import (
 	"testing"
 
+	. "github.com/wharf-dev/wharf/generate"
+	_ "github.com/wharf-dev/wharf/lang" // registers the languages for every test of the package
 	"github.com/wharf-dev/wharf/spec"
 )
 

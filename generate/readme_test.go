@@ -1,4 +1,4 @@
-package generate
+package generate_test
 
 import (
 	"os"
@@ -6,6 +6,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	. "github.com/wharf-dev/wharf/generate"
+	"github.com/wharf-dev/wharf/lang/golang"
+	"github.com/wharf-dev/wharf/lang/node"
+	"github.com/wharf-dev/wharf/lang/python"
 )
 
 // TestTemplatesREADME checks that templates/README.md documents every
@@ -21,7 +26,7 @@ func TestTemplatesREADME(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	blocks := blockNames(g.tmpl)
+	blocks := BlockNames(g)
 	documented := map[string]bool{}
 	for _, m := range regexp.MustCompile("(?m)^### `([a-z-]+)`$").FindAllStringSubmatch(readme, -1) {
 		documented[m[1]] = true
@@ -34,9 +39,9 @@ func TestTemplatesREADME(t *testing.T) {
 			t.Errorf("README does not document block %q (add a ### `%s` section)", name, name)
 		}
 	}
-	for _, v := range []any{Dockerfile{}, Stage{}, User{}, Var{}, Copy{}, GoBuild{}, NodeBuild{}} {
+	for _, v := range []any{Dockerfile{}, Stage{}, User{}, Var{}, Copy{}, python.Build{}, python.Tool{}, golang.Build{}, golang.Binary{}, node.Build{}, node.Tool{}} {
 		typ := reflect.TypeOf(v)
-		heading := "### `generate." + typ.Name() + "`\n"
+		heading := "### `" + typ.String() + "`\n"
 		i := strings.Index(readme, heading)
 		if i < 0 {
 			t.Errorf("README has no %q section", strings.TrimSpace(heading))
@@ -53,12 +58,12 @@ func TestTemplatesREADME(t *testing.T) {
 		for f := range typ.NumField() {
 			name := typ.Field(f).Name
 			if !rows[name] {
-				t.Errorf("README section generate.%s lacks field %s", typ.Name(), name)
+				t.Errorf("README section %s lacks field %s", typ, name)
 			}
 			delete(rows, name)
 		}
 		for name := range rows {
-			t.Errorf("README section generate.%s documents field %s, which does not exist", typ.Name(), name)
+			t.Errorf("README section %s documents field %s, which does not exist", typ, name)
 		}
 	}
 }

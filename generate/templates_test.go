@@ -47,7 +47,7 @@ LABEL com.example.user={{.Create}}
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := g.Files(parse(t, pythonSpec))
+	files, err := g.Files(parse(t, pythonSpec), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func TestCustomTemplateErrors(t *testing.T) {
 			dir := templateDir(t, tc.file, tc.text)
 			g, err := generate.NewDir(dir)
 			if err == nil {
-				_, err = g.Files(parse(t, pythonSpec))
+				_, err = g.Files(parse(t, pythonSpec), nil)
 			}
 			if err == nil {
 				t.Fatal("no error")
@@ -139,7 +139,7 @@ func TestCustomHelperBlock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := g.Files(parse(t, pythonSpec))
+	files, err := g.Files(parse(t, pythonSpec), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 
 // Pin rewrites the base images a lock records to name:tag@digest, and
 // reports the images the lock lacks, which keep their tags.
-func ExamplePin() {
+func ExampleLock_Pin() {
 	s, err := spec.Parse("wharf.yaml", []byte(`version: 1
 name: hello
 language: go
@@ -32,13 +32,14 @@ images:
 	if err != nil {
 		panic(err)
 	}
-	for _, p := range lock.Pin(s, l) {
+	pins, problems := l.Pin(s)
+	for _, p := range problems {
 		fmt.Println(p)
 	}
-	fmt.Println(s.Images.Builder.Ref)
-	fmt.Println(s.Images.Runner.Ref)
+	fmt.Println(pins["golang:1.26-bookworm"])
+	fmt.Println(pins["gcr.io/distroless/static-debian12"] == "")
 	// Output:
 	// wharf.lock:2:1: gcr.io/distroless/static-debian12 is not locked; the Dockerfile uses its tag, which can move; run: wharf lock
 	// golang:1.26-bookworm@sha256:abababababababababababababababababababababababababababababababab
-	// gcr.io/distroless/static-debian12
+	// true
 }

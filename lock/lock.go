@@ -22,6 +22,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/wharf-dev/wharf/generate"
 	"github.com/wharf-dev/wharf/spec"
 )
 
@@ -95,36 +96,38 @@ func Lockable(ref string) bool {
 	return ref != "" && ref != "scratch" && !strings.Contains(ref, "@")
 }
 
-// Apply pins the base images of s to the lock file beside it, if there
-// is one, and appends the ways that lock is stale to s.Warnings, each an
-// ErrStale. Without a lock file s is left as it is. Apply reads only that
-// file; it never touches the network.
-func Apply(s *spec.Spec) error {
+// Pins reads the lock file beside s, if there is one, and returns the
+// pins of the images it records (what generate writes in FROM) and the ways
+// it is stale for s, each an ErrStale. Without a lock file it returns
+// nothing. It reads only that file, never the network, and does not
+// change s.
+func Pins(s *spec.Spec) (generate.Pins, []*spec.Error, error) {
 	l, err := Read(Path(s.File))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+		return nil, nil, nil
 	}
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	s.Warnings = append(s.Warnings, Pin(s, l)...)
-	return nil
+	pins, problems := l.Pin(s)
+	return pins, problems, nil
 }
 
-// Pin rewrites the base images of s that l records to name:tag@digest and
-// returns how l is stale for s: each image s names that l lacks (s keeps
-// its tag there) and each image l records that s no longer names.
-func Pin(s *spec.Spec, l *Lock) []*spec.Error {
+// Pin returns the pins of the base images of s that l records
+// (name:tag@digest) and how l is stale for s: each image s names that l
+// lacks (its tag stays in the Dockerfile) and each image l records that s
+// no longer names.
+func (l *Lock) Pin(s *spec.Spec) (generate.Pins, []*spec.Error) {
 	var problems []*spec.Error
 	fix := "run: " + Command(s.File)
-	for _, ref := range Images(s) {
+	named := Images(s)
+	for _, ref := range named {
 		if _, ok := l.Images[ref]; !ok {
 			line, col := position(l.imagesNode)
 			problems = append(problems, &spec.Error{File: l.File, Line: line, Column: col, Kind: ErrStale,
 				Msg: fmt.Sprintf("%s is not locked; the Dockerfile uses its tag, which can move; %s", ref, fix)})
 		}
 	}
-	named := Images(s)
 	for _, ref := range sortedKeys(l.Images) {
 		if !slices.Contains(named, ref) {
 			line, col := position(l.nodes[ref])
@@ -132,24 +135,13 @@ func Pin(s *spec.Spec, l *Lock) []*spec.Error {
 				Msg: fmt.Sprintf("%s is locked but the spec no longer names it; %s", ref, fix)})
 		}
 	}
-	for _, b := range []*spec.BaseImage{&s.Images.Builder, &s.Images.Runner} {
-		if img, ok := l.Images[b.Ref]; ok && Lockable(b.Ref) {
-			b.Ref += "@" + img.Digest
+	pins := generate.Pins{}
+	for _, ref := range named {
+		if img, ok := l.Images[ref]; ok {
+			pins[ref] = ref + "@" + img.Digest
 		}
 	}
-	return problems
-}
-
-// Stale returns the problems in warnings that Apply found, the ways a lock
-// is stale for its spec; `wharf check` fails on them.
-func Stale(warnings []*spec.Error) []*spec.Error {
-	var stale []*spec.Error
-	for _, w := range warnings {
-		if errors.Is(w, ErrStale) {
-			stale = append(stale, w)
-		}
-	}
-	return stale
+	return pins, problems
 }
 
 // Command returns the wharf lock command that updates the lock of the spec

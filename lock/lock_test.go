@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/wharf-dev/wharf/generate"
+	_ "github.com/wharf-dev/wharf/lang"
 	"os"
 	"path/filepath"
 	"strings"
@@ -161,12 +163,12 @@ images:
 	if err != nil {
 		t.Fatal(err)
 	}
-	problems := lock.Pin(s, l)
-	if got, want := s.Images.Builder.Ref, "golang:1.26-bookworm@"+digestA; got != want {
-		t.Errorf("builder = %s, want %s", got, want)
+	pins, problems := l.Pin(s)
+	if diff := cmp.Diff(generate.Pins{"golang:1.26-bookworm": "golang:1.26-bookworm@" + digestA}, pins); diff != "" {
+		t.Errorf("pins (-want +got):\n%s", diff)
 	}
-	if got, want := s.Images.Runner.Ref, "gcr.io/distroless/static-debian12"; got != want {
-		t.Errorf("runner = %s, want the tag as written, %s", got, want)
+	if s.Images.Builder.Ref != "golang:1.26-bookworm" {
+		t.Errorf("Pin changed the spec: builder = %s", s.Images.Builder.Ref)
 	}
 	var got []string
 	for _, p := range problems {
@@ -190,25 +192,24 @@ func TestPinKeepsSpecDigest(t *testing.T) {
 	ref := "golang:1.26-bookworm@" + digestC
 	s := parseSpec(t, "wharf.yaml", "version: 1\nname: a\nlanguage: go\ngo: {main: .}\nimages: {builder: \""+ref+"\", runner: scratch}\n")
 	l := &lock.Lock{File: "wharf.lock", Images: map[string]lock.Image{}}
-	if problems := lock.Pin(s, l); len(problems) != 0 {
-		t.Errorf("problems = %v, want none", problems)
+	pins, problems := l.Pin(s)
+	if len(problems) != 0 || len(pins) != 0 {
+		t.Errorf("pins %v, problems %v; want none", pins, problems)
 	}
 	if s.Images.Builder.Ref != ref || s.Images.Runner.Ref != "scratch" {
 		t.Errorf("images = %s, %s; want them as written", s.Images.Builder.Ref, s.Images.Runner.Ref)
 	}
 }
 
-func TestApply(t *testing.T) {
+func TestPins(t *testing.T) {
 	dir := t.TempDir()
 	specFile := filepath.Join(dir, "wharf.yaml")
 
-	// No lock file: nothing changes.
+	// No lock file: no pins, no problems.
 	s := parseSpec(t, specFile, pythonSpec)
-	if err := lock.Apply(s); err != nil {
-		t.Fatal(err)
-	}
-	if s.Images.Builder.Ref != "python:3.12-slim" || len(s.Warnings) != 0 {
-		t.Errorf("without a lock: builder %s, warnings %v", s.Images.Builder.Ref, s.Warnings)
+	pins, problems, err := lock.Pins(s)
+	if err != nil || pins != nil || problems != nil {
+		t.Errorf("without a lock: %v, %v, %v", pins, problems, err)
 	}
 
 	l := &lock.Lock{Images: map[string]lock.Image{"python:3.12-slim": {Digest: digestA, Resolved: t0}}}
@@ -216,35 +217,33 @@ func TestApply(t *testing.T) {
 		t.Fatal(err)
 	}
 	s = parseSpec(t, specFile, pythonSpec)
-	if err := lock.Apply(s); err != nil {
+	pins, problems, err = lock.Pins(s)
+	if err != nil {
 		t.Fatal(err)
 	}
-	want := "python:3.12-slim@" + digestA
-	if s.Images.Builder.Ref != want || s.Images.Runner.Ref != want {
-		t.Errorf("images = %s, %s; want both %s", s.Images.Builder.Ref, s.Images.Runner.Ref, want)
+	if want := "python:3.12-slim@" + digestA; pins["python:3.12-slim"] != want || len(problems) != 0 {
+		t.Errorf("pins %v, problems %v; want %s and none", pins, problems, want)
 	}
-	if len(lock.Stale(s.Warnings)) != 0 {
-		t.Errorf("fresh lock reported stale: %v", s.Warnings)
+	if s.Images.Builder.Ref != "python:3.12-slim" {
+		t.Errorf("Pins changed the spec: builder = %s", s.Images.Builder.Ref)
 	}
 
 	// The spec moves to another tag: the lock is stale both ways.
 	s = parseSpec(t, specFile, strings.ReplaceAll(pythonSpec, "3.12", "3.13"))
-	if err := lock.Apply(s); err != nil {
+	pins, problems, err = lock.Pins(s)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if got := len(lock.Stale(s.Warnings)); got != 2 {
-		t.Errorf("stale problems = %v, want 2", s.Warnings)
-	}
-	if s.Images.Builder.Ref != "python:3.13-slim" {
-		t.Errorf("builder = %s, want the tag as written", s.Images.Builder.Ref)
+	if len(problems) != 2 || len(pins) != 0 {
+		t.Errorf("pins %v, problems %v; want none and 2", pins, problems)
 	}
 
 	// A broken lock is an error, not silence.
 	if err := os.WriteFile(filepath.Join(dir, "wharf.lock"), []byte("version: 1\nimages: 3\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := lock.Apply(parseSpec(t, specFile, pythonSpec)); !errors.Is(err, lock.ErrInvalid) {
-		t.Errorf("Apply with a broken lock = %v, want ErrInvalid", err)
+	if _, _, err := lock.Pins(parseSpec(t, specFile, pythonSpec)); !errors.Is(err, lock.ErrInvalid) {
+		t.Errorf("Pins with a broken lock = %v, want ErrInvalid", err)
 	}
 }
 

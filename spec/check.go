@@ -24,8 +24,10 @@ func (d *decoder) relPath(n *yaml.Node, field, p string) string {
 		d.errorf(n, ErrPath, "%s %q starts with '-', which COPY and build tools read as an option; rename it or move it into a folder", field, p)
 	case path.IsAbs(p):
 		d.errorf(n, ErrPath, "%s %q must be relative to the spec's folder (the build context), e.g. %q", field, p, strings.TrimLeft(p, "/"))
-	case clean == ".." || strings.HasPrefix(clean, "../"):
-		d.errorf(n, ErrPath, "%s %q points outside the spec's folder, which is the build context; move the spec up or the files in", field, p)
+	case d.specDir == "." && (clean == ".." || strings.HasPrefix(clean, "../")):
+		d.errorf(n, ErrPath, "%s %q points outside the spec's folder, which is the build context; move the files in, or set context to a folder above (e.g. context: ..)", field, p)
+	case d.specDir != "." && strings.HasPrefix(path.Join(d.specDir, clean)+"/", "../"):
+		d.errorf(n, ErrPath, "%s %q points outside the build context (context: %s); move the files in, or widen context", field, p, strings.Repeat("../", strings.Count(d.specDir, "/"))+"..")
 	}
 	return clean
 }
@@ -41,8 +43,9 @@ func (d *decoder) absPath(n *yaml.Node, field, p string) string {
 	return path.Clean(p)
 }
 
-// defaults fills in what the spec leaves out.
-func (d *decoder) defaults(s *Spec) {
+// defaults fills in what the spec leaves out; lang is nil when the
+// spec's language is not known.
+func (d *decoder) defaults(s *Spec, lang Language) {
 	if s.Output == "" {
 		s.Output = "Dockerfile"
 	}
@@ -52,48 +55,23 @@ func (d *decoder) defaults(s *Spec) {
 	if s.Runtime.Workdir == "" {
 		s.Runtime.Workdir = "/app"
 	}
-	switch s.Language {
-	case Python:
-		if s.Python == nil {
-			s.Python = &PythonRecipe{Project: "."}
-		}
-		if s.Python.Install == "" {
-			s.Python.Install = InstallCopy
-		}
-	case Go:
-		if s.Go == nil {
-			s.Go = &GoRecipe{LDFlags: "-s -w"}
-		}
-		if s.Go.Main == "" {
-			s.Go.Main = "."
-		}
-		if s.Go.Binary == "" {
-			s.Go.Binary = s.Name
-		}
-	case Node:
-		if s.Node == nil {
-			s.Node = &NodeRecipe{Manager: NPM}
-		}
-	}
-	defaults, ok := defaultImages[s.Language]
-	if !ok {
+	if lang == nil {
 		return
 	}
+	defaults := lang.Images()
 	if s.Images.Builder.Ref == "" {
 		s.Images.Builder = defaults.Builder
 	}
 	if s.Images.Runner.Ref == "" {
 		s.Images.Runner = defaults.Runner
-		if s.Go != nil && s.Go.CGO {
-			s.Images.Runner = goCGORunner
-		}
 	}
 }
 
 // check finds what would break at build or run time.
 func (d *decoder) check(s *Spec) {
+	s.Recipe.Complete(&Decoder{d}, s)
 	builder, runner := s.Images.Builder, s.Images.Runner
-	builderAt, runnerAt := d.at("images.builder"), d.at("images.runner")
+	builderAt := d.at("images.builder")
 
 	if !builder.Family.HasShell() {
 		d.errorf(builderAt, ErrNoShell, "the builder image %s is %s, which has no shell to run the build; use a debian or alpine based builder (e.g. the language's official image)", builder.Ref, builder.Family)
@@ -102,38 +80,6 @@ func (d *decoder) check(s *Spec) {
 		if len(s.Runtime.Packages) > 0 {
 			d.errorf(d.at("runtime.packages"), ErrNoShell, "runtime.packages needs a package manager, but the runner %s is %s (no shell); remove the packages or use a debian or alpine runner", runner.Ref, runner.Family)
 		}
-		switch {
-		case s.Language == Python:
-			d.errorf(runnerAt, ErrNoShell, "the Python runner installs wheels with pip, which needs a shell, but %s is %s; use a python image as runner, e.g. %s", runner.Ref, runner.Family, pythonRunnerFor(builder))
-		case s.Language == Node && runner.Family == Scratch:
-			d.errorf(runnerAt, ErrNoShell, "a Node runner needs the node runtime, which scratch lacks; use a node image (e.g. %s) or gcr.io/distroless/nodejs22-debian12", builder.Ref)
-		}
-	}
-
-	native := s.Language == Python || s.Language == Node || (s.Go != nil && s.Go.CGO)
-	if native && builder.Libc() != "" && runner.Libc() != "" && builder.Libc() != runner.Libc() {
-		d.errorf(runnerAt, ErrLibcMismatch, "the builder %s (%s, %s) and the runner %s (%s, %s) use different C libraries, and %s are native code built against the builder's: they would fail to load at run time; use the same family for both images", builder.Ref, builder.Family, builder.Libc(), runner.Ref, runner.Family, runner.Libc(), nativeArtifacts(s))
-	}
-	if s.Go != nil && s.Go.CGO {
-		if runner.Libc() == "" {
-			d.errorf(runnerAt, ErrLibcMismatch, "go.cgo is true, so the binary links the C library dynamically, but the runner %s has none; use a runner with %s (e.g. gcr.io/distroless/base-debian12 or debian:bookworm-slim) or set cgo: false", runner.Ref, builder.Libc())
-		}
-		if _, set := s.Build.Env["CGO_ENABLED"]; set {
-			d.errorf(d.at("build.env.CGO_ENABLED"), ErrInvalid, "build.env.CGO_ENABLED is set by go.cgo; remove it from build.env")
-		}
-	} else if _, set := s.Build.Env["CGO_ENABLED"]; set && s.Go != nil {
-		d.errorf(d.at("build.env.CGO_ENABLED"), ErrInvalid, "build.env.CGO_ENABLED is set by go.cgo; remove it from build.env and set go.cgo instead")
-	}
-	if s.Language == Python {
-		if bv, rv := builder.PythonVersion(), runner.PythonVersion(); bv != "" && rv != "" && bv != rv {
-			d.errorf(runnerAt, ErrPythonSkew, "the builder %s has Python %s but the runner %s has Python %s: wheels built for one do not install on the other; use the same Python version in both images", builder.Ref, bv, runner.Ref, rv)
-		}
-	}
-	if (s.Language == Python || s.Language == Node) && d.nodes["runtime.cmd"] == nil && d.nodes["runtime.entrypoint"] == nil {
-		d.errorf(d.at("runtime"), ErrRequired, "runtime.cmd is required for %s: say how the container starts, e.g. cmd: %s", s.Language, exampleCmd(s))
-	}
-	if s.Language == Go && runner.Family == Scratch && strings.Contains(s.Runtime.User, ":") == false && s.Runtime.User != DefaultUser && s.Runtime.User != "root" && !isNumericUser(s.Runtime.User) {
-		d.errorf(d.at("runtime.user"), ErrNoShell, "runtime.user %q cannot be created in a scratch runner (no shell); use a numeric uid such as \"%d\"", s.Runtime.User, DefaultUID)
 	}
 	if !builder.Family.HasShell() {
 		return
@@ -220,39 +166,6 @@ func sortedKeys(m map[string]string) []string {
 	}
 	slices.Sort(keys)
 	return keys
-}
-
-func nativeArtifacts(s *Spec) string {
-	switch s.Language {
-	case Python:
-		return "Python wheels"
-	case Node:
-		return "node_modules (native addons)"
-	}
-	return "cgo binaries"
-}
-
-func pythonRunnerFor(builder BaseImage) string {
-	if v := builder.PythonVersion(); v != "" {
-		return "python:" + v + "-slim"
-	}
-	return builder.Ref
-}
-
-func exampleCmd(s *Spec) string {
-	var cmd []string
-	switch s.Language {
-	case Python:
-		cmd = []string{"python", "-m", strings.NewReplacer("-", "_", ".", "_").Replace(s.Name)}
-	default:
-		out := "dist"
-		if s.Node != nil && s.Node.Output != "" {
-			out = s.Node.Output
-		}
-		cmd = []string{"node", out + "/index.js"}
-	}
-	text, _ := jsonList(cmd)
-	return text
 }
 
 // jsonList renders args as a JSON list, as exec form is written.

@@ -28,12 +28,15 @@ func (d *decoder) spec(root *yaml.Node) (*Spec, bool) {
 	if !d.version(root, s) {
 		return s, false
 	}
-	sections := map[Language]*yaml.Node{}
-	keys := []string{"version", "name", "language", "images", "build", "runtime", "artifacts", "python", "go", "node", "ignore", "output", "templates"}
+	if !d.context(root, s) {
+		return s, false
+	}
+	sections := map[string]*yaml.Node{}
+	keys := append([]string{"version", "name", "language", "context", "images", "build", "runtime", "artifacts", "ignore", "output", "templates"}, languageNames()...)
 	d.fields(root, "", keys, func(key string, v *yaml.Node, p string) {
 		switch key {
-		case "version":
-			// read first, by version
+		case "version", "context":
+			// read first, by version and context
 		case "name":
 			if name, ok := d.nonEmpty(v, p); ok {
 				if !isSpecName(name) || len(name) > 128 {
@@ -43,10 +46,10 @@ func (d *decoder) spec(root *yaml.Node) (*Spec, bool) {
 			}
 		case "language":
 			if lang, ok := d.nonEmpty(v, p); ok {
-				s.Language = Language(lang)
-				if !isLanguage(s.Language) {
-					msg := fmt.Sprintf("language %q is not supported; use one of python, go, node", lang)
-					if sug := suggest(lang, []string{"python", "go", "node"}); sug != "" {
+				s.Language = lang
+				if _, known := LookupLanguage(lang); !known {
+					msg := fmt.Sprintf("language %q is not supported; use one of %s", lang, strings.Join(languageNames(), ", "))
+					if sug := suggest(lang, languageNames()); sug != "" {
 						msg += fmt.Sprintf(" (did you mean %q?)", sug)
 					}
 					d.errorf(v, ErrInvalid, "%s", msg)
@@ -60,15 +63,6 @@ func (d *decoder) spec(root *yaml.Node) (*Spec, bool) {
 			d.runtime(v, p, s)
 		case "artifacts":
 			d.artifacts(v, p, s)
-		case "python":
-			sections[Python] = v
-			d.python(v, p, s)
-		case "go":
-			sections[Go] = v
-			d.golang(v, p, s)
-		case "node":
-			sections[Node] = v
-			d.node(v, p, s)
 		case "ignore":
 			s.Ignore = d.list(v, p, `[".git", "**/*.log"]`)
 			for i, line := range s.Ignore {
@@ -89,22 +83,38 @@ func (d *decoder) spec(root *yaml.Node) (*Spec, bool) {
 				s.Templates = d.fileRelative(v, dir)
 			}
 		default:
-			panic("spec: no case for key " + key)
+			sections[key] = v // a language's section: decoded below
 		}
 	})
 	if s.Name == "" && d.nodes["name"] == nil {
 		d.errorf(root, ErrRequired, "name is required: add e.g. \"name: hello\" (lowercase letters, digits, '.', '_', '-')")
 	}
 	if s.Language == "" && d.nodes["language"] == nil {
-		d.errorf(root, ErrRequired, "language is required: add \"language: python\", \"language: go\" or \"language: node\"")
+		quoted := make([]string, 0, len(Languages()))
+		for _, l := range languageNames() {
+			quoted = append(quoted, fmt.Sprintf("\"language: %s\"", l))
+		}
+		d.errorf(root, ErrRequired, "language is required: add %s", orList(quoted))
 	}
-	for _, lang := range Languages {
-		if n := sections[lang]; n != nil && isLanguage(s.Language) && lang != s.Language {
-			d.errorf(n, ErrInvalid, "a %s section in a %s spec: only the section of the spec's language is allowed; remove it or change language", lang, s.Language)
+	lang, known := LookupLanguage(s.Language)
+	dec := &Decoder{d}
+	for _, other := range Languages() {
+		n := sections[other.Name()]
+		if n == nil {
+			continue
+		}
+		if !known || other != lang {
+			other.Decode(dec, n) // for its own problems
+		}
+		if known && other != lang {
+			d.errorf(n, ErrInvalid, "a %s section in a %s spec: only the section of the spec's language is allowed; remove it or change language", other.Name(), s.Language)
 		}
 	}
-	d.defaults(s)
-	return s, isLanguage(s.Language)
+	if known {
+		s.Recipe = lang.Decode(dec, sections[lang.Name()])
+	}
+	d.defaults(s, lang)
+	return s, known
 }
 
 // fileRelative resolves a path written relative to the file that holds
@@ -117,13 +127,43 @@ func (d *decoder) fileRelative(n *yaml.Node, p string) string {
 	return filepath.Join(filepath.Dir(d.fileOf(n)), p)
 }
 
-func isLanguage(l Language) bool {
-	for _, known := range Languages {
-		if l == known {
+// context reads the context key first, since every path of the spec is
+// checked against it: "." or a folder above the spec's, as ".." steps.
+func (d *decoder) context(root *yaml.Node, s *Spec) bool {
+	s.Context, s.SpecDir = ".", "."
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value != "context" {
+			continue
+		}
+		v := resolve(root.Content[i+1])
+		d.nodes["context"] = v
+		c, ok := d.nonEmpty(v, "context")
+		if !ok {
 			return true
 		}
+		c = path.Clean(c)
+		up := strings.Count(c+"/", "../")
+		if c != "." && (up == 0 || c != strings.Repeat("../", up-1)+"..") {
+			d.errorf(v, ErrPath, "context %q must be the spec's folder (\".\") or a folder above it, written as .. steps (e.g. ../..); the spec's folder must be inside the build context", c)
+			return true
+		}
+		s.Context = c
+		if c == "." {
+			return true
+		}
+		dir := filepath.ToSlash(filepath.Dir(d.abs))
+		parts := strings.Split(strings.Trim(dir, "/"), "/")
+		if up > len(parts) || (len(parts) == 1 && parts[0] == "") {
+			d.errorf(v, ErrPath, "context %q goes above the root folder; use fewer .. steps", c)
+			return true
+		}
+		s.SpecDir = strings.Join(parts[len(parts)-up:], "/")
+		if !isPathChars(s.SpecDir) {
+			d.errorf(v, ErrPath, "context %q makes the spec's folder %q, whose name COPY cannot take safely; %s", c, s.SpecDir, pathRule)
+		}
+		d.specDir = s.SpecDir
 	}
-	return false
+	return true
 }
 
 func (d *decoder) version(root *yaml.Node, s *Spec) bool {
@@ -391,120 +431,6 @@ func (d *decoder) artifacts(n *yaml.Node, path string, s *Spec) {
 		}
 		s.Artifacts = append(s.Artifacts, a)
 	}
-}
-
-func (d *decoder) python(n *yaml.Node, path string, s *Spec) {
-	r := &PythonRecipe{}
-	s.Python = r
-	projectSet := false
-	d.fields(n, path, []string{"project", "requirements", "index", "install"}, func(key string, v *yaml.Node, p string) {
-		switch key {
-		case "project":
-			projectSet = true
-			if proj, ok := d.nonEmpty(v, p); ok {
-				r.Project = d.relPath(v, p, proj)
-			}
-		case "requirements":
-			for i, f := range d.list(v, p, "[requirements.txt]") {
-				r.Requirements = append(r.Requirements, d.relPath(d.nodes[itemPath(p, i)], p, f))
-			}
-		case "index":
-			r.Index = d.packageIndex(v, p, "https://pypi.example.com/simple", "a netrc file, e.g. \"machine pypi.example.com login __token__ password ...\"", true)
-		case "install":
-			if m, ok := d.nonEmpty(v, p); ok {
-				if m != InstallCopy && m != InstallMount {
-					d.errorf(v, ErrInvalid, "%s must be %q (copy the wheels, then remove them) or %q (bind-mount them: no wheel left in any layer)", p, InstallCopy, InstallMount)
-				}
-				r.Install = m
-			}
-		default:
-			panic("spec: no case for key " + key)
-		}
-	})
-	if !projectSet && len(r.Requirements) == 0 {
-		r.Project = "."
-	}
-}
-
-func (d *decoder) golang(n *yaml.Node, path string, s *Spec) {
-	r := &GoRecipe{LDFlags: "-s -w"}
-	s.Go = r
-	d.fields(n, path, []string{"main", "binary", "cgo", "ldflags", "tags"}, func(key string, v *yaml.Node, p string) {
-		switch key {
-		case "main":
-			if m, ok := d.nonEmpty(v, p); ok {
-				r.Main = d.goPackage(v, p, m)
-			}
-		case "binary":
-			if b, ok := d.nonEmpty(v, p); ok {
-				if !isBinaryName(b) {
-					d.errorf(v, ErrInvalid, "%s %q is not a file name; use letters, digits, '.', '_' and '-'", p, b)
-				}
-				r.Binary = b
-			}
-		case "cgo":
-			r.CGO = d.boolean(v, p)
-		case "ldflags":
-			if f, ok := d.text(v, p); ok {
-				if !isGoLDFlags(f) {
-					d.errorf(v, ErrInvalid, "%s %q may hold only flags and values (letters, digits, spaces and _./=:,+@%%-), no quotes or shell syntax", p, f)
-				}
-				r.LDFlags = f
-			}
-		case "tags":
-			for i, t := range d.list(v, p, "[netgo, osusergo]") {
-				if !isGoTag(t) {
-					d.errorf(d.nodes[itemPath(p, i)], ErrInvalid, "%s: %q is not a build tag; use letters, digits, '_' and '.'", p, t)
-				}
-				r.Tags = append(r.Tags, t)
-			}
-		default:
-			panic("spec: no case for key " + key)
-		}
-	})
-}
-
-// goPackage checks a package path relative to the module root, like ./cmd/server.
-func (d *decoder) goPackage(n *yaml.Node, path, pkg string) string {
-	if pkg == "." {
-		return pkg
-	}
-	if !strings.HasPrefix(pkg, "./") {
-		d.errorf(n, ErrPath, "%s %q must be a package path relative to the spec's folder, starting with ./ (e.g. ./cmd/server)", path, pkg)
-		return pkg
-	}
-	return "./" + d.relPath(n, path, pkg)
-}
-
-func (d *decoder) node(n *yaml.Node, path string, s *Spec) {
-	r := &NodeRecipe{Manager: NPM}
-	s.Node = r
-	d.fields(n, path, []string{"manager", "build", "output", "registry"}, func(key string, v *yaml.Node, p string) {
-		switch key {
-		case "manager":
-			if m, ok := d.nonEmpty(v, p); ok {
-				if m != NPM && m != Yarn && m != PNPM {
-					d.errorf(v, ErrInvalid, "%s %q is not supported; use npm, yarn or pnpm", p, m)
-				}
-				r.Manager = m
-			}
-		case "build":
-			if b, ok := d.nonEmpty(v, p); ok {
-				if !isScriptName(b) {
-					d.errorf(v, ErrInvalid, "%s %q is not a package.json script name; name the script (e.g. build), not a command", p, b)
-				}
-				r.Build = b
-			}
-		case "output":
-			if o, ok := d.nonEmpty(v, p); ok {
-				r.Output = d.relPath(v, p, o)
-			}
-		case "registry":
-			r.Registry = d.packageIndex(v, p, "https://npm.example.com/", "an .npmrc file, e.g. \"//npm.example.com/:_authToken=...\"", false)
-		default:
-			panic("spec: no case for key " + key)
-		}
-	})
 }
 
 // checkOutput refuses Dockerfile paths that would overwrite what wharf must

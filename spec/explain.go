@@ -21,7 +21,8 @@ func Explain(s *Spec) ([]byte, error) {
 	root := e.mapping()
 	e.add(root, "version", e.scalar("version", "!!int", strconv.Itoa(s.Version)))
 	e.add(root, "name", e.str("name", s.Name))
-	e.add(root, "language", e.str("language", string(s.Language)))
+	e.add(root, "language", e.str("language", s.Language))
+	e.add(root, "context", e.str("context", s.Context))
 
 	images := e.mapping()
 	e.add(images, "builder", e.image("images.builder", s.Images.Builder))
@@ -82,39 +83,10 @@ func Explain(s *Spec) ([]byte, error) {
 	}
 	e.add(root, "artifacts", artifacts)
 
-	switch {
-	case s.Python != nil:
-		py := e.mapping()
-		if s.Python.Project != "" {
-			e.add(py, "project", e.str("python.project", s.Python.Project))
-		}
-		e.add(py, "requirements", e.list("python.requirements", s.Python.Requirements))
-		e.add(py, "install", e.str("python.install", s.Python.Install))
-		if s.Python.Index != nil {
-			e.add(py, "index", e.packageIndex("python.index", s.Python.Index))
-		}
-		e.add(root, "python", py)
-	case s.Go != nil:
-		g := e.mapping()
-		e.add(g, "main", e.str("go.main", s.Go.Main))
-		e.add(g, "binary", e.str("go.binary", s.Go.Binary))
-		e.add(g, "cgo", e.scalar("go.cgo", "!!bool", strconv.FormatBool(s.Go.CGO)))
-		e.add(g, "ldflags", e.str("go.ldflags", s.Go.LDFlags))
-		e.add(g, "tags", e.list("go.tags", s.Go.Tags))
-		e.add(root, "go", g)
-	case s.Node != nil:
-		n := e.mapping()
-		e.add(n, "manager", e.str("node.manager", s.Node.Manager))
-		if s.Node.Build != "" {
-			e.add(n, "build", e.str("node.build", s.Node.Build))
-		}
-		if s.Node.Output != "" {
-			e.add(n, "output", e.str("node.output", s.Node.Output))
-		}
-		if s.Node.Registry != nil {
-			e.add(n, "registry", e.packageIndex("node.registry", s.Node.Registry))
-		}
-		e.add(root, "node", n)
+	if s.Recipe != nil {
+		section := e.mapping()
+		s.Recipe.Explain(&Explainer{e}, section)
+		e.add(root, s.Language, section)
 	}
 	e.add(root, "ignore", e.list("ignore", s.Ignore))
 	e.add(root, "output", e.str("output", s.Output))

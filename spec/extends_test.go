@@ -94,7 +94,7 @@ runtime:
 	if s.Runtime.Healthcheck != nil {
 		t.Errorf("healthcheck = %+v, want none: null removes an inherited value", s.Runtime.Healthcheck)
 	}
-	if s.Name != "api" || s.Language != spec.Python || s.Runtime.User != "svc" {
+	if s.Name != "api" || s.Language != "python" || s.Runtime.User != "svc" {
 		t.Errorf("name, language, user = %q, %q, %q; want api, python, svc", s.Name, s.Language, s.Runtime.User)
 	}
 	if diff := cmp.Diff([]string{"base.yaml", "team.yaml"}, s.Extends); diff != "" {

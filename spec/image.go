@@ -139,13 +139,3 @@ var imageRefs = newMemo(imageRef.MatchString)
 
 // isImageRef reports whether ref matches imageRef.
 func isImageRef(ref string) bool { return imageRefs.get(ref) }
-
-// defaultImages are the base images of each language when the spec names none.
-var defaultImages = map[Language]Images{
-	Python: {Builder: BaseImage{Ref: "python:3.13-slim", Family: Debian}, Runner: BaseImage{Ref: "python:3.13-slim", Family: Debian}},
-	Go:     {Builder: BaseImage{Ref: "golang:1.26-bookworm", Family: Debian}, Runner: BaseImage{Ref: "gcr.io/distroless/static-debian12", Family: Distroless}},
-	Node:   {Builder: BaseImage{Ref: "node:24-bookworm-slim", Family: Debian}, Runner: BaseImage{Ref: "node:24-bookworm-slim", Family: Debian}},
-}
-
-// goCGORunner is the default Go runner when cgo is on: it has glibc.
-var goCGORunner = BaseImage{Ref: "gcr.io/distroless/base-debian12", Family: Distroless}

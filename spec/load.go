@@ -81,7 +81,7 @@ func (l *Loader) Parse(file string, data []byte) (*Spec, error) {
 		return nil, fmt.Errorf("load spec %s: %w", file, err)
 	}
 	root = m.resolve(root, file, abs, nil)
-	d := &decoder{file: file, nodes: make(map[string]*yaml.Node, 32), origin: m.origin}
+	d := &decoder{file: file, abs: abs, specDir: ".", nodes: make(map[string]*yaml.Node, 32), origin: m.origin}
 	d.errs = m.errs
 	var s *Spec
 	if !errors.Is(m.errs, ErrExtends) && !errors.Is(m.errs, ErrSyntax) { // the rest would mislead
@@ -321,7 +321,11 @@ func parseDocument(file string, data []byte, allowEmpty bool) (*yaml.Node, Error
 
 // decoder walks a YAML node tree into a Spec, collecting every problem.
 type decoder struct {
-	file     string
+	file string
+	abs  string // file's absolute path
+	// specDir is the spec's folder as seen from the build context: "."
+	// unless the spec names a context above its folder.
+	specDir  string
 	errs     ErrorList
 	warnings []*Error
 	// nodes maps a field's path ("runtime.user") to its value node, so

@@ -57,37 +57,6 @@ var specNameRest = class(lowerChars + digitChars + "._-")
 // isSpecName reports whether s matches specNamePattern.
 func isSpecName(s string) bool { return word(s, lowerDigit, specNameRest, 0) }
 
-const binaryNamePattern = `^[A-Za-z0-9][A-Za-z0-9._-]*$`
-
-var binaryNameRest = class(alnumChars + "._-")
-
-// isBinaryName reports whether s matches binaryNamePattern.
-func isBinaryName(s string) bool { return word(s, alnum, binaryNameRest, 0) }
-
-// A -ldflags value or build tag may hold no quotes and no shell syntax.
-const (
-	goLDFlagsPattern = `^[A-Za-z0-9 _./=:,+@%-]*$`
-	goTagPattern     = `^[A-Za-z0-9_.]+$`
-)
-
-var (
-	goLDFlagsChars = class(alnumChars + " _./=:,+@%-")
-	goTagChars     = class(alnumChars + "_.")
-)
-
-// isGoLDFlags reports whether s matches goLDFlagsPattern.
-func isGoLDFlags(s string) bool { return goLDFlagsChars.span(s) == len(s) }
-
-// isGoTag reports whether s matches goTagPattern.
-func isGoTag(s string) bool { return s != "" && goTagChars.span(s) == len(s) }
-
-const scriptNamePattern = `^[A-Za-z0-9][A-Za-z0-9:._-]*$`
-
-var scriptNameRest = class(alnumChars + ":._-")
-
-// isScriptName reports whether s matches scriptNamePattern.
-func isScriptName(s string) bool { return word(s, alnum, scriptNameRest, 0) }
-
 // secretIDPattern is what a BuildKit secret id may look like here: it
 // lands in a --mount option, where ',' and '=' would start another option.
 const secretIDPattern = `^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`

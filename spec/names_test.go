@@ -17,10 +17,6 @@ var nameChecks = []struct {
 	pool    string
 }{
 	{"specName", specNamePattern, isSpecName, "az09._-A"},
-	{"binaryName", binaryNamePattern, isBinaryName, "aZ09._-:"},
-	{"goLDFlags", goLDFlagsPattern, isGoLDFlags, "aZ09 _./=:,+@%-\"'$"},
-	{"goTag", goTagPattern, isGoTag, "aZ09_.-"},
-	{"scriptName", scriptNamePattern, isScriptName, "aZ09:._-/"},
 	{"secretID", secretIDPattern, isSecretID, "aZ09_.-,="},
 	{"pathChars", pathCharsPattern, isPathChars, "aZ09._/@+*- $"},
 	{"keyName", keyNamePattern, isKeyName, "aZ09_-"},

@@ -27,10 +27,10 @@ func Schema() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// jsonSchema is the part of JSON Schema that the spec's schema uses.
+// SchemaNode is the part of JSON Schema that the spec's schema uses.
 // encoding/json writes struct fields in this order and map keys sorted, so
 // the output is deterministic.
-type jsonSchema struct {
+type SchemaNode struct {
 	Schema               string                 `json:"$schema,omitempty"`
 	ID                   string                 `json:"$id,omitempty"`
 	Title                string                 `json:"title,omitempty"`
@@ -44,52 +44,52 @@ type jsonSchema struct {
 	MinLength            *int                   `json:"minLength,omitempty"`
 	Minimum              *int                   `json:"minimum,omitempty"`
 	Maximum              *int                   `json:"maximum,omitempty"`
-	Properties           map[string]*jsonSchema `json:"properties,omitempty"`
+	Properties           map[string]*SchemaNode `json:"properties,omitempty"`
 	Required             []string               `json:"required,omitempty"`
-	PropertyNames        *jsonSchema            `json:"propertyNames,omitempty"`
+	PropertyNames        *SchemaNode            `json:"propertyNames,omitempty"`
 	AdditionalProperties any                    `json:"additionalProperties,omitempty"` // false or a schema
-	Items                *jsonSchema            `json:"items,omitempty"`
+	Items                *SchemaNode            `json:"items,omitempty"`
 	MinItems             *int                   `json:"minItems,omitempty"`
 	MinProperties        *int                   `json:"minProperties,omitempty"`
-	OneOf                []*jsonSchema          `json:"oneOf,omitempty"`
-	AnyOf                []*jsonSchema          `json:"anyOf,omitempty"`
-	AllOf                []*jsonSchema          `json:"allOf,omitempty"`
-	If                   *jsonSchema            `json:"if,omitempty"`
-	Then                 *jsonSchema            `json:"then,omitempty"`
-	Not                  *jsonSchema            `json:"not,omitempty"`
+	OneOf                []*SchemaNode          `json:"oneOf,omitempty"`
+	AnyOf                []*SchemaNode          `json:"anyOf,omitempty"`
+	AllOf                []*SchemaNode          `json:"allOf,omitempty"`
+	If                   *SchemaNode            `json:"if,omitempty"`
+	Then                 *SchemaNode            `json:"then,omitempty"`
+	Not                  *SchemaNode            `json:"not,omitempty"`
 }
 
 func intp(i int) *int { return &i }
 
 // object is a mapping with exactly the given keys.
-func object(desc string, props map[string]*jsonSchema, required ...string) *jsonSchema {
+func object(desc string, props map[string]*SchemaNode, required ...string) *SchemaNode {
 	for k, p := range props {
 		props[k] = nullable(p)
 	}
-	return &jsonSchema{Type: "object", Description: desc, Properties: props, Required: required, AdditionalProperties: false}
+	return &SchemaNode{Type: "object", Description: desc, Properties: props, Required: required, AdditionalProperties: false}
 }
 
 // nullable also accepts null, which removes a value inherited through extends.
-func nullable(s *jsonSchema) *jsonSchema {
+func nullable(s *SchemaNode) *SchemaNode {
 	if t, ok := s.Type.(string); ok && t == "object" {
 		s.Type = []string{"object", "null"}
 		return s
 	}
 	if s.Type == nil && s.AnyOf != nil {
-		s.AnyOf = append(s.AnyOf, &jsonSchema{Type: "null"})
+		s.AnyOf = append(s.AnyOf, &SchemaNode{Type: "null"})
 		return s
 	}
-	outer := &jsonSchema{Description: s.Description, Default: s.Default, Examples: s.Examples, AnyOf: []*jsonSchema{s, {Type: "null"}}}
+	outer := &SchemaNode{Description: s.Description, Default: s.Default, Examples: s.Examples, AnyOf: []*SchemaNode{s, {Type: "null"}}}
 	s.Description, s.Default, s.Examples = "", nil, nil
 	return outer
 }
 
 // appendSchema is {append: [...]}, which adds to a list inherited through extends.
-func appendSchema(item *jsonSchema) *jsonSchema {
-	return &jsonSchema{
+func appendSchema(item *SchemaNode) *SchemaNode {
+	return &SchemaNode{
 		Type:                 "object",
 		Description:          "Adds these items to the list inherited through extends.",
-		Properties:           map[string]*jsonSchema{"append": {Type: "array", Items: item}},
+		Properties:           map[string]*SchemaNode{"append": {Type: "array", Items: item}},
 		Required:             []string{"append"},
 		AdditionalProperties: false,
 	}
@@ -97,7 +97,7 @@ func appendSchema(item *jsonSchema) *jsonSchema {
 
 // isAlternative reports whether s is one of the forms every key or list
 // takes besides its own: null, or {append: [...]}.
-func isAlternative(s *jsonSchema) bool {
+func isAlternative(s *SchemaNode) bool {
 	if s.Type == "null" {
 		return true
 	}
@@ -106,26 +106,26 @@ func isAlternative(s *jsonSchema) bool {
 }
 
 // text is a one-line string that must not be blank.
-func text(desc string) *jsonSchema {
-	return &jsonSchema{Type: "string", Description: desc, MinLength: intp(1), Pattern: `^[^\n\r]*\S[^\n\r]*$`}
+func text(desc string) *SchemaNode {
+	return &SchemaNode{Type: "string", Description: desc, MinLength: intp(1), Pattern: `^[^\n\r]*\S[^\n\r]*$`}
 }
 
-func withDefault(s *jsonSchema, def any) *jsonSchema {
+func withDefault(s *SchemaNode, def any) *SchemaNode {
 	s.Default = def
 	return s
 }
 
-func withExamples(s *jsonSchema, examples ...any) *jsonSchema {
+func withExamples(s *SchemaNode, examples ...any) *SchemaNode {
 	s.Examples = examples
 	return s
 }
 
-func pattern(desc, re string) *jsonSchema {
-	return &jsonSchema{Type: "string", Description: desc, Pattern: re}
+func pattern(desc, re string) *SchemaNode {
+	return &SchemaNode{Type: "string", Description: desc, Pattern: re}
 }
 
-func enum[T ~string](desc string, values ...T) *jsonSchema {
-	s := &jsonSchema{Type: "string", Description: desc}
+func enum[T ~string](desc string, values ...T) *SchemaNode {
+	s := &SchemaNode{Type: "string", Description: desc}
 	for _, v := range values {
 		s.Enum = append(s.Enum, string(v))
 	}
@@ -133,69 +133,66 @@ func enum[T ~string](desc string, values ...T) *jsonSchema {
 }
 
 // list is a list of one-line, non-blank strings.
-func list(desc string, item *jsonSchema) *jsonSchema {
+func list(desc string, item *SchemaNode) *SchemaNode {
 	if item == nil {
 		item = text("")
 	}
-	return &jsonSchema{Description: desc, AnyOf: []*jsonSchema{{Type: "array", Items: item}, appendSchema(item)}}
+	return &SchemaNode{Description: desc, AnyOf: []*SchemaNode{{Type: "array", Items: item}, appendSchema(item)}}
 }
 
 // relPathSchema is a path inside the build context (see decoder.relPath).
-func relPathSchema(desc string) *jsonSchema {
+func relPathSchema(desc string) *SchemaNode {
 	s := pattern(desc, pathCharsPattern)
-	s.Not = &jsonSchema{Pattern: `^/|^\.\.(/|$)`}
+	s.Not = &SchemaNode{Pattern: `^/|^\.\.(/|$)`}
 	return s
 }
 
 // absPathSchema is a path in an image (see decoder.absPath).
-func absPathSchema(desc string) *jsonSchema {
+func absPathSchema(desc string) *SchemaNode {
 	s := pattern(desc, pathCharsPattern)
-	s.Not = &jsonSchema{Pattern: `^[^/]`}
+	s.Not = &SchemaNode{Pattern: `^[^/]`}
 	return s
 }
 
 // vars is a mapping of names to scalar values, like env and labels. YAML
 // numbers and booleans are taken as written; an empty value is "".
-func vars(desc, keyPattern string) *jsonSchema {
-	return &jsonSchema{
+func vars(desc, keyPattern string) *SchemaNode {
+	return &SchemaNode{
 		Type:                 "object",
 		Description:          desc,
-		PropertyNames:        &jsonSchema{Pattern: keyPattern},
-		AdditionalProperties: &jsonSchema{Type: []string{"string", "number", "boolean", "null"}, Pattern: `^[^\n\r\x00]*$`},
+		PropertyNames:        &SchemaNode{Pattern: keyPattern},
+		AdditionalProperties: &SchemaNode{Type: []string{"string", "number", "boolean", "null"}, Pattern: `^[^\n\r\x00]*$`},
 	}
 }
 
 // execFormSchema is a command in exec form.
-func execFormSchema(desc string, example ...any) *jsonSchema {
-	s := list(desc, &jsonSchema{Type: "string", Pattern: `^[^\n\r]*$`})
+func execFormSchema(desc string, example ...any) *SchemaNode {
+	s := list(desc, &SchemaNode{Type: "string", Pattern: `^[^\n\r]*$`})
 	s.MinItems = intp(1)
 	s.Examples = []any{example}
 	return s
 }
 
-func imageSchema(stage string) *jsonSchema {
+func imageSchema(stage string) *SchemaNode {
 	var defaults []string
-	for _, lang := range Languages {
-		img := defaultImages[lang]
+	for _, lang := range Languages() {
+		img := lang.Images()
 		ref := img.Builder.Ref
 		if stage == "runner" {
 			ref = img.Runner.Ref
 		}
-		defaults = append(defaults, fmt.Sprintf("%s: %s", lang, ref))
-	}
-	if stage == "runner" {
-		defaults = append(defaults, "go with cgo: "+goCGORunner.Ref)
+		defaults = append(defaults, fmt.Sprintf("%s: %s", lang.Name(), ref))
 	}
 	ref := pattern("The image reference, as docker pull takes it.", imageRef.String())
 	var families []string
 	for _, f := range Families {
 		families = append(families, string(f))
 	}
-	return &jsonSchema{
+	return &SchemaNode{
 		Description: fmt.Sprintf("The %s stage's base image: a reference (the family is inferred from it), or {image, family} for images whose name does not tell. Default per language: %s.", stage, strings.Join(defaults, "; ")),
-		OneOf: []*jsonSchema{
+		OneOf: []*SchemaNode{
 			ref,
-			object("An image whose family wharf cannot infer from its name.", map[string]*jsonSchema{
+			object("An image whose family wharf cannot infer from its name.", map[string]*SchemaNode{
 				"image":  ref,
 				"family": enum("How packages are installed and users created, and whether the image has a shell: "+strings.Join(families, ", ")+".", Families...),
 			}, "image"),
@@ -205,39 +202,37 @@ func imageSchema(stage string) *jsonSchema {
 
 // specSchema builds the schema. Its keys are the keys the decoder accepts;
 // TestSchemaMatchesDecoder keeps the two in step.
-func specSchema() *jsonSchema {
+func specSchema() *SchemaNode {
 	packageName := pattern("", `^[A-Za-z0-9][^\s]*$`)
-	durationSchema := func(desc string) *jsonSchema {
+	durationSchema := func(desc string) *SchemaNode {
 		return withExamples(pattern(desc+" A Go duration, e.g. 30s, 1m30s or 500ms; unset means Docker's default.", healthDurationPattern), "30s")
 	}
-	port := &jsonSchema{
+	port := &SchemaNode{
 		Description: "A port number, optionally followed by /tcp or /udp.",
-		OneOf: []*jsonSchema{
+		OneOf: []*SchemaNode{
 			{Type: "integer", Minimum: intp(1), Maximum: intp(65535)},
 			pattern("", `^([1-9][0-9]{0,4})(/(tcp|udp))?$`),
 		},
 	}
-	langs := make([]string, len(Languages))
-	for i, l := range Languages {
-		langs[i] = string(l)
-	}
+	langs := languageNames()
 
-	root := object("A wharf spec: how a service is built into a container image with a builder and a runner stage. wharf validate checks what a schema cannot, such as required keys that a spec may inherit through extends.", map[string]*jsonSchema{
+	root := object("A wharf spec: how a service is built into a container image with a builder and a runner stage. wharf validate checks what a schema cannot, such as required keys that a spec may inherit through extends.", map[string]*SchemaNode{
 		"version":  {Type: "integer", Const: CurrentVersion, Description: "The spec format's version. Write it first."},
 		"name":     withExamples(pattern("The service's name: lowercase letters, digits, '.', '_' and '-', at most 128. Go binaries are named after it by default.", specNamePattern), "hello"),
-		"language": enum("The language recipe the builder uses.", Languages...),
-		"images": object("The base images of the two stages.", map[string]*jsonSchema{
+		"language": enum("The language recipe the builder uses.", langs...),
+		"context":  withDefault(pattern("The build context, relative to the spec's folder: \".\" (the spec's folder) or a folder above it (\"..\", \"../..\"), for a service whose manifests or workspace root sit higher up. Every other path stays relative to the spec's folder and must be inside the context.", `^\.$|^\.\.(/\.\.)*/?$`), "."),
+		"images": object("The base images of the two stages.", map[string]*SchemaNode{
 			"builder": imageSchema("builder"),
 			"runner":  imageSchema("runner"),
 		}),
-		"build": object("The builder stage.", map[string]*jsonSchema{
+		"build": object("The builder stage.", map[string]*SchemaNode{
 			"packages":         withExamples(list("Build dependencies, installed with the builder family's package manager (apt-get or apk). They stay out of the runner.", packageName), []any{"gcc", "libc6-dev"}),
 			"env":              vars("ENV variables of the builder stage.", keyNamePattern),
 			"args":             vars("Build arguments: ARG instructions with these defaults, overridable with docker build --build-arg.", keyNamePattern),
 			"run":              withExamples(list("Extra shell steps, run after the language's build step.", nil), []any{"make assets"}),
 			"dependency_files": withExamples(list("Files or folders copied into the builder before the dependency step, next to the language's manifests, e.g. local packages that a requirements file names. Relative to the spec's folder.", relPathSchema("")), []any{"vendor"}),
 		}),
-		"runtime": object("The runner stage: the image that ships.", map[string]*jsonSchema{
+		"runtime": object("The runner stage: the image that ships.", map[string]*SchemaNode{
 			"packages": withExamples(list("Runtime packages, installed with the runner family's package manager. Needs a runner with a shell (debian or alpine).", packageName), []any{"libpq5"}),
 			"env":      vars("ENV variables of the runner.", keyNamePattern),
 			"user": {
@@ -253,36 +248,18 @@ func specSchema() *jsonSchema {
 			"healthcheck": healthcheckSchema(durationSchema),
 			"labels":      vars("LABEL key-value pairs, e.g. org.opencontainers.image.source.", labelKeyPattern),
 		}),
-		"artifacts": list("Extra paths copied from the builder to the runner.", object("A copy from the builder to the runner.", map[string]*jsonSchema{
+		"artifacts": list("Extra paths copied from the builder to the runner.", object("A copy from the builder to the runner.", map[string]*SchemaNode{
 			"from": absPathSchema("A path in the builder."),
 			"to":   absPathSchema("A path in the runner."),
 		}, "from", "to")),
-		"python": object("The Python recipe: wheels of the project and its requirements are built in the builder and installed offline in the runner.", map[string]*jsonSchema{
-			"project":      withDefault(relPathSchema("The folder of the Python project (pyproject.toml or setup.py), relative to the spec's folder. Defaults to \".\" unless only requirements are given."), "."),
-			"requirements": withExamples(list("Requirements files to build wheels from.", relPathSchema("")), []any{"requirements.txt"}),
-			"install":      withDefault(enum("How the runner receives the wheels: copy (a COPY layer, removed after installing) or mount (a bind mount of the builder's wheels: no wheel left in any layer).", InstallCopy, InstallMount), InstallCopy),
-			"index": packageIndexSchema("A private package index for pip. Its login is never in the spec, the Dockerfile or the image: the pip steps mount it from a BuildKit secret holding a netrc file (docker build --secret id=ID,src=FILE).",
-				"https://pypi.example.com/simple", "url"),
-		}),
-		"go": object("The Go recipe: one binary.", map[string]*jsonSchema{
-			"main":    withDefault(pattern("The package to build, relative to the spec's folder, e.g. ./cmd/server.", `^\.(/`+strings.TrimSuffix(strings.TrimPrefix(pathCharsPattern, "^"), "$")+`)?$`), "."),
-			"binary":  pattern("The binary's file name. Defaults to the spec's name.", binaryNamePattern),
-			"cgo":     {Type: "boolean", Default: false, Description: "Build with cgo: the binary links the C library dynamically, so the runner needs one (the default runner becomes " + goCGORunner.Ref + ")."},
-			"ldflags": withDefault(pattern("Flags for go build -ldflags: flags and values only, no quotes or shell syntax.", goLDFlagsPattern), "-s -w"),
-			"tags":    withExamples(list("Build tags.", pattern("", goTagPattern)), []any{"netgo", "osusergo"}),
-		}),
-		"node": object("The Node recipe: install from the lockfile, run a build script, prune to production dependencies.", map[string]*jsonSchema{
-			"manager": withDefault(enum("The package manager, which decides the lockfile: npm (package-lock.json), yarn (yarn.lock) or pnpm (pnpm-lock.yaml).", NPM, Yarn, PNPM), NPM),
-			"build":   withExamples(pattern("The package.json script to run in the builder; unset skips the build.", scriptNamePattern), "build"),
-			"output":  withExamples(relPathSchema("The folder the runner needs besides node_modules and package.json; unset copies the whole pruned project."), "dist"),
-			"registry": packageIndexSchema("A private package registry. Its token is never in the spec, the Dockerfile or the image: the install steps mount it from a BuildKit secret holding an .npmrc file (docker build --secret id=ID,src=FILE).",
-				"https://npm.example.com/"),
-		}),
 		"ignore":    withExamples(list(".dockerignore lines added to wharf's defaults.", nil), []any{".git", "**/*.log"}),
 		"output":    withDefault(relPathSchema("Where the Dockerfile is written, relative to the spec's folder (the build context). Its ignore file is written next to it."), "Dockerfile"),
 		"extends":   extendsSchema(),
 		"templates": withExamples(pattern("A folder of *.tmpl files, relative to the spec's folder, whose named blocks override wharf's built-in templates.", `^[^\n\r]*\S[^\n\r]*$`), "templates"),
 	}, "version")
+	for _, lang := range Languages() {
+		root.Properties[lang.Name()] = nullable(lang.Schema())
+	}
 	root.Schema = "https://json-schema.org/draft/2020-12/schema"
 	root.ID = SchemaURL
 	root.Title = "wharf spec (wharf.yaml)"
@@ -290,33 +267,33 @@ func specSchema() *jsonSchema {
 	// name, language and runtime.cmd are not required here: a base spec
 	// that others extend may leave them out, and an extending spec may
 	// inherit them. wharf validate checks the complete spec.
-	for _, lang := range Languages {
-		props := map[string]*jsonSchema{}
-		for _, other := range Languages {
+	for _, lang := range langs {
+		props := map[string]*SchemaNode{}
+		for _, other := range langs {
 			if other != lang {
-				props[string(other)] = &jsonSchema{Not: &jsonSchema{}}
+				props[other] = &SchemaNode{Not: &SchemaNode{}}
 			}
 		}
-		root.AllOf = append(root.AllOf, &jsonSchema{
-			If:   &jsonSchema{Properties: map[string]*jsonSchema{"language": {Const: string(lang)}}, Required: []string{"language"}},
-			Then: &jsonSchema{Properties: props},
+		root.AllOf = append(root.AllOf, &SchemaNode{
+			If:   &SchemaNode{Properties: map[string]*SchemaNode{"language": {Const: lang}}, Required: []string{"language"}},
+			Then: &SchemaNode{Properties: props},
 		})
 	}
 	return root
 }
 
 // extendsSchema is a path or a list of paths to the specs a spec inherits from.
-func extendsSchema() *jsonSchema {
+func extendsSchema() *SchemaNode {
 	path := pattern("A spec file, relative to the file that names it.", `^[^\n\r]*\S[^\n\r]*$`)
-	return &jsonSchema{
+	return &SchemaNode{
 		Description: "Specs this spec inherits from, relative to the file that names them; later ones override earlier ones, and this spec overrides them all. Mappings merge key by key; a scalar or list in this spec replaces the inherited one. A base spec may leave out name and language.",
-		OneOf:       []*jsonSchema{path, {Type: "array", Items: path, MinItems: intp(1)}},
+		OneOf:       []*SchemaNode{path, {Type: "array", Items: path, MinItems: intp(1)}},
 		Examples:    []any{[]any{"../base.yaml"}},
 	}
 }
 
-func healthcheckSchema(duration func(string) *jsonSchema) *jsonSchema {
-	return object("HEALTHCHECK: a command that tells the container is healthy.", map[string]*jsonSchema{
+func healthcheckSchema(duration func(string) *SchemaNode) *SchemaNode {
+	return object("HEALTHCHECK: a command that tells the container is healthy.", map[string]*SchemaNode{
 		"cmd":            execFormSchema("The check, in exec form.", "/app/healthcheck"),
 		"interval":       duration("Time between checks."),
 		"timeout":        duration("How long a check may take."),
@@ -329,8 +306,8 @@ func healthcheckSchema(duration func(string) *jsonSchema) *jsonSchema {
 
 // packageIndexSchema describes {url, secret}; required names the keys that
 // must be present.
-func packageIndexSchema(desc, exampleURL string, required ...string) *jsonSchema {
-	s := object(desc, map[string]*jsonSchema{
+func packageIndexSchema(desc, exampleURL string, required ...string) *SchemaNode {
+	s := object(desc, map[string]*SchemaNode{
 		"url":    withExamples(pattern("The index's address, http or https, with no user, password, query or fragment.", `^https?://[^/@?#\s'"$`+"`"+`\\]+(/[^@?#\s'"$`+"`"+`\\]*)?$`), exampleURL),
 		"secret": withExamples(pattern("The id of the BuildKit secret holding the login.", secretIDPattern), "pip_netrc"),
 	}, required...)
@@ -339,3 +316,44 @@ func packageIndexSchema(desc, exampleURL string, required ...string) *jsonSchema
 	}
 	return s
 }
+
+// Helpers for languages' section schemas.
+
+// SchemaObject is a mapping with exactly the given keys, each also
+// accepting null (which drops an inherited value).
+func SchemaObject(desc string, props map[string]*SchemaNode, required ...string) *SchemaNode {
+	return object(desc, props, required...)
+}
+
+// SchemaPattern is a string matching the regular expression re.
+func SchemaPattern(desc, re string) *SchemaNode { return pattern(desc, re) }
+
+// SchemaEnum is one of values.
+func SchemaEnum(desc string, values ...string) *SchemaNode { return enum(desc, values...) }
+
+// SchemaBool is a boolean with a default.
+func SchemaBool(desc string, def bool) *SchemaNode {
+	return &SchemaNode{Type: "boolean", Default: def, Description: desc}
+}
+
+// SchemaList is a list of item (one-line strings when nil), or
+// {append: [...]} to add to an inherited list.
+func SchemaList(desc string, item *SchemaNode) *SchemaNode { return list(desc, item) }
+
+// SchemaRelPath is a path relative to the spec's folder, inside the context.
+func SchemaRelPath(desc string) *SchemaNode { return relPathSchema(desc) }
+
+// SchemaPathChars is the pattern of what a path in a spec may hold.
+const SchemaPathChars = pathCharsPattern
+
+// SchemaPackageIndex is {url, secret}; required names the keys that must
+// be present.
+func SchemaPackageIndex(desc, exampleURL string, required ...string) *SchemaNode {
+	return packageIndexSchema(desc, exampleURL, required...)
+}
+
+// WithDefault sets s's default.
+func (s *SchemaNode) WithDefault(def any) *SchemaNode { return withDefault(s, def) }
+
+// WithExamples sets s's examples.
+func (s *SchemaNode) WithExamples(examples ...any) *SchemaNode { return withExamples(s, examples...) }

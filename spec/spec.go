@@ -22,45 +22,43 @@
 //   - Bases apply in the order listed, a later one overriding an earlier
 //     one, and the extending spec overrides them all.
 //
-// Each base file is read once per process, however many specs extend it,
-// and specs may be loaded concurrently. The templates key, like extends,
-// is relative to the file that names it; every other path in a spec is
-// relative to the spec's own folder, the build context.
+// Load reads the files a spec extends afresh on each call; a Loader reads
+// each once for all the specs it loads, and specs may be loaded
+// concurrently. The templates key, like extends, is relative to the file
+// that names it; every other path in a spec is relative to the spec's own
+// folder, and must stay inside the build context (the spec's folder, or
+// the folder above it that context names).
 package spec
 
-import "go.yaml.in/yaml/v3"
+import (
+	"path"
 
-// Language is the language recipe a spec builds with.
-type Language string
-
-// Supported languages.
-const (
-	Python Language = "python"
-	Go     Language = "go"
-	Node   Language = "node"
+	"go.yaml.in/yaml/v3"
 )
-
-// Languages lists the supported languages in a stable order.
-var Languages = []Language{Python, Go, Node}
 
 // Spec is a validated wharf spec with defaults applied.
 type Spec struct {
-	Version  int
-	Name     string
-	Language Language
+	Version int
+	Name    string
+	// Language names a registered Language, e.g. "python".
+	Language string
 	Images   Images
 	Build    Build
 	Runtime  Runtime
 	// Artifacts are extra copies from the builder to the runner.
 	Artifacts []Artifact
-	// Exactly one of Python, Go and Node is set, matching Language.
-	Python *PythonRecipe
-	Go     *GoRecipe
-	Node   *NodeRecipe
+	// Recipe is the decoded section of the spec's language (e.g. a
+	// *python.Recipe for language: python), with its defaults applied.
+	Recipe Recipe
+	// Context is the build context's folder, slash-separated and relative
+	// to the spec's folder: "." (the default), or a folder above it such as
+	// "../..". SpecDir is the spec's folder as seen from the context, "."
+	// when they are the same; InContext turns spec paths into context paths.
+	Context, SpecDir string
 	// Ignore holds extra .dockerignore lines.
 	Ignore []string
 	// Output is the Dockerfile's path, slash-separated and relative to the
-	// spec's folder, which is also the build context.
+	// spec's folder.
 	Output string
 	// Templates is the folder of custom templates that override built-in
 	// template blocks, as a path usable from where File is (it is written
@@ -179,22 +177,6 @@ type Artifact struct {
 	To   string
 }
 
-// PythonRecipe builds wheels of the project and its requirements in the
-// builder and installs them, offline, in the runner.
-type PythonRecipe struct {
-	// Project is the folder of the Python project to build, relative to the
-	// spec's folder; empty when only requirements are installed.
-	Project      string
-	Requirements []string
-	// Install is how the runner receives the wheels: InstallCopy (a COPY
-	// layer, removed after installing) or InstallMount (a bind mount of the
-	// builder's wheels, which leaves no wheel in any layer).
-	Install string
-	// Index is the package index pip builds from; nil means PyPI. Its
-	// secret is a netrc file with the index's login.
-	Index *PackageIndex
-}
-
 // PackageIndex is a private package index (pip) or registry (npm, yarn,
 // pnpm) that the builder installs dependencies from. Credentials are never
 // in the spec, the Dockerfile or the image: the install step mounts them
@@ -209,47 +191,11 @@ type PackageIndex struct {
 	Secret string
 }
 
-// Where the install steps mount an index's secret: files the tools read
-// their login from, in the builder's root home.
-const (
-	NetrcPath = "/root/.netrc" // pip reads logins for any index host here
-	NpmrcPath = "/root/.npmrc" // npm, yarn 1 and pnpm read auth tokens here
-)
-
-// Ways the Python runner receives wheels.
-const (
-	InstallCopy  = "copy"
-	InstallMount = "mount"
-)
-
-// GoRecipe builds one Go binary.
-type GoRecipe struct {
-	// Main is the package to build, e.g. "./cmd/server".
-	Main    string
-	Binary  string
-	CGO     bool
-	LDFlags string
-	Tags    []string
+// InContext returns the path p, relative to the spec's folder, relative to
+// the build context instead.
+func (s *Spec) InContext(p string) string {
+	if s.SpecDir == "" || s.SpecDir == "." {
+		return p
+	}
+	return path.Join(s.SpecDir, p)
 }
-
-// NodeRecipe installs dependencies from the lockfile, runs a build script
-// and prunes to production dependencies.
-type NodeRecipe struct {
-	Manager string // "npm", "yarn" or "pnpm"
-	// Build is the package.json script to run; empty skips the build.
-	Build string
-	// Output is the folder the runner needs besides node_modules and
-	// package.json; empty means the whole pruned project.
-	Output string
-	// Registry is the package registry to install from; nil means the
-	// manager's default. Its secret is an .npmrc file, e.g. with
-	// //npm.example.com/:_authToken=...
-	Registry *PackageIndex
-}
-
-// Node package managers.
-const (
-	NPM  = "npm"
-	Yarn = "yarn"
-	PNPM = "pnpm"
-)

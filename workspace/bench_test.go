@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"github.com/wharf-dev/wharf"
 	"os"
 	"path/filepath"
 	"testing"
@@ -36,7 +37,7 @@ func BenchmarkCheckTree(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		cache := &Cache{} // one per run, as in the CLI
+		cache := &wharf.Cache{} // one per run, as in the CLI
 		Each(len(specs), func(i int) *Result {
 			return Check(specs[i], CheckOptions{Diff: true, Listings: listings, Cache: cache})
 		}, func(_ int, r *Result) {

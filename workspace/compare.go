@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/wharf-dev/wharf"
 	"github.com/wharf-dev/wharf/generate"
 	"github.com/wharf-dev/wharf/internal/atomicfile"
 	"github.com/wharf-dev/wharf/internal/diff"
@@ -68,6 +69,8 @@ type Result struct {
 	// Spec is the spec file's path.
 	Spec     string
 	Warnings []*spec.Error
+	// LockProblems are the ways the spec's wharf.lock is stale.
+	LockProblems []*spec.Error
 	// Files are the spec's generated files in the order the generator
 	// returns them, then any orphaned ones by name.
 	Files []File
@@ -76,9 +79,14 @@ type Result struct {
 	Err error
 }
 
+// Problems are the warnings and lock problems, in that order.
+func (r *Result) Problems() []*spec.Error {
+	return append(slices.Clone(r.Warnings), r.LockProblems...)
+}
+
 // Fresh reports whether the spec is valid and all its files are fresh.
 func (r *Result) Fresh() bool {
-	if r.Err != nil || len(lock.Stale(r.Warnings)) > 0 {
+	if r.Err != nil || len(r.LockProblems) > 0 {
 		return false
 	}
 	for _, f := range r.Files {
@@ -102,7 +110,7 @@ type CheckOptions struct {
 	Listings Listings
 	// Cache, when set, shares base files and template folders between
 	// the specs of a run.
-	Cache *Cache
+	Cache *wharf.Cache
 }
 
 // GenerateOptions tune Generate.
@@ -117,7 +125,7 @@ type GenerateOptions struct {
 	Templates string
 	// Cache, when set, shares base files and template folders between
 	// the specs of a run.
-	Cache *Cache
+	Cache *wharf.Cache
 }
 
 // Check loads the spec at specPath (a file, or a folder holding
@@ -242,31 +250,24 @@ func Generate(specPath string, opts GenerateOptions) *Result {
 	return r
 }
 
-// load loads and generates a spec, with the custom templates of Render,
-// recording problems in the result. listings may tell that the spec has
-// no lock file; c, when not nil, shares base files and templates.
-func load(specPath, templates string, listings Listings, c *Cache) (*Result, *spec.Spec, []generate.File) {
+// load loads and generates a spec through the pipeline, recording
+// problems in the result. listings may tell that the spec has no lock
+// file; c, when not nil, shares base files and templates.
+func load(specPath, templates string, listings Listings, c *wharf.Cache) (*Result, *spec.Spec, []generate.File) {
 	r := &Result{Spec: specPath}
-	s, err := c.load(specPath)
+	s, err := c.Load(specPath)
 	if err != nil {
 		r.Err = err
 		return r, nil, nil
 	}
 	r.Spec = s.File // specPath/wharf.yaml when specPath is a folder
-	// Without a lock file, lock.Apply finds nothing to apply.
-	if !listings.lacks(lock.Path(s.File)) {
-		if err := lock.Apply(s); err != nil {
-			r.Err = err
-			return r, nil, nil
-		}
-	}
-	r.Warnings = s.Warnings
-	files, err := render(s, templates, c)
+	out, err := wharf.Complete(s, wharf.Options{Templates: templates, Cache: c, NoLock: listings.lacks(lock.Path(s.File))})
 	if err != nil {
 		r.Err = err
 		return r, nil, nil
 	}
-	return r, s, files
+	r.Warnings, r.LockProblems = out.Warnings, out.LockProblems
+	return r, s, out.Files
 }
 
 // findOrphans looks in the folders of the spec and of its files for files

@@ -3,6 +3,7 @@ package workspace
 import (
 	"errors"
 	"fmt"
+	"github.com/wharf-dev/wharf"
 	"os"
 	"os/exec"
 	"path"
@@ -539,7 +540,7 @@ func TestCache(t *testing.T) {
 		"app/cmd/app/main.go": "package main\n",
 	})
 	dir := filepath.Join(root, "app")
-	cache := &Cache{}
+	cache := &wharf.Cache{}
 	if r := Generate(dir, GenerateOptions{Cache: cache}); r.Err != nil {
 		t.Fatal(r.Err)
 	}
@@ -567,7 +568,7 @@ func TestCache(t *testing.T) {
 		if fresh(CheckOptions{}) {
 			t.Errorf("after changing %s, Check without a Cache did not see the change", name)
 		}
-		if fresh(CheckOptions{Cache: &Cache{}}) {
+		if fresh(CheckOptions{Cache: &wharf.Cache{}}) {
 			t.Errorf("after changing %s, Check with a new Cache did not see the change", name)
 		}
 	}

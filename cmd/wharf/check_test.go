@@ -10,7 +10,7 @@ import (
 	"github.com/wharf-dev/wharf/cmd/wharf/internal/cli"
 	"github.com/wharf-dev/wharf/generate"
 	"github.com/wharf-dev/wharf/spec"
-	"github.com/wharf-dev/wharf/workspace"
+	"github.com/wharf-dev/wharf"
 )
 
 // TestCheckAfterGenerate checks a property over every golden spec and
@@ -49,15 +49,11 @@ func TestCheckAfterGenerate(t *testing.T) {
 			if code, out := run("check", dir); code != 0 {
 				t.Fatalf("check after generate exited %d, want 0:\n%s", code, out)
 			}
-			s, err := spec.Load(specFile)
+			r, err := wharf.Generate(specFile, wharf.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			files, err := workspace.Render(s, "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, f := range files {
+			for _, f := range r.Files {
 				path := filepath.Join(dir, filepath.FromSlash(f.Path))
 				// Flip a byte past the header, and one inside it.
 				for _, at := range []int{len(f.Data) * 2 / 3, 3} {

@@ -30,7 +30,7 @@ var (
 // Proposal is a spec that detection proposes, with the reason for each
 // value, which Proposal.YAML writes as comments.
 type Proposal struct {
-	Language spec.Language
+	Language string
 	Name     string
 	// Sources are the project files detection read, e.g. "pyproject.toml".
 	Sources []string
@@ -83,21 +83,30 @@ type Node struct {
 }
 
 // markers are the files that tell each language, as fs.Glob patterns.
-var markers = map[spec.Language][]string{
-	spec.Python: {"pyproject.toml", "setup.py", "requirements*.txt"},
-	spec.Go:     {"go.mod"},
-	spec.Node:   {"package.json"},
+var markers = map[string][]string{
+	python: {"pyproject.toml", "setup.py", "requirements*.txt"},
+	golang: {"go.mod"},
+	node:   {"package.json"},
 }
+
+// The languages detection knows, in the order it tries them.
+const (
+	python = "python"
+	golang = "go"
+	node   = "node"
+)
+
+var languages = []string{python, golang, node}
 
 // Detect proposes a spec for the project whose folder is fsys's root.
 // dirName is the folder's name, the spec's name when the project names
 // none. lang, when not empty, forces the language; otherwise the files of
 // exactly one language must be present, or Detect returns ErrNoProject
 // or ErrAmbiguous with what it found.
-func Detect(fsys fs.FS, dirName string, lang spec.Language) (*Proposal, error) {
-	found := map[spec.Language][]string{}
+func Detect(fsys fs.FS, dirName string, lang string) (*Proposal, error) {
+	found := map[string][]string{}
 	var all []string
-	for _, l := range spec.Languages {
+	for _, l := range languages {
 		for _, pattern := range markers[l] {
 			names, err := fs.Glob(fsys, pattern)
 			if err != nil {
@@ -113,9 +122,9 @@ func Detect(fsys fs.FS, dirName string, lang spec.Language) (*Proposal, error) {
 	}
 	if lang == "" {
 		var langs []string
-		for _, l := range spec.Languages {
+		for _, l := range languages {
 			if len(found[l]) > 0 {
-				langs = append(langs, string(l))
+				langs = append(langs, l)
 				lang = l
 			}
 		}
@@ -130,11 +139,11 @@ func Detect(fsys fs.FS, dirName string, lang spec.Language) (*Proposal, error) {
 	p := &Proposal{Language: lang}
 	var err error
 	switch lang {
-	case spec.Python:
+	case python:
 		err = detectPython(fsys, p)
-	case spec.Go:
+	case golang:
 		err = detectGo(fsys, p)
-	case spec.Node:
+	case node:
 		err = detectNode(fsys, p)
 	default:
 		return nil, fmt.Errorf("language %q is not supported; use python, go or node", lang)
@@ -152,7 +161,7 @@ func Detect(fsys fs.FS, dirName string, lang spec.Language) (*Proposal, error) {
 
 func markerList() string {
 	var names []string
-	for _, l := range spec.Languages {
+	for _, l := range languages {
 		names = append(names, markers[l]...)
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]

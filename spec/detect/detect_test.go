@@ -14,6 +14,10 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/wharf-dev/wharf/generate"
+	_ "github.com/wharf-dev/wharf/lang"
+	"github.com/wharf-dev/wharf/lang/golang"
+	"github.com/wharf-dev/wharf/lang/node"
+	"github.com/wharf-dev/wharf/lang/python"
 	"github.com/wharf-dev/wharf/spec"
 	"github.com/wharf-dev/wharf/spec/detect"
 )
@@ -29,7 +33,7 @@ func files(kv ...string) fstest.MapFS {
 // detectCases are projects and the proposals detection should make.
 var detectCases = []struct {
 	name  string
-	lang  spec.Language
+	lang  string
 	fsys  fstest.MapFS
 	want  detect.Proposal
 	notes int
@@ -43,7 +47,7 @@ var detectCases = []struct {
 			"src/fast_hash/_c.c", "int x;\n",
 		),
 		want: detect.Proposal{
-			Language: spec.Python, Name: "fast_hash", Sources: []string{"pyproject.toml", "setup.py"},
+			Language: "python", Name: "fast_hash", Sources: []string{"pyproject.toml", "setup.py"},
 			Builder: "python:3.12-slim", Runner: "python:3.12-slim",
 			BuildPackages: []string{"gcc", "libc6-dev"},
 			Python:        &detect.Python{Project: "."},
@@ -60,7 +64,7 @@ var detectCases = []struct {
 			"svc/speed.c", "",
 		),
 		want: detect.Proposal{
-			Language: spec.Python, Name: "svc", Sources: []string{"pyproject.toml"},
+			Language: "python", Name: "svc", Sources: []string{"pyproject.toml"},
 			Builder: "python:3.11-slim", Runner: "python:3.11-slim",
 			BuildPackages: []string{"gcc", "libc6-dev"},
 			Python:        &detect.Python{Project: "."},
@@ -78,7 +82,7 @@ var detectCases = []struct {
 			"app.py", "",
 		),
 		want: detect.Proposal{
-			Language: spec.Python, Sources: []string{"requirements.txt"},
+			Language: "python", Sources: []string{"requirements.txt"},
 			Builder: "python:3.13-slim", Runner: "python:3.13-slim",
 			DependencyFiles: []string{"base.txt", "libs", "vendor"},
 			Python:          &detect.Python{Requirements: []string{"requirements.txt"}},
@@ -92,7 +96,7 @@ var detectCases = []struct {
 			"pyproject.toml", "[tool.poetry]\nname = \"worker\"\n[tool.poetry.dependencies]\npython = \"~3.10\"\n[tool.poetry.scripts]\nworker = \"worker:run\"\n",
 		),
 		want: detect.Proposal{
-			Language: spec.Python, Name: "worker", Sources: []string{"pyproject.toml"},
+			Language: "python", Name: "worker", Sources: []string{"pyproject.toml"},
 			Builder: "python:3.10-slim", Runner: "python:3.10-slim",
 			Python: &detect.Python{Project: "."},
 			Cmd:    []string{"worker"},
@@ -113,7 +117,7 @@ var detectCases = []struct {
 			"nested/main.go", "package main\n",
 		),
 		want: detect.Proposal{
-			Language: spec.Go, Name: "shop", Sources: []string{"go.mod"},
+			Language: "go", Name: "shop", Sources: []string{"go.mod"},
 			Builder: "golang:1.23-bookworm", Runner: "gcr.io/distroless/base-debian12",
 			Go: &detect.Go{Main: "./cmd/shop", CGO: true},
 		},
@@ -126,7 +130,7 @@ var detectCases = []struct {
 			"main_test.go", "package main_test\n",
 		),
 		want: detect.Proposal{
-			Language: spec.Go, Name: "tiny-tool", Sources: []string{"go.mod"},
+			Language: "go", Name: "tiny-tool", Sources: []string{"go.mod"},
 			Builder: "golang:1.21-bookworm", Runner: "gcr.io/distroless/static-debian12",
 			Go: &detect.Go{Main: "."},
 		},
@@ -138,7 +142,7 @@ var detectCases = []struct {
 			"cmd/api-server/main.go", "package main\n",
 		),
 		want: detect.Proposal{
-			Language: spec.Go, Name: "platform", Sources: []string{"go.mod"},
+			Language: "go", Name: "platform", Sources: []string{"go.mod"},
 			Builder: "golang:1.26-bookworm", Runner: "gcr.io/distroless/static-debian12",
 			Go: &detect.Go{Main: "./cmd/api-server", Binary: "api-server"},
 		},
@@ -150,9 +154,9 @@ var detectCases = []struct {
 			"yarn.lock", "",
 		),
 		want: detect.Proposal{
-			Language: spec.Node, Name: "web", Sources: []string{"package.json", "yarn.lock"},
+			Language: "node", Name: "web", Sources: []string{"package.json", "yarn.lock"},
 			Builder: "node:20-bookworm-slim", Runner: "node:20-bookworm-slim",
-			Node: &detect.Node{Manager: spec.Yarn, Build: "build", Output: "dist"},
+			Node: &detect.Node{Manager: "yarn", Build: "build", Output: "dist"},
 			Cmd:  []string{"node", "dist/server.js", "--port=3000"},
 		},
 	},
@@ -164,9 +168,9 @@ var detectCases = []struct {
 			"server.js", "",
 		),
 		want: detect.Proposal{
-			Language: spec.Node, Name: "site", Sources: []string{"package.json", "pnpm-lock.yaml"},
+			Language: "node", Name: "site", Sources: []string{"package.json", "pnpm-lock.yaml"},
 			Builder: "node:24-bookworm-slim", Runner: "node:24-bookworm-slim",
-			Node: &detect.Node{Manager: spec.PNPM, Build: "build"},
+			Node: &detect.Node{Manager: "pnpm", Build: "build"},
 			Cmd:  []string{"node", "server.js"},
 		},
 	},
@@ -176,23 +180,23 @@ var detectCases = []struct {
 			"package.json", `{"name": "bare", "scripts": {"start": "nodemon app.js && echo done"}}`,
 		),
 		want: detect.Proposal{
-			Language: spec.Node, Name: "bare", Sources: []string{"package.json"},
+			Language: "node", Name: "bare", Sources: []string{"package.json"},
 			Builder: "node:24-bookworm-slim", Runner: "node:24-bookworm-slim",
-			Node: &detect.Node{Manager: spec.NPM},
+			Node: &detect.Node{Manager: "npm"},
 			Cmd:  []string{"npm", "start"},
 		},
 		notes: 1,
 	},
 	{
 		name: "forced language in an ambiguous project",
-		lang: spec.Go,
+		lang: "go",
 		fsys: files(
 			"go.mod", "module example.com/svc\ngo 1.24\n",
 			"main.go", "package main\n",
 			"package.json", `{"name": "tooling"}`,
 		),
 		want: detect.Proposal{
-			Language: spec.Go, Name: "svc", Sources: []string{"go.mod"},
+			Language: "go", Name: "svc", Sources: []string{"go.mod"},
 			Builder: "golang:1.24-bookworm", Runner: "gcr.io/distroless/static-debian12",
 			Go: &detect.Go{Main: "."},
 		},
@@ -289,22 +293,22 @@ func checkLoaded(t *testing.T, p *detect.Proposal, s *spec.Spec) {
 	check("artifacts", s.Artifacts, p.Artifacts)
 	switch {
 	case p.Python != nil:
-		check("python", *s.Python, spec.PythonRecipe{Project: p.Python.Project, Requirements: p.Python.Requirements, Install: spec.InstallCopy})
+		check("python", *s.Recipe.(*python.Recipe), python.Recipe{Tool: "pip", Project: p.Python.Project, Requirements: p.Python.Requirements, Install: python.InstallCopy})
 	case p.Go != nil:
 		binary := p.Go.Binary
 		if binary == "" {
 			binary = p.Name
 		}
-		check("go", *s.Go, spec.GoRecipe{Main: p.Go.Main, Binary: binary, CGO: p.Go.CGO, LDFlags: "-s -w"})
+		check("go", *s.Recipe.(*golang.Recipe), golang.Recipe{Main: p.Go.Main, Binary: binary, CGO: p.Go.CGO, LDFlags: "-s -w"})
 	case p.Node != nil:
-		check("node", *s.Node, spec.NodeRecipe{Manager: p.Node.Manager, Build: p.Node.Build, Output: p.Node.Output})
+		check("node", *s.Recipe.(*node.Recipe), node.Recipe{Manager: p.Node.Manager, Build: p.Node.Build, Output: p.Node.Output})
 	}
 }
 
 func TestDetectErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		lang spec.Language
+		lang string
 		fsys fstest.MapFS
 		kind error
 		msg  string
@@ -314,9 +318,9 @@ func TestDetectErrors(t *testing.T) {
 		{"go and node", "", files("go.mod", "module x\n", "package.json", "{}"), detect.ErrAmbiguous, "found go.mod (go), package.json (node); pass --language go or --language node to choose"},
 		{"python and node", "", files("requirements.txt", "", "package.json", "{}"), detect.ErrAmbiguous, "found requirements.txt (python), package.json (node)"},
 		{"go without main", "", files("go.mod", "module x\n", "lib.go", "package x\n"), nil, "found no main package"},
-		{"forced go without go.mod", spec.Go, files("package.json", "{}"), nil, "go: found no go.mod"},
-		{"forced node without package.json", spec.Node, files(), nil, "node: found no package.json"},
-		{"forced python without files", spec.Python, files("go.mod", ""), nil, "python: found no pyproject.toml"},
+		{"forced go without go.mod", "go", files("package.json", "{}"), nil, "go: found no go.mod"},
+		{"forced node without package.json", "node", files(), nil, "node: found no package.json"},
+		{"forced python without files", "python", files("go.mod", ""), nil, "python: found no pyproject.toml"},
 		{"bad package.json", "", files("package.json", "{"), nil, "read package.json"},
 		{"bad pyproject", "", files("pyproject.toml", "[project\n"), nil, "read pyproject.toml"},
 	} {

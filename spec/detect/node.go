@@ -8,8 +8,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-
-	"github.com/wharf-dev/wharf/spec"
 )
 
 // nodeMajors are the Node majors with node:N-bookworm-slim images that
@@ -31,9 +29,9 @@ type packageJSON struct {
 // nodeLockfiles maps each lockfile to its manager, in the order a tie is
 // broken.
 var nodeLockfiles = []struct{ file, manager string }{
-	{"pnpm-lock.yaml", spec.PNPM},
-	{"yarn.lock", spec.Yarn},
-	{"package-lock.json", spec.NPM},
+	{"pnpm-lock.yaml", "pnpm"},
+	{"yarn.lock", "yarn"},
+	{"package-lock.json", "npm"},
 }
 
 var (
@@ -76,7 +74,7 @@ func detectNode(fsys fs.FS, p *Proposal) error {
 	p.Sources = append(p.Sources, locks...)
 	declared, _, _ := strings.Cut(pkg.PackageManager, "@")
 	switch {
-	case declared == spec.NPM || declared == spec.Yarn || declared == spec.PNPM:
+	case declared == "npm" || declared == "yarn" || declared == "pnpm":
 		n.Manager = declared
 		n.ManagerWhy = fmt.Sprintf("From packageManager in package.json (%s).", pkg.PackageManager)
 	case len(locks) == 1:
@@ -84,7 +82,7 @@ func detectNode(fsys fs.FS, p *Proposal) error {
 	case len(locks) > 1:
 		n.ManagerWhy = fmt.Sprintf("The project has %s; wharf chose %s. Delete the lockfile you do not use.", joinList(locks), locks[0])
 	default:
-		n.Manager = spec.NPM
+		n.Manager = "npm"
 		n.ManagerWhy = "The project has no lockfile yet."
 	}
 	if lock := lockfileOf(n.Manager); !slices.Contains(locks, lock) {

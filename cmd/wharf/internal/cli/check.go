@@ -10,7 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/wharf-dev/wharf/lock"
+	"github.com/wharf-dev/wharf"
 	"github.com/wharf-dev/wharf/spec"
 	"github.com/wharf-dev/wharf/workspace"
 )
@@ -92,7 +92,7 @@ func runCheck(cmd *cobra.Command, opts checkOptions, args []string) error {
 		toPrune    []string // spec folders with orphaned files
 		toLock     []string // spec folders whose wharf.lock is stale
 	)
-	cache := &workspace.Cache{}
+	cache := &wharf.Cache{}
 	workspace.Each(len(specs), func(i int) *workspace.Result {
 		return workspace.Check(specs[i], workspace.CheckOptions{Diff: !opts.quiet, Templates: opts.templates, Listings: listings, Cache: cache})
 	}, func(_ int, r *workspace.Result) {
@@ -113,11 +113,11 @@ func runCheck(cmd *cobra.Command, opts checkOptions, args []string) error {
 				printError(errOut, r.Err)
 			}
 		}
-		for _, w := range r.Warnings {
+		for _, w := range r.Problems() {
 			js.Warnings = append(js.Warnings, problem(w))
 		}
 		if opts.format == "text" && !opts.quiet {
-			for _, w := range r.Warnings {
+			for _, w := range r.Problems() {
 				fmt.Fprintf(errOut, "%s:%d:%d: warning: %s\n", w.File, w.Line, w.Column, w.Msg)
 			}
 		}
@@ -142,7 +142,7 @@ func runCheck(cmd *cobra.Command, opts checkOptions, args []string) error {
 			}
 			printFile(out, r, f, path)
 		}
-		if len(lock.Stale(r.Warnings)) > 0 {
+		if len(r.LockProblems) > 0 {
 			toLock = append(toLock, specArg(r.Spec))
 		}
 		switch {

@@ -6,8 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/wharf-dev/wharf"
 	"github.com/wharf-dev/wharf/generate"
-	"github.com/wharf-dev/wharf/lock"
 	"github.com/wharf-dev/wharf/spec"
 	"github.com/wharf-dev/wharf/workspace"
 )
@@ -80,11 +80,11 @@ func runGenerate(cmd *cobra.Command, opts generateOptions, args []string) error 
 	}
 	out, errOut := cmd.OutOrStdout(), cmd.ErrOrStderr()
 	failed := false
-	cache := &workspace.Cache{}
+	cache := &wharf.Cache{}
 	workspace.Each(len(specs), func(i int) *workspace.Result {
 		return workspace.Generate(specs[i], workspace.GenerateOptions{Force: opts.force, Prune: opts.prune, Templates: opts.templates, Cache: cache})
 	}, func(_ int, r *workspace.Result) {
-		for _, w := range r.Warnings {
+		for _, w := range r.Problems() {
 			fmt.Fprintf(errOut, "%s:%d:%d: warning: %s\n", w.File, w.Line, w.Column, w.Msg)
 		}
 		changed := 0
@@ -118,23 +118,18 @@ func runGenerate(cmd *cobra.Command, opts generateOptions, args []string) error 
 	return nil
 }
 
-// load loads the spec at path, pins its base images to the lock beside it
-// (if any), and generates its files, with the custom templates in the
-// folder templates if it is not empty (else those the spec names).
+// load runs the pipeline on the spec at path, with the custom templates
+// in the folder templates if it is not empty (else those the spec names),
+// and prints its warnings.
 func load(cmd *cobra.Command, path, templates string) (*spec.Spec, []generate.File, error) {
-	s, err := spec.Load(path)
+	r, err := wharf.Generate(path, wharf.Options{Templates: templates})
 	if err != nil {
 		return nil, nil, invalid(err)
 	}
-	if err := lock.Apply(s); err != nil {
-		return nil, nil, invalid(err)
+	for _, w := range append(r.Warnings, r.LockProblems...) {
+		fmt.Fprintf(cmd.ErrOrStderr(), "%s:%d:%d: warning: %s\n", w.File, w.Line, w.Column, w.Msg)
 	}
-	printWarnings(cmd, s)
-	files, err := workspace.Render(s, templates)
-	if err != nil {
-		return nil, nil, invalid(err)
-	}
-	return s, files, nil
+	return r.Spec, r.Files, nil
 }
 
 func pathArg(args []string) string {

@@ -10,9 +10,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/wharf-dev/wharf"
 	"github.com/wharf-dev/wharf/generate"
 	"github.com/wharf-dev/wharf/internal/atomicfile"
-	"github.com/wharf-dev/wharf/lock"
 	"github.com/wharf-dev/wharf/spec"
 	"github.com/wharf-dev/wharf/spec/detect"
 )
@@ -48,9 +48,9 @@ It asks nothing; when the project holds files of more than one language,
 }
 
 func runInit(cmd *cobra.Command, opts initOptions, dir string) error {
-	lang := spec.Language(opts.language)
-	if lang != "" && lang != spec.Python && lang != spec.Go && lang != spec.Node {
-		return invalid(fmt.Errorf("--language %q is not supported; use python, go or node", opts.language))
+	lang := opts.language
+	if _, known := spec.LookupLanguage(lang); lang != "" && !known {
+		return invalid(fmt.Errorf("--language %q is not supported; use %s", opts.language, languageList()))
 	}
 	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
 		return invalid(fmt.Errorf("init %s: not a folder; pass the project's folder", dir))
@@ -96,13 +96,11 @@ func runInit(cmd *cobra.Command, opts initOptions, dir string) error {
 	if err != nil {
 		return invalid(fmt.Errorf("wharf init proposed an invalid spec (a bug; please report it):\n%w\n%s", err, data))
 	}
-	if err := lock.Apply(s); err != nil { // as generate does, should a wharf.lock be there
-		return invalid(err)
-	}
-	files, err := generate.Files(s)
+	r, err := wharf.Complete(s, wharf.Options{}) // as generate does, should a wharf.lock be there
 	if err != nil {
 		return invalid(err)
 	}
+	files := r.Files
 	writes := []generate.File{{Path: spec.FileName, Data: data}}
 	writes = append(writes, files...)
 
@@ -126,4 +124,13 @@ func writeNewFile(name string, data []byte) error {
 		return fmt.Errorf("%s already exists; wharf init never overwrites a file", name)
 	}
 	return err
+}
+
+// languageList is "python, go or node": the registered languages.
+func languageList() string {
+	var names []string
+	for _, l := range spec.Languages() {
+		names = append(names, l.Name())
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }

@@ -1,4 +1,4 @@
-package spec
+package spec_test
 
 import (
 	"regexp"
@@ -7,6 +7,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"go.yaml.in/yaml/v3"
+
+	_ "github.com/wharf-dev/wharf/lang"
+	. "github.com/wharf-dev/wharf/spec"
 )
 
 // schemaAhead names keys that the decoder's handler tables do not hold:
@@ -17,7 +20,7 @@ var schemaAhead = map[string]bool{"extends": true}
 // schemaObjects returns, for each mapping with fixed keys in the schema, its
 // path in decoder notation ("runtime.healthcheck", "artifacts[]") and its
 // sorted keys.
-func schemaObjects(s *jsonSchema, path string, out map[string][]string) {
+func schemaObjects(s *SchemaNode, path string, out map[string][]string) {
 	if s.Properties != nil && s.AdditionalProperties == false {
 		var keys []string
 		for k, p := range s.Properties {
@@ -25,7 +28,7 @@ func schemaObjects(s *jsonSchema, path string, out map[string][]string) {
 				continue
 			}
 			keys = append(keys, k)
-			schemaObjects(p, join(path, k), out)
+			schemaObjects(p, joinPath(path, k), out)
 		}
 		slices.Sort(keys)
 		out[path] = keys
@@ -34,7 +37,7 @@ func schemaObjects(s *jsonSchema, path string, out map[string][]string) {
 		schemaObjects(s.Items, path+"[]", out)
 	}
 	for _, alt := range append(slices.Clone(s.OneOf), s.AnyOf...) {
-		if !isAlternative(alt) {
+		if !IsAlternative(alt) {
 			schemaObjects(alt, path, out)
 		}
 	}
@@ -43,9 +46,9 @@ func schemaObjects(s *jsonSchema, path string, out map[string][]string) {
 // maximalSpec builds a document holding every key of every mapping in the
 // schema, with mappings where the schema allows them, so that decoding it
 // visits every handler table. Values need not be valid.
-func maximalSpec(s *jsonSchema) any {
+func maximalSpec(s *SchemaNode) any {
 	for _, alt := range s.AnyOf {
-		if !isAlternative(alt) {
+		if !IsAlternative(alt) {
 			return maximalSpec(alt)
 		}
 	}
@@ -76,21 +79,19 @@ var index = regexp.MustCompile(`\[[0-9]+\]`)
 // flag, or a key editors offer that the loader rejects.
 func TestSchemaMatchesDecoder(t *testing.T) {
 	want := map[string][]string{}
-	schema := specSchema()
+	schema := SpecSchema()
 	schemaObjects(schema, "", want)
 
 	data, err := yaml.Marshal(maximalSpec(schema))
 	if err != nil {
 		t.Fatal(err)
 	}
-	root, err := parseYAML("maximal.yaml", data)
+	known, err := DecodedKeys("maximal.yaml", data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := &decoder{file: "maximal.yaml", nodes: map[string]*yaml.Node{}, known: map[string][]string{}}
-	d.spec(root)
 	got := map[string][]string{}
-	for path, keys := range d.known {
+	for path, keys := range known {
 		var kept []string
 		for _, k := range keys {
 			if !(path == "" && schemaAhead[k]) {
@@ -105,4 +106,11 @@ func TestSchemaMatchesDecoder(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("schema and decoder disagree on keys (-schema +decoder):\n%s\nmaximal spec:\n%s", diff, data)
 	}
+}
+
+func joinPath(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
 }

@@ -1,0 +1,83 @@
+package golang
+
+import (
+	"embed"
+	"io/fs"
+	"path"
+	"slices"
+
+	"github.com/wharf-dev/wharf/generate"
+	"github.com/wharf-dev/wharf/spec"
+)
+
+// Build is the Go data the blocks read (.Go): the recipe, its binaries,
+// and whether the builder cross-compiles.
+type Build struct {
+	*Recipe
+	// Binaries are built in one step and copied into the runner; the
+	// first is the spec's main package, whose paths Main, Out and
+	// Installed repeat for blocks written for one binary.
+	Binaries []Binary
+	// Main is the first binary's package, relative to the build context.
+	Main string
+	// Out is where the builder writes the first binary; Installed where
+	// the runner has it.
+	Out, Installed string
+	// Cross says the builder runs on the build platform and compiles for
+	// the target's (TARGETOS, TARGETARCH): always without cgo.
+	Cross bool
+}
+
+// Binary is one binary the builder compiles.
+type Binary struct {
+	// Main is its package, relative to the build context (./cmd/server).
+	Main string
+	// Out is where the builder writes it; Installed where the runner has it.
+	Out, Installed string
+}
+
+//go:embed *.tmpl
+var blocks embed.FS
+
+// Field is the name of the recipe's data in templates.
+func (language) Field() string { return "Go" }
+
+// Blocks are golang.tmpl's blocks.
+func (language) Blocks() fs.FS { return blocks }
+
+// cToolchain is what cgo needs in a builder of each family.
+var cToolchain = map[spec.Family][]string{
+	spec.Debian: {"gcc", "libc6-dev"},
+	spec.Alpine: {"gcc", "musl-dev"},
+}
+
+// Prepare sets the Go data: the binaries, the C toolchain for cgo, CA
+// certificates on Debian runners, and the binary as the entrypoint.
+func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared {
+	r := s.Recipe.(*Recipe)
+	main := r.Main
+	if s.SpecDir != "." && s.SpecDir != "" {
+		main = "./" + path.Join(s.SpecDir, main)
+	}
+	bin := Binary{Main: main, Out: "/out/" + r.Binary, Installed: "/usr/local/bin/" + r.Binary}
+	b := &Build{Recipe: r, Binaries: []Binary{bin}, Main: bin.Main, Out: bin.Out, Installed: bin.Installed, Cross: !r.CGO}
+	d.Recipe = b
+	if b.Cross {
+		d.Builder.Platform = "$BUILDPLATFORM"
+	}
+	env := map[string]string{"CGO_ENABLED": "0"}
+	if r.CGO {
+		env["CGO_ENABLED"] = "1"
+		d.Builder.Packages = append(slices.Clone(d.Builder.Packages), cToolchain[d.Builder.Family]...)
+	}
+	if d.Runner.Family == spec.Debian {
+		d.Runner.Packages = append(slices.Clone(d.Runner.Packages), "ca-certificates")
+	}
+	if len(d.Runner.Entrypoint) == 0 {
+		d.Runner.Entrypoint = []string{bin.Installed}
+	}
+	return generate.Prepared{Manifests: []string{"go.mod", "go.sum*"}, BuilderEnv: env}
+}
+
+// Ignore lists what a Go build never needs.
+func (language) Ignore(*spec.Spec) []string { return []string{"**/*.test", "**/*.out"} }

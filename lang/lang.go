@@ -1,0 +1,29 @@
+// Package lang is the list of wharf's languages. Importing it registers
+// each with the packages that need them (spec, generate); every
+// list of languages in wharf derives from All.
+package lang
+
+import (
+	"github.com/wharf-dev/wharf/generate"
+	"github.com/wharf-dev/wharf/lang/golang"
+	"github.com/wharf-dev/wharf/lang/node"
+	"github.com/wharf-dev/wharf/lang/python"
+	"github.com/wharf-dev/wharf/spec"
+)
+
+// A Language is everything about one language: its spec section, its
+// Dockerfile blocks and data, and init's detection of its projects.
+type Language interface {
+	spec.Language
+	generate.Language
+}
+
+// All lists the languages, in the order messages and the schema name them.
+var All = []Language{python.Language, golang.Language, node.Language}
+
+func init() {
+	for _, l := range All {
+		spec.Register(l)
+		generate.Register(l)
+	}
+}
