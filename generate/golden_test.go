@@ -2,18 +2,13 @@ package generate_test
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/wharf-dev/wharf/generate"
+	"github.com/wharf-dev/wharf/internal/golden"
 	"github.com/wharf-dev/wharf/spec"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // TestGolden generates every spec under testdata/golden and examples
 // (with the custom templates a spec names) and compares each file with the
@@ -59,23 +54,7 @@ func TestGolden(t *testing.T) {
 				if !bytes.Equal(f.Data, again[i].Data) {
 					t.Errorf("%s differs between two runs", f.Path)
 				}
-				golden := filepath.Join(dir, filepath.FromSlash(f.Path))
-				if *update {
-					if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(golden, f.Data, 0o644); err != nil {
-						t.Fatal(err)
-					}
-					continue
-				}
-				want, err := os.ReadFile(golden)
-				if err != nil {
-					t.Fatalf("%v (run go test ./generate -update to create it)", err)
-				}
-				if diff := cmp.Diff(string(want), string(f.Data)); diff != "" {
-					t.Errorf("%s mismatch (-want +got):\n%s", golden, diff)
-				}
+				golden.Check(t, filepath.Join(dir, filepath.FromSlash(f.Path)), f.Data)
 			}
 		})
 	}

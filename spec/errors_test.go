@@ -1,17 +1,13 @@
 package spec_test
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
+	"github.com/wharf-dev/wharf/internal/golden"
 	"github.com/wharf-dev/wharf/spec"
 )
-
-var update = flag.Bool("update", false, "rewrite the expected messages in testdata/errors")
 
 // TestErrorCases parses every spec under testdata/errors and compares all
 // the problems reported with the expected messages in want.txt. Each spec
@@ -40,20 +36,7 @@ func TestErrorCases(t *testing.T) {
 			if err == nil {
 				t.Fatal("spec parsed without error")
 			}
-			got := err.Error() + "\n"
-			if *update {
-				if err := os.WriteFile(wantFile, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(wantFile)
-			if err != nil {
-				t.Fatalf("%v (run go test ./spec -update to create it)", err)
-			}
-			if diff := cmp.Diff(string(want), got); diff != "" {
-				t.Errorf("messages mismatch (-want +got):\n%s", diff)
-			}
+			golden.Check(t, wantFile, []byte(err.Error()+"\n"))
 		})
 	}
 }

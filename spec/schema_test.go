@@ -8,10 +8,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/wharf-dev/wharf/internal/golden"
 	"github.com/wharf-dev/wharf/spec"
 )
 
@@ -28,19 +28,7 @@ func TestSchemaFile(t *testing.T) {
 	if !bytes.Equal(got, again) {
 		t.Fatal("spec.Schema differs between two calls")
 	}
-	if *update {
-		if err := os.WriteFile(schemaFile, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(schemaFile)
-	if err != nil {
-		t.Fatalf("%v (run go test ./spec -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s is stale; run go test ./spec -update (-want +got):\n%s", schemaFile, diff)
-	}
+	golden.Check(t, schemaFile, got)
 }
 
 // compileSchema compiles spec.Schema with a draft 2020-12 validator.

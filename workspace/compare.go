@@ -12,10 +12,11 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/rogpeppe/go-internal/diff"
+
 	"github.com/wharf-dev/wharf"
 	"github.com/wharf-dev/wharf/generate"
 	"github.com/wharf-dev/wharf/internal/atomicfile"
-	"github.com/wharf-dev/wharf/internal/diff"
 	"github.com/wharf-dev/wharf/internal/readfile"
 	"github.com/wharf-dev/wharf/lock"
 	"github.com/wharf-dev/wharf/spec"
@@ -160,7 +161,7 @@ func Check(specPath string, opts CheckOptions) *Result {
 			f.Status, f.Want, f.Have = Stale, g.Data, have
 			if opts.Diff {
 				name := Display(f.Path)
-				f.Diff = diff.Unified("a/"+name, "b/"+name, have, g.Data)
+				f.Diff = diff.Diff("a/"+name, have, "b/"+name, g.Data)
 			}
 		}
 		r.Files = append(r.Files, f)

@@ -10,6 +10,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/wharf-dev/wharf/cmd/wharf/internal/cli"
+	"github.com/wharf-dev/wharf/internal/golden"
 	"github.com/wharf-dev/wharf/internal/registry/registrytest"
 )
 
@@ -28,11 +29,13 @@ func TestMain(m *testing.M) {
 }
 
 // TestScripts runs the CLI scripts in testdata/script: exit codes, output
-// and files written, one txtar file a scenario.
+// and files written, one txtar file a scenario. With -update, a cmp
+// against a file of the script rewrites that file in the script.
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "../../testdata/script",
 		RequireExplicitExec: true,
+		UpdateScripts:       golden.Update(),
 		Setup:               startRegistry,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"status":   status,

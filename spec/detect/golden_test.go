@@ -1,19 +1,15 @@
 package detect_test
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/wharf-dev/wharf/generate"
+	"github.com/wharf-dev/wharf/internal/golden"
 	"github.com/wharf-dev/wharf/spec"
 	"github.com/wharf-dev/wharf/spec/detect"
 )
-
-var update = flag.Bool("update", false, "rewrite the expected files in testdata/init")
 
 // TestInitGolden runs detection over the real projects of the repository
 // (the e2e cases and the examples, whose own wharf.yaml it does not read)
@@ -45,25 +41,8 @@ func TestInitGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			files = append([]generate.File{{Path: "wharf.yaml", Data: data}}, files...)
-			golden := filepath.Join("../../testdata/init", name)
 			for _, f := range files {
-				path := filepath.Join(golden, filepath.FromSlash(f.Path))
-				if *update {
-					if err := os.MkdirAll(golden, 0o755); err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(path, f.Data, 0o644); err != nil {
-						t.Fatal(err)
-					}
-					continue
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatalf("%v (run go test ./spec/detect -update to create it)", err)
-				}
-				if diff := cmp.Diff(string(want), string(f.Data)); diff != "" {
-					t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
-				}
+				golden.Check(t, filepath.Join("../../testdata/init", name, filepath.FromSlash(f.Path)), f.Data)
 			}
 		})
 	}
