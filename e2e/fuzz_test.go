@@ -15,6 +15,7 @@ import (
 
 	"github.com/wharf-dev/wharf/e2e/lint"
 	"github.com/wharf-dev/wharf/generate"
+	_ "github.com/wharf-dev/wharf/lang" // registers the languages
 	"github.com/wharf-dev/wharf/spec"
 )
 
@@ -69,9 +70,9 @@ func FuzzGenerate(f *testing.F) {
 	})
 }
 
-// templated renders every block with text/template: a custom "dockerfile"
-// block, a copy of the built-in one, turns off the Go rendering that
-// generate.Files uses for the built-in blocks.
+// templated renders with a custom "dockerfile" block, a copy of the
+// built-in one, which sends the output through the custom-block path
+// (markers, then layout) rather than the plain one.
 var templated = sync.OnceValues(func() (*generate.Generator, error) {
 	return generate.New(fstest.MapFS{"dockerfile.tmpl": {Data: []byte(`{{define "dockerfile"}}
 {{template "header" .}}
@@ -88,7 +89,7 @@ func sameThroughTemplates(t *testing.T, s *spec.Spec, files []generate.File) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := g.Files(s)
+	want, err := g.Files(s, nil)
 	if err != nil {
 		t.Fatalf("generates, but not through text/template: %v", err)
 	}

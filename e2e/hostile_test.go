@@ -17,6 +17,7 @@ import (
 	"github.com/moby/patternmatcher/ignorefile"
 
 	"github.com/wharf-dev/wharf/generate"
+	"github.com/wharf-dev/wharf/lang/node"
 	"github.com/wharf-dev/wharf/spec"
 )
 
@@ -301,7 +302,7 @@ var hostileFields = []hostileField{
 			}
 			return nil
 		},
-		want:    func(v string) any { return []string{v, spec.NpmrcPath} },
+		want:    func(v string) any { return []string{v, node.NpmrcPath} },
 		accepts: func(string) bool { return false },
 	},
 	{

@@ -9,6 +9,8 @@ import (
 
 	"github.com/wharf-dev/wharf/e2e/lint"
 	"github.com/wharf-dev/wharf/generate"
+	"github.com/wharf-dev/wharf/lang/node"
+	"github.com/wharf-dev/wharf/lang/python"
 	"github.com/wharf-dev/wharf/spec"
 )
 
@@ -78,9 +80,9 @@ func TestPrivateIndexLeavesNoSecretInDockerfile(t *testing.T) {
 		dir, id, target string
 		installs        int
 	}{
-		{"python-private-index", "pip_netrc", spec.NetrcPath, 1},
-		{"node-private-registry", "npmrc", spec.NpmrcPath, 1},
-		{"yarn-private-registry", "npmrc", spec.NpmrcPath, 2},
+		{"python-private-index", "pip_netrc", python.NetrcPath, 1},
+		{"node-private-registry", "npmrc", node.NpmrcPath, 1},
+		{"yarn-private-registry", "npmrc", node.NpmrcPath, 2},
 	} {
 		t.Run(tc.dir, func(t *testing.T) {
 			s, err := spec.Load("../testdata/golden/" + tc.dir)
