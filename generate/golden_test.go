@@ -21,6 +21,8 @@ func TestGolden(t *testing.T) {
 	examples, _ := filepath.Glob("../examples/*/wharf.yaml")
 	specs = append(specs, examples...)
 	monorepo, _ := filepath.Glob("../examples/monorepo/services/*/wharf.yaml")
+	contexts, _ := filepath.Glob("../testdata/golden/*/services/*/wharf.yaml")
+	monorepo = append(monorepo, contexts...)
 	if len(monorepo) < 5 {
 		t.Errorf("found %d services in examples/monorepo, want at least 5", len(monorepo))
 	}
