@@ -7,10 +7,10 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/wharf-dev/wharf"
 	"github.com/wharf-dev/wharf/cmd/wharf/internal/cli"
 	"github.com/wharf-dev/wharf/generate"
 	"github.com/wharf-dev/wharf/spec"
-	"github.com/wharf-dev/wharf"
 )
 
 // TestCheckAfterGenerate checks a property over every golden spec and
