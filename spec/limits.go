@@ -19,6 +19,17 @@ const (
 	// MaxNodes is the most YAML values a spec may hold once every alias
 	// (*name) is replaced by what it names.
 	MaxNodes = 50000
+
+	// MaxExtendsDepth is the longest chain of extends, in files, from a
+	// spec to a base it inherits from.
+	MaxExtendsDepth = 16
+	// MaxBases is the most files one spec may inherit from, each counted
+	// once however many times extends leads to it.
+	MaxBases = 32
+	// MaxExtendsValues is the most values (as MaxNodes counts them) the
+	// files one spec inherits from may hold in all. Bases merge into one
+	// spec, so together they are held to what one spec may hold.
+	MaxExtendsValues = MaxNodes
 )
 
 // itemMarks are the bytes that begin a YAML value or separate two: every
@@ -92,4 +103,31 @@ func checkShape(file string, root *yaml.Node) ErrorList {
 		return ErrorList{err}
 	}
 	return nil
+}
+
+// countValues returns how many values the tree at root holds once every
+// alias is replaced by what it names, which checkShape has bounded.
+func countValues(root *yaml.Node) int {
+	sizes := map[*yaml.Node]int{}
+	var size func(n *yaml.Node) int
+	size = func(n *yaml.Node) int {
+		if n.Kind == yaml.AliasNode {
+			if n.Alias == nil {
+				return 1
+			}
+			n = n.Alias
+		}
+		if s, ok := sizes[n]; ok {
+			return s
+		}
+		total := 1
+		for _, c := range n.Content {
+			total += size(c)
+		}
+		if n.Anchor != "" {
+			sizes[n] = total
+		}
+		return total
+	}
+	return size(root)
 }
