@@ -280,6 +280,9 @@ func (p *parser) parse(data []byte) *Lock {
 		case k.Kind != yaml.ScalarNode || !Lockable(ref) || strings.ContainsAny(ref, " \t\n"):
 			p.errorf(k, "%q is not an image reference a lock pins, e.g. python:3.12-slim", ref)
 			continue
+		case spec.ImageRefProblem(ref) != "":
+			p.errorf(k, "%q is not a valid image reference; %s", ref, spec.ImageRefProblem(ref))
+			continue
 		case l.nodes[ref] != nil:
 			p.errorf(k, "%s appears twice; keep one", ref)
 			continue
