@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -528,7 +529,12 @@ func (d *decoder) oneLine(n *yaml.Node, path, s string) bool {
 		return false
 	}
 	if i, r := hiddenRune(s); i >= 0 {
-		d.errorf(n, ErrInvalid, "%s holds the invisible character %U at byte %d, which would make the Dockerfile read differently in an editor than in a build; remove it", path, r, i)
+		e := d.newError(n, ErrInvalid, "%s holds the invisible character %U at byte %d, which would make the Dockerfile read differently in an editor than in a build; remove it", path, r, i)
+		if n != nil && n.Style == 0 && n.Line > 0 {
+			// A plain scalar is written as its value: point at the character.
+			e.Column += utf8.RuneCountInString(s[:i])
+		}
+		d.errs = append(d.errs, e)
 		return false
 	}
 	return true
@@ -536,14 +542,18 @@ func (d *decoder) oneLine(n *yaml.Node, path, s string) bool {
 
 // hiddenRune finds the first character that a value must not hold although
 // YAML allows it: control characters other than tab, Unicode line and
-// paragraph separators, bidirectional overrides (which reorder how a line
-// is displayed) and the byte-order mark. It returns -1 when there is none.
+// paragraph separators, and every format character (Unicode category Cf):
+// bidirectional marks, embeddings, overrides and isolates (which reorder
+// how a line is displayed: U+061C, U+200E, U+200F, U+202A-U+202E,
+// U+2066-U+2069), zero-width characters, tag characters and the
+// byte-order mark. It returns -1 when there is none.
 func hiddenRune(s string) (int, rune) {
 	for i, r := range s {
 		switch {
 		case r < 0x20 && r != '\t', r >= 0x7f && r <= 0x9f,
-			r == '\u2028', r == '\u2029', r == '\ufeff',
-			r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069':
+			r == '\u2028', r == '\u2029':
+			return i, r
+		case r >= 0xa0 && unicode.Is(unicode.Cf, r):
 			return i, r
 		}
 	}
