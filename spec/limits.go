@@ -53,9 +53,15 @@ func checkItems(file string, data []byte) ErrorList {
 	return nil
 }
 
+// coreTags are the explicit YAML tags a spec may carry, which name what
+// the value would be without them (!!str 8000 is the string "8000"). Any
+// other, like !!binary or !custom, would be silently dropped by decoding.
+var coreTags = map[string]bool{"!!str": true, "!!int": true, "!!float": true, "!!bool": true, "!!null": true, "!!seq": true, "!!map": true}
+
 // checkShape walks the parsed tree once and refuses nesting deeper than
 // MaxDepth and aliases that expand to more than MaxNodes values (a "billion
-// laughs" file is a few lines of anchors that each repeat the one before).
+// laughs" file is a few lines of anchors that each repeat the one before),
+// and explicit YAML tags that decoding would drop (see coreTags).
 // yaml.v3 keeps an alias as a pointer, so nothing is expanded here: each
 // anchored node's expanded size is computed once and reused.
 func checkShape(file string, root *yaml.Node) ErrorList {
@@ -82,6 +88,9 @@ func checkShape(file string, root *yaml.Node) ErrorList {
 		}
 		if s, ok := sizes[n]; ok {
 			return s, nil
+		}
+		if n.Style&yaml.TaggedStyle != 0 && !coreTags[n.Tag] {
+			return 0, &Error{File: file, Line: n.Line, Column: n.Column, Msg: fmt.Sprintf("the YAML tag %s is not supported: a spec holds plain strings, numbers, booleans, lists and mappings; remove the tag", n.Tag), Kind: ErrType}
 		}
 		total := 1
 		for _, c := range n.Content {

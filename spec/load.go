@@ -70,7 +70,7 @@ func (l *Loader) Load(path string) (*Spec, error) {
 // Parse is Parse with the base files of l.
 func (l *Loader) Parse(file string, data []byte) (*Spec, error) {
 	if len(data) > MaxSize {
-		return nil, ErrorList{{File: file, Msg: fmt.Sprintf("the spec is larger than %d bytes; a spec is a short file, check that this is the right one", MaxSize), Kind: ErrTooLarge}}
+		return nil, ErrorList{{File: file, Line: 1, Column: 1, Msg: fmt.Sprintf("the spec is larger than %d bytes; a spec is a short file, check that this is the right one", MaxSize), Kind: ErrTooLarge}}
 	}
 	root, err := parseYAML(file, data)
 	if err != nil {
@@ -519,7 +519,11 @@ const MaxValueLen = 4096
 func (d *decoder) oneLine(n *yaml.Node, path, s string) bool {
 	switch {
 	case strings.ContainsAny(s, "\n\r"):
-		d.errorf(n, ErrInvalid, "%s must be a single line; a line break would end the Dockerfile instruction", path)
+		what := "the Dockerfile instruction"
+		if path == "ignore" || strings.HasPrefix(path, "ignore[") {
+			what = "the .dockerignore line, and start another"
+		}
+		d.errorf(n, ErrInvalid, "%s must be a single line; a line break would end %s", path, what)
 		return false
 	case strings.ContainsRune(s, 0):
 		d.errorf(n, ErrInvalid, "%s contains a NUL byte; remove it", path)
@@ -582,7 +586,11 @@ func (d *decoder) boolean(n *yaml.Node, path string) bool {
 
 func (d *decoder) integer(n *yaml.Node, path string) (int, bool) {
 	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
-		d.errorf(n, ErrType, "%s must be a whole number, not %s", path, kindName(n))
+		if n.Kind == yaml.ScalarNode && n.Tag == "!!float" {
+			d.errorf(n, ErrType, "%s must be a whole number, not %s: write %s", path, n.Value, wholePart(n.Value))
+		} else {
+			d.errorf(n, ErrType, "%s must be a whole number, not %s", path, kindName(n))
+		}
 		return 0, false
 	}
 	i, err := strconv.Atoi(n.Value)
@@ -591,6 +599,16 @@ func (d *decoder) integer(n *yaml.Node, path string) (int, bool) {
 		return 0, false
 	}
 	return i, true
+}
+
+// wholePart returns the whole number a decimal like 1.0 stands for, or an
+// example when it is not one.
+func wholePart(decimal string) string {
+	whole, frac, _ := strings.Cut(decimal, ".")
+	if whole != "" && strings.Trim(frac, "0") == "" && digits.span(strings.TrimPrefix(whole, "-")) == len(strings.TrimPrefix(whole, "-")) {
+		return whole
+	}
+	return "a number like 1"
 }
 
 // list decodes a sequence of one-line strings, none of them empty.
@@ -637,7 +655,8 @@ func (d *decoder) dict(n *yaml.Node, path string, valid func(string) bool, keyRu
 			continue
 		}
 		if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
-			out[name] = ""
+			// null removes an inherited value; with none inherited there is
+			// nothing to write (an empty value is written "").
 			continue
 		}
 		if s, ok := d.text(v, p); ok {
