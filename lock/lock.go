@@ -22,6 +22,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/wharf-dev/wharf/internal/shellarg"
 	"github.com/wharf-dev/wharf/spec"
 )
 
@@ -153,16 +154,17 @@ func Stale(warnings []*spec.Error) []*spec.Error {
 }
 
 // Command returns the wharf lock command that updates the lock of the spec
-// at specFile, e.g. "wharf lock services/api".
+// at specFile, e.g. "wharf lock services/api", with the path quoted for a
+// shell when it needs it.
 func Command(specFile string) string {
 	dir := filepath.Dir(specFile)
 	switch {
 	case filepath.Base(specFile) != spec.FileName:
-		return "wharf lock " + specFile
+		return "wharf lock " + shellarg.Path(specFile)
 	case dir == ".":
 		return "wharf lock"
 	}
-	return "wharf lock " + dir
+	return "wharf lock " + shellarg.Path(dir)
 }
 
 func position(n *yaml.Node) (line, col int) {

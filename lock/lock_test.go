@@ -257,6 +257,11 @@ func TestPathAndCommand(t *testing.T) {
 		{"wharf.yaml", "wharf.lock", "wharf lock"},
 		{filepath.Join("services", "api", "wharf.yaml"), filepath.Join("services", "api", "wharf.lock"), "wharf lock " + filepath.Join("services", "api")},
 		{filepath.Join("app", "worker.yaml"), filepath.Join("app", "worker.lock"), "wharf lock " + filepath.Join("app", "worker.yaml")},
+		// Paths a shell would split, take for a flag, or that would print
+		// a control character (issue 17, item 13).
+		{filepath.Join("my app", "wharf.yaml"), filepath.Join("my app", "wharf.lock"), "wharf lock 'my app'"},
+		{filepath.Join("-x", "wharf.yaml"), filepath.Join("-x", "wharf.lock"), "wharf lock ./-x"},
+		{filepath.Join("a\x1b[2J", "wharf.yaml"), filepath.Join("a\x1b[2J", "wharf.lock"), `wharf lock $'a\x1b[2J'`},
 	} {
 		if got := lock.Path(tc.spec); got != tc.path {
 			t.Errorf("Path(%s) = %s, want %s", tc.spec, got, tc.path)
