@@ -23,7 +23,11 @@
 //     one, and the extending spec overrides them all.
 //
 // Each base file is read once per process, however many specs extend it,
-// and specs may be loaded concurrently. The templates key, like extends,
+// and resolved once however many paths of extends lead to it; specs may
+// be loaded concurrently. A chain of extends is at most MaxExtendsDepth
+// files long, a spec inherits from at most MaxBases files, holding at
+// most MaxExtendsValues values together, and an extends list names each
+// file once; each bound is reported at the extends entry that crosses it. The templates key, like extends,
 // is relative to the file that names it; every other path in a spec is
 // relative to the spec's own folder, the build context.
 package spec
