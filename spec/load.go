@@ -655,8 +655,12 @@ func (d *decoder) dict(n *yaml.Node, path string, valid func(string) bool, keyRu
 			continue
 		}
 		if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
-			// null removes an inherited value; with none inherited there is
-			// nothing to write (an empty value is written "").
+			// In env, null removes an inherited variable; with none inherited
+			// there is nothing to set (an empty value is written ""). An
+			// ARG or a LABEL with no value is still declared, empty.
+			if !strings.HasSuffix(path, ".env") {
+				out[name] = ""
+			}
 			continue
 		}
 		if s, ok := d.text(v, p); ok {

@@ -42,7 +42,7 @@ func TestSmallerFixes(t *testing.T) {
 // TestEnvNullDropped checks that env: {C: ~} with nothing inherited drops
 // C, as null drops an inherited value, rather than writing C="".
 func TestEnvNullDropped(t *testing.T) {
-	s, err := spec.Parse("wharf.yaml", []byte(goHeader+"build:\n  env: {C: ~, D: \"\"}\nruntime:\n  env: {C: ~}\n"))
+	s, err := spec.Parse("wharf.yaml", []byte(goHeader+"build:\n  env: {C: ~, D: \"\"}\n  args: {E: ~}\nruntime:\n  env: {C: ~}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,6 +51,9 @@ func TestEnvNullDropped(t *testing.T) {
 	}
 	if v, ok := s.Build.Env["D"]; !ok || v != "" {
 		t.Errorf("build.env = %q, want D kept, empty", s.Build.Env)
+	}
+	if v, ok := s.Build.Args["E"]; !ok || v != "" {
+		t.Errorf("build.args = %q, want E declared, empty (ARG E=\"\")", s.Build.Args)
 	}
 	if _, ok := s.Runtime.Env["C"]; ok {
 		t.Errorf("runtime.env = %q, want C dropped", s.Runtime.Env)
