@@ -23,6 +23,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/wharf-dev/wharf/generate"
+	"github.com/wharf-dev/wharf/internal/shellarg"
 	"github.com/wharf-dev/wharf/spec"
 )
 
@@ -145,16 +146,17 @@ func (l *Lock) Pin(s *spec.Spec) (generate.Pins, []*spec.Error) {
 }
 
 // Command returns the wharf lock command that updates the lock of the spec
-// at specFile, e.g. "wharf lock services/api".
+// at specFile, e.g. "wharf lock services/api", with the path quoted for a
+// shell when it needs it.
 func Command(specFile string) string {
 	dir := filepath.Dir(specFile)
 	switch {
 	case filepath.Base(specFile) != spec.FileName:
-		return "wharf lock " + specFile
+		return "wharf lock " + shellarg.Path(specFile)
 	case dir == ".":
 		return "wharf lock"
 	}
-	return "wharf lock " + dir
+	return "wharf lock " + shellarg.Path(dir)
 }
 
 func position(n *yaml.Node) (line, col int) {
@@ -271,6 +273,9 @@ func (p *parser) parse(data []byte) *Lock {
 		switch {
 		case k.Kind != yaml.ScalarNode || !Lockable(ref) || strings.ContainsAny(ref, " \t\n"):
 			p.errorf(k, "%q is not an image reference a lock pins, e.g. python:3.12-slim", ref)
+			continue
+		case spec.ImageRefProblem(ref) != "":
+			p.errorf(k, "%q is not a valid image reference; %s", ref, spec.ImageRefProblem(ref))
 			continue
 		case l.nodes[ref] != nil:
 			p.errorf(k, "%s appears twice; keep one", ref)

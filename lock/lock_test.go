@@ -8,9 +8,11 @@ import (
 	_ "github.com/wharf-dev/wharf/lang"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -109,6 +111,8 @@ func TestParseErrors(t *testing.T) {
 		{"bad time", "version: 1\nimages:\n  python:3.12: {digest: " + digestA + ", resolved: yesterday}\n", []string{"resolved \"yesterday\" must be a time"}},
 		{"bad platform", "version: 1\nimages:\n  python:3.12: {digest: " + digestA + ", platforms: [amd64]}\n", []string{"platform \"amd64\" must look like linux/amd64"}},
 		{"pinned key", "version: 1\nimages:\n  python@" + digestA + ": {digest: " + digestA + "}\n", []string{"wharf.lock:3:3:", "is not an image reference a lock pins"}},
+		{"long name", "version: 1\nimages:\n  " + strings.Repeat("a", 256) + ":1: {digest: " + digestA + "}\n", []string{"wharf.lock:3:3:", "its name (before the tag) is 256 characters long; image names are at most 255"}},
+		{"long tag", "version: 1\nimages:\n  python:" + strings.Repeat("t", 129) + ": {digest: " + digestA + "}\n", []string{"wharf.lock:3:3:", "the tag \"" + strings.Repeat("t", 129) + "\" must be 1 to 128"}},
 		{"twice", "version: 1\nimages:\n  python:3.12: {digest: " + digestA + "}\n  python:3.12: {digest: " + digestB + "}\n", []string{"wharf.lock:4:3: python:3.12 appears twice"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -252,6 +256,11 @@ func TestPathAndCommand(t *testing.T) {
 		{"wharf.yaml", "wharf.lock", "wharf lock"},
 		{filepath.Join("services", "api", "wharf.yaml"), filepath.Join("services", "api", "wharf.lock"), "wharf lock " + filepath.Join("services", "api")},
 		{filepath.Join("app", "worker.yaml"), filepath.Join("app", "worker.lock"), "wharf lock " + filepath.Join("app", "worker.yaml")},
+		// Paths a shell would split, take for a flag, or that would print
+		// a control character (issue 17, item 13).
+		{filepath.Join("my app", "wharf.yaml"), filepath.Join("my app", "wharf.lock"), "wharf lock 'my app'"},
+		{filepath.Join("-x", "wharf.yaml"), filepath.Join("-x", "wharf.lock"), "wharf lock ./-x"},
+		{filepath.Join("a\x1b[2J", "wharf.yaml"), filepath.Join("a\x1b[2J", "wharf.lock"), `wharf lock $'a\x1b[2J'`},
 	} {
 		if got := lock.Path(tc.spec); got != tc.path {
 			t.Errorf("Path(%s) = %s, want %s", tc.spec, got, tc.path)
@@ -390,5 +399,40 @@ func TestUpdateErrors(t *testing.T) {
 		if !strings.Contains(err.Error(), "resolve "+ref) {
 			t.Errorf("error %q does not name %s", err, ref)
 		}
+	}
+}
+
+// TestUpdateChecksRegistryAnswers checks that what a registry answers is
+// checked before it is written: a lock wharf would then refuse to read,
+// or one holding a registry's control characters, is never made.
+func TestUpdateChecksRegistryAnswers(t *testing.T) {
+	s := parseSpec(t, "wharf.yaml", goSpec)
+	for _, tc := range []struct {
+		name      string
+		digest    string
+		platforms []string
+		want      string
+	}{
+		{"uppercase platform", digestA, []string{"Linux/AMD64"}, `the registry lists platform "Linux/AMD64", which is not os/arch[/variant]`},
+		{"control characters", digestA, []string{"linux/amd64\x1b[2J\n"}, `platform "linux/amd64\x1b[2J\n"`},
+		{"one part", digestA, []string{"amd64"}, `platform "amd64"`},
+		{"short digest", "sha256:abc", nil, `the registry answered digest "sha256:abc", not sha256: and 64 lowercase hex digits`},
+		{"many platforms", digestA, slices.Repeat([]string{"linux/amd64"}, lock.MaxPlatforms+1), "the registry lists 65 platforms"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resolve := func(context.Context, string) (string, []string, error) { return tc.digest, tc.platforms, nil }
+			got, _, err := lock.Update(context.Background(), s, nil, "", resolve, t0)
+			if err == nil || got != nil {
+				t.Fatalf("Update = %v, %v; want no lock and an error", got, err)
+			}
+			if !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "wharf writes no lock from it") {
+				t.Errorf("error %q does not contain %q", err, tc.want)
+			}
+			for _, line := range strings.Split(err.Error(), "\n") { // one line an image
+				if strings.ContainsFunc(line, unicode.IsControl) {
+					t.Errorf("error line %q holds a raw control character", line)
+				}
+			}
+		})
 	}
 }

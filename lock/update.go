@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -55,6 +56,9 @@ func Update(ctx context.Context, s *spec.Spec, old *Lock, only string, resolve R
 	var changes []Change
 	for _, ref := range refs {
 		digest, platforms, err := resolve(ctx, ref)
+		if err == nil {
+			err = checkAnswer(ref, digest, platforms)
+		}
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -92,4 +96,39 @@ func orNone(refs []string) string {
 		return "none that a lock pins (scratch and images pinned by digest in the spec need none)"
 	}
 	return strings.Join(refs, ", ")
+}
+
+// MaxPlatforms is the most platforms a lock records for one image.
+const MaxPlatforms = 64
+
+// checkAnswer checks what a registry answered for ref before it is
+// written to a lock: a lock that wharf itself would then refuse to read,
+// or one that carries a registry's control characters into a file, is
+// never written.
+func checkAnswer(ref, digest string, platforms []string) error {
+	if !digestPattern.MatchString(digest) {
+		return fmt.Errorf("resolve %s: the registry answered digest %s, not sha256: and 64 lowercase hex digits; wharf writes no lock from it", ref, quote(digest))
+	}
+	if len(platforms) > MaxPlatforms {
+		return fmt.Errorf("resolve %s: the registry lists %d platforms, more than the %d a lock records; wharf writes no lock from it", ref, len(platforms), MaxPlatforms)
+	}
+	for _, p := range platforms {
+		if len(p) > maxPlatformLen || !platformPattern.MatchString(p) {
+			return fmt.Errorf("resolve %s: the registry lists platform %s, which is not os/arch[/variant] in lowercase letters, digits, '_', '.' and '-' (like linux/amd64); wharf writes no lock from it", ref, quote(p))
+		}
+	}
+	return nil
+}
+
+// maxPlatformLen is the longest platform string a lock records.
+const maxPlatformLen = 128
+
+// quote quotes s for a message, escaping control characters, and cuts it
+// short when it is long.
+func quote(s string) string {
+	const max = 80
+	if len(s) > max {
+		return strconv.Quote(s[:max]) + "..."
+	}
+	return strconv.Quote(s)
 }

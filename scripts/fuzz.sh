@@ -11,6 +11,7 @@ run() { # dir package fuzzer
 	(cd "$1" && go test -run '^$' -fuzz "^$3\$" -fuzztime "$fuzztime" "$2") || failed=1
 }
 run . ./spec FuzzLoad
+run . ./spec FuzzExtendsGraph
 run e2e . FuzzGenerate
 run e2e . FuzzHostileValue
 exit "$failed"

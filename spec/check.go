@@ -143,6 +143,15 @@ func mayHoldCredential(v string) bool {
 	return strings.ContainsAny(v, "@_-") || strings.Contains(v, "AKIA")
 }
 
+// storedWhere says where the value of field ends up: build.* only in the
+// builder stage, the rest in the image that ships.
+func storedWhere(field string) string {
+	if strings.HasPrefix(field, "build.") {
+		return "it would be stored in the builder stage's history, not the runner image, but anyone with the build cache or a pushed builder image can read it"
+	}
+	return "it would be stored in the image for anyone who pulls it"
+}
+
 func (d *decoder) checkSecrets(s *Spec) {
 	for _, f := range []struct {
 		field string
@@ -151,9 +160,9 @@ func (d *decoder) checkSecrets(s *Spec) {
 		for _, k := range sortedKeys(f.vars) {
 			switch {
 			case mayHoldCredential(f.vars[k]) && secretValue.MatchString(f.vars[k]):
-				d.warnf(d.at(f.field+"."+k), ErrSecret, "%s.%s holds what looks like a credential; it would be stored in the image for anyone who pulls it: pass it at build time as a BuildKit secret (see python.index and node.registry) or at run time", f.field, k)
+				d.warnf(d.at(f.field+"."+k), ErrSecret, "%s.%s holds what looks like a credential; %s: pass it at build time as a BuildKit secret (see python.index and node.registry) or at run time", f.field, k, storedWhere(f.field))
 			case f.field != "runtime.labels" && secretNames.get(k):
-				d.warnf(d.at(f.field+"."+k), ErrSecret, "%s.%s looks like a secret: ARG and ENV values are stored in the image for anyone who pulls it; pass credentials at build time as a BuildKit secret (RUN --mount=type=secret) or at run time", f.field, k)
+				d.warnf(d.at(f.field+"."+k), ErrSecret, "%s.%s looks like a secret; %s: pass credentials at build time as a BuildKit secret (RUN --mount=type=secret) or at run time", f.field, k, storedWhere(f.field))
 			}
 		}
 	}

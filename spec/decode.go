@@ -235,8 +235,10 @@ func (d *decoder) baseImage(n *yaml.Node, path string) BaseImage {
 			d.errorf(n, ErrRequired, "%s.image is required: name the base image, e.g. image: debian:bookworm-slim", path)
 		}
 	}
-	if b.Ref != "" && !isImageRef(b.Ref) {
-		d.errorf(refNode, ErrInvalid, "%s: %q is not a valid image reference; write it as docker pull takes it, e.g. python:3.12-slim or ghcr.io/org/base:1.0", path, b.Ref)
+	if b.Ref != "" {
+		if why := ImageRefProblem(b.Ref); why != "" {
+			d.errorf(refNode, ErrInvalid, "%s: %q is not a valid image reference; %s", path, b.Ref, why)
+		}
 	}
 	if b.Family == "" && b.Ref != "" {
 		b.Family = InferFamily(b.Ref)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -38,6 +39,9 @@ type baseFile struct {
 	// problems are the file's YAML problems, with File left empty: the
 	// name to show depends on the spec that extends it.
 	problems ErrorList
+	// values is how many values root holds, aliases expanded: what the
+	// file adds to the merged size of a spec that extends it.
+	values int
 }
 
 // baseReads counts base files read from disk, for tests.
@@ -68,6 +72,9 @@ func (l *Loader) readBase(abs string) *baseFile {
 			return
 		}
 		b.root, b.problems = parseDocument("", data, true)
+		if b.root != nil {
+			b.values = countValues(b.root)
+		}
 	})
 	return b
 }
@@ -92,9 +99,33 @@ type merger struct {
 	reported map[string]bool
 	// wd is the working folder, looked up once per spec (see abs).
 	wd string
-	// reports, when not nil, records every base file met, in order, each
-	// time it is met (see resolvedBase).
+	// reports, when not nil, records every base file met, in the order
+	// first met, once each (see resolvedBase).
 	reports []frame
+	// values is how many values the bases in reported hold in all.
+	values int
+	// done holds the bases this merger has resolved itself, so that a base
+	// met again (extends form a DAG, not a tree) is merged, not expanded
+	// again.
+	done map[frame]doneBase
+	// deepest is the longest chain of extends met so far, in files.
+	deepest int
+	// building are the base files whose shared trees are being built by
+	// the mergers this one was started from (see resolvedBase). A base
+	// among them is resolved here, where its cycle shows, rather than
+	// shared.
+	building []frame
+	// stopped is set once a bound on extends is crossed: one message is
+	// enough, and going on would cost what the bound is there to save.
+	stopped bool
+}
+
+// doneBase is a base this merger resolved: its tree (nil when it has
+// problems, already reported) and the length of the longest chain of
+// extends from it, itself included.
+type doneBase struct {
+	tree   *yaml.Node
+	height int
 }
 
 // origins maps YAML nodes to the file each was read from. It is a stack
@@ -151,7 +182,7 @@ func (o *origins) flatten() map[*yaml.Node]string {
 type frame struct{ abs, name string }
 
 func newMerger(l *Loader, top string) *merger {
-	return &merger{loader: l, top: top, origin: &origins{}, reported: map[string]bool{}}
+	return &merger{loader: l, top: top, origin: &origins{}, reported: map[string]bool{}, done: map[frame]doneBase{}}
 }
 
 // abs is filepath.Abs, but asks the system for the working folder once
@@ -226,7 +257,7 @@ func (m *merger) resolve(root *yaml.Node, name, abs string, stack []frame) *yaml
 	}
 	var inherited *yaml.Node
 	stack = append(stack, frame{abs, name})
-	for _, entry := range m.extendsEntries(entries) {
+	for _, entry := range m.distinct(m.extendsEntries(entries), name) {
 		if base := m.base(entry, name, stack); base != nil {
 			inherited = m.merge(inherited, base)
 		}
@@ -263,14 +294,51 @@ func (m *merger) extendsEntries(n *yaml.Node) []*yaml.Node {
 	return out
 }
 
-// base reads, resolves and returns the tree of the base file that entry
-// names, or nil after reporting why it cannot.
-func (m *merger) base(entry *yaml.Node, from string, stack []frame) *yaml.Node {
-	rel := filepath.FromSlash(entry.Value)
-	name := rel
+// distinct returns the entries of the extends list of the file from,
+// reporting and dropping those that name a file an earlier entry names:
+// merging a base twice is at best no change, and costs each time.
+func (m *merger) distinct(entries []*yaml.Node, from string) []*yaml.Node {
+	out := entries[:0:0]
+	listed := map[string]*yaml.Node{}
+	again := map[string]bool{} // one message for each file listed again
+	for _, entry := range entries {
+		_, name := baseName(entry.Value, from)
+		if prev := listed[name]; prev != nil {
+			if !again[name] {
+				again[name] = true
+				m.errorf(entry, ErrExtends, "extends lists %s more than once (first at line %d, column %d); keep one", entry.Value, prev.Line, prev.Column)
+			}
+			continue
+		}
+		listed[name] = entry
+		out = append(out, entry)
+	}
+	return out
+}
+
+// baseName returns the path that an extends entry in the file from
+// holds, and the name of the file it names: rel joined to from's folder.
+func baseName(entry, from string) (rel, name string) {
+	rel = filepath.FromSlash(entry)
+	name = rel
 	if !filepath.IsAbs(rel) {
 		name = filepath.Join(filepath.Dir(from), rel)
 	}
+	return rel, name
+}
+
+// base reads, resolves and returns the tree of the base file that entry
+// names, or nil after reporting why it cannot.
+//
+// Each base is resolved once per merger, and once per Loader when it can
+// be shared, however many paths of extends lead to it; the length of the
+// chains, the number of bases and the values they hold are bounded (see
+// limits.go), so a hostile graph of extends costs little.
+func (m *merger) base(entry *yaml.Node, from string, stack []frame) *yaml.Node {
+	if m.stopped {
+		return nil
+	}
+	rel, name := baseName(entry.Value, from)
 	abs, err := m.abs(name)
 	if err != nil {
 		m.errorf(entry, ErrExtends, "extends %s: %v", entry.Value, err)
@@ -286,6 +354,22 @@ func (m *merger) base(entry *yaml.Node, from string, stack []frame) *yaml.Node {
 			m.errorf(entry, ErrExtends, "extends cycle: %s; a spec cannot inherit from itself, remove one of these extends", strings.Join(chain, " -> "))
 			return nil
 		}
+	}
+	key := frame{abs, name}
+	// depth is how many files of extends lead from the spec to this one.
+	depth := len(stack)
+	if depth > MaxExtendsDepth {
+		m.bound(entry, "extends %s: the chain of extends is more than %d files deep here (%s); a spec inherits from a few shared files, so merge some of these into one",
+			entry.Value, MaxExtendsDepth, chainNames(stack, name))
+		return nil
+	}
+	if d, ok := m.done[key]; ok && depth-1+d.height <= MaxExtendsDepth {
+		m.deepest = max(m.deepest, depth-1+d.height)
+		return d.tree
+	}
+	if !m.reported[abs] && len(m.reported) >= MaxBases {
+		m.bound(entry, "extends %s: the spec inherits from more than %d files; merge some of the bases into one", entry.Value, MaxBases)
+		return nil
 	}
 	b := m.loader.readBase(abs)
 	switch {
@@ -312,25 +396,93 @@ func (m *merger) base(entry *yaml.Node, from string, stack []frame) *yaml.Node {
 		return nil
 	}
 	m.report(abs, name)
-	if shareResolved {
-		if r := m.loader.resolvedBase(b, abs, name, stack); r.tree != nil && !r.meets(stack) {
+	if m.values > MaxExtendsValues {
+		m.bound(entry, "extends %s: the files the spec inherits from hold more than %d values in all; a base is a short file, check that these are the right ones", entry.Value, MaxExtendsValues)
+		return nil
+	}
+	m.deepest = max(m.deepest, depth)
+	// A tree is shared unless it is being built above, or the trees being
+	// built above are already as many as a chain of extends may be long:
+	// then it is resolved in place, which is where the bound shows.
+	if shareResolved && len(m.building) < MaxExtendsDepth && !slices.ContainsFunc(m.building, func(f frame) bool { return f.abs == abs }) {
+		r := m.loader.resolvedBase(b, abs, name, m.building)
+		if r.tree != nil && !r.meets(stack) && depth-1+r.height <= MaxExtendsDepth && m.fits(r) {
 			m.origin.adopt(r.origin)
 			for _, f := range r.bases {
 				m.report(f.abs, f.name)
 			}
+			m.deepest = max(m.deepest, depth-1+r.height)
+			m.done[key] = doneBase{r.tree, r.height}
 			return r.tree
 		}
+		// Resolve it here, to report its problems (or the bound it
+		// crosses from here) as this spec's.
 	}
 	m.mark(b.root, name)
-	return m.resolve(b.root, name, abs, stack)
+	saved := m.deepest
+	m.deepest = depth
+	tree := m.resolve(b.root, name, abs, stack)
+	height := m.deepest - depth + 1
+	m.deepest = max(saved, m.deepest)
+	m.done[key] = doneBase{tree, height}
+	return tree
+}
+
+// bound reports that a bound on extends is crossed at entry, and stops
+// the merge.
+func (m *merger) bound(entry *yaml.Node, format string, args ...any) {
+	m.errorf(entry, ErrExtends, format, args...)
+	m.stopped = true
+}
+
+// chainNames shows the files of stack and then name, as a chain of
+// extends; a long chain shows its ends.
+func chainNames(stack []frame, name string) string {
+	var names []string
+	for _, f := range stack {
+		if f.abs != "" { // not resolvedBase's placeholder
+			names = append(names, f.name)
+		}
+	}
+	names = append(names, name)
+	if len(names) > 6 {
+		names = append(append(names[:3:3], fmt.Sprintf("... %d more ...", len(names)-6)), names[len(names)-3:]...)
+	}
+	return strings.Join(names, " -> ")
+}
+
+// fits reports whether the bases of r, added to those already met, stay
+// within MaxBases and MaxExtendsValues.
+func (m *merger) fits(r *resolved) bool {
+	n, values := len(m.reported), m.values
+	for _, f := range r.bases {
+		if !m.reported[f.abs] {
+			n++
+			values += m.loader.values(f.abs)
+		}
+	}
+	return n <= MaxBases && values <= MaxExtendsValues
+}
+
+// values returns how many values the base file read from abs holds.
+func (l *Loader) values(abs string) int {
+	l.mu.Lock()
+	b := l.files[abs]
+	l.mu.Unlock()
+	if b == nil {
+		return 0
+	}
+	return b.values
 }
 
 // report records that the spec inherits from the file name, once.
 func (m *merger) report(abs, name string) {
-	if !m.reported[abs] {
-		m.reported[abs] = true
-		m.bases = append(m.bases, name)
+	if m.reported[abs] {
+		return
 	}
+	m.reported[abs] = true
+	m.bases = append(m.bases, name)
+	m.values += m.loader.values(abs)
 	if m.reports != nil {
 		m.reports = append(m.reports, frame{abs, name})
 	}
@@ -342,15 +494,22 @@ var shareResolved = true
 
 // resolved is the effective tree of a base file with its own bases merged
 // in, built once per Loader for each way of naming the file and shared,
-// read only, by every spec that extends it.
+// read only, by every spec that extends it. It is built as if a spec
+// extended the file directly, so it does not depend on which spec asked
+// first; a problem is kept as well, so that a base with one is not
+// resolved again for every file that extends it.
 type resolved struct {
 	// tree is nil when resolving found a problem: each spec that extends
 	// the file then resolves it itself, to report the problem as its own.
 	tree *yaml.Node
 	// origin maps every node of tree, and below, to its file.
 	origin map[*yaml.Node]string
-	// bases are the files the tree inherits from, each time one was met.
+	// bases are the files the tree inherits from, once each, in the order
+	// first met.
 	bases []frame
+	// height is the length of the longest chain of extends from the
+	// file, itself included.
+	height int
 }
 
 // meets reports whether the files r was built from include one of stack:
@@ -367,15 +526,18 @@ func (r *resolved) meets(stack []frame) bool {
 }
 
 // resolvedBase returns the resolved tree of the base file b, read from abs
-// and named name, met through the files of stack. The name is part of the
-// key because the tree's origins, and the names of its own bases, are
-// built from it.
+// and named name. The name is part of the key because the tree's origins,
+// and the names of its own bases, are built from it.
 //
 // A tree is built without holding a lock, since building it may need the
 // trees of its bases, which other goroutines may be building: two
 // goroutines may build the same tree once each, and the first to finish
 // stores it.
-func (l *Loader) resolvedBase(b *baseFile, abs, name string, stack []frame) *resolved {
+//
+// building are the files whose trees are being built by the callers: a
+// base among them is not shared but resolved in place (see merger.base),
+// where the cycle through it shows. The tree is the same either way.
+func (l *Loader) resolvedBase(b *baseFile, abs, name string, building []frame) *resolved {
 	key := frame{abs, name}
 	l.mu.Lock()
 	r := l.resolved[key]
@@ -385,13 +547,16 @@ func (l *Loader) resolvedBase(b *baseFile, abs, name string, stack []frame) *res
 	}
 	m := newMerger(l, name)
 	m.reports = []frame{key}
+	m.building = append(slices.Clip(building), key)
+	m.deepest = 1
 	m.mark(b.root, name)
-	tree := m.resolve(b.root, name, abs, stack)
-	if len(m.errs) > 0 || tree == nil {
-		// Problems may depend on stack (a cycle); they are not kept.
-		return &resolved{}
+	// The empty frame stands for the spec that extends the file, whichever
+	// it is, so that the file is resolved as a base.
+	tree := m.resolve(b.root, name, abs, []frame{{}})
+	r = &resolved{bases: m.reports[1:], height: m.deepest}
+	if len(m.errs) == 0 && tree != nil {
+		r.tree, r.origin = tree, m.origin.flatten()
 	}
-	r = &resolved{tree: tree, origin: m.origin.flatten(), bases: m.reports[1:]}
 	l.mu.Lock()
 	if l.resolved == nil {
 		l.resolved = map[frame]*resolved{}

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 )
@@ -132,6 +133,51 @@ var imageRef = regexp.MustCompile(`^` +
 	`[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*` +
 	`(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?` +
 	`(?:@sha256:[a-f0-9]{64})?$`)
+
+// MaxImageNameLen is the longest image name, registry host and path
+// without tag or digest, that the distribution reference grammar (and so
+// BuildKit) accepts.
+const MaxImageNameLen = 255
+
+// ImageRefProblem returns why ref is not an image reference BuildKit
+// takes, or "" when it is one: the grammar of docker pull (a tag of at
+// most 128 characters, a sha256 digest of 64 hex digits, the one
+// algorithm registries use) and a name of at most MaxImageNameLen
+// characters.
+func ImageRefProblem(ref string) string {
+	name, tag, digest := splitImageRef(ref)
+	if !isImageRef(ref) {
+		switch {
+		case digest != "" && !imageDigest.MatchString(digest):
+			return fmt.Sprintf("the digest %q must be sha256: and 64 lowercase hex digits", digest)
+		case tag != "" && !imageTag.MatchString(tag):
+			return fmt.Sprintf("the tag %q must be 1 to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'", tag)
+		}
+		return "write it as docker pull takes it, e.g. python:3.12-slim or ghcr.io/org/base:1.0"
+	}
+	if len(name) > MaxImageNameLen {
+		return fmt.Sprintf("its name (before the tag) is %d characters long; image names are at most %d", len(name), MaxImageNameLen)
+	}
+	return ""
+}
+
+var (
+	imageTag    = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+	imageDigest = regexp.MustCompile(`^sha256:[a-f0-9]{64}$`)
+)
+
+// splitImageRef splits ref into its name, tag and digest, each "" when
+// absent.
+func splitImageRef(ref string) (name, tag, digest string) {
+	name = ref
+	if i := strings.Index(name, "@"); i >= 0 {
+		name, digest = name[:i], name[i+1:]
+	}
+	if i := strings.LastIndex(name, ":"); i > strings.LastIndex(name, "/") {
+		name, tag = name[:i], name[i+1:]
+	}
+	return name, tag, digest
+}
 
 // imageRefs remembers which references match imageRef: specs that extend
 // a shared base name the same few images.

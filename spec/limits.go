@@ -19,6 +19,17 @@ const (
 	// MaxNodes is the most YAML values a spec may hold once every alias
 	// (*name) is replaced by what it names.
 	MaxNodes = 50000
+
+	// MaxExtendsDepth is the longest chain of extends, in files, from a
+	// spec to a base it inherits from.
+	MaxExtendsDepth = 16
+	// MaxBases is the most files one spec may inherit from, each counted
+	// once however many times extends leads to it.
+	MaxBases = 32
+	// MaxExtendsValues is the most values (as MaxNodes counts them) the
+	// files one spec inherits from may hold in all. Bases merge into one
+	// spec, so together they are held to what one spec may hold.
+	MaxExtendsValues = MaxNodes
 )
 
 // itemMarks are the bytes that begin a YAML value or separate two: every
@@ -42,9 +53,15 @@ func checkItems(file string, data []byte) ErrorList {
 	return nil
 }
 
+// coreTags are the explicit YAML tags a spec may carry, which name what
+// the value would be without them (!!str 8000 is the string "8000"). Any
+// other, like !!binary or !custom, would be silently dropped by decoding.
+var coreTags = map[string]bool{"!!str": true, "!!int": true, "!!float": true, "!!bool": true, "!!null": true, "!!seq": true, "!!map": true}
+
 // checkShape walks the parsed tree once and refuses nesting deeper than
 // MaxDepth and aliases that expand to more than MaxNodes values (a "billion
-// laughs" file is a few lines of anchors that each repeat the one before).
+// laughs" file is a few lines of anchors that each repeat the one before),
+// and explicit YAML tags that decoding would drop (see coreTags).
 // yaml.v3 keeps an alias as a pointer, so nothing is expanded here: each
 // anchored node's expanded size is computed once and reused.
 func checkShape(file string, root *yaml.Node) ErrorList {
@@ -72,6 +89,9 @@ func checkShape(file string, root *yaml.Node) ErrorList {
 		if s, ok := sizes[n]; ok {
 			return s, nil
 		}
+		if n.Style&yaml.TaggedStyle != 0 && !coreTags[n.Tag] {
+			return 0, &Error{File: file, Line: n.Line, Column: n.Column, Msg: fmt.Sprintf("the YAML tag %s is not supported: a spec holds plain strings, numbers, booleans, lists and mappings; remove the tag", n.Tag), Kind: ErrType}
+		}
 		total := 1
 		for _, c := range n.Content {
 			s, err := size(c, depth+1)
@@ -92,4 +112,31 @@ func checkShape(file string, root *yaml.Node) ErrorList {
 		return ErrorList{err}
 	}
 	return nil
+}
+
+// countValues returns how many values the tree at root holds once every
+// alias is replaced by what it names, which checkShape has bounded.
+func countValues(root *yaml.Node) int {
+	sizes := map[*yaml.Node]int{}
+	var size func(n *yaml.Node) int
+	size = func(n *yaml.Node) int {
+		if n.Kind == yaml.AliasNode {
+			if n.Alias == nil {
+				return 1
+			}
+			n = n.Alias
+		}
+		if s, ok := sizes[n]; ok {
+			return s
+		}
+		total := 1
+		for _, c := range n.Content {
+			total += size(c)
+		}
+		if n.Anchor != "" {
+			sizes[n] = total
+		}
+		return total
+	}
+	return size(root)
 }

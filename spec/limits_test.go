@@ -19,7 +19,7 @@ var hostileSizes = []struct {
 	data     string
 	wantLine int
 }{
-	{"over MaxSize", header + "ignore: [" + strings.Repeat("a", spec.MaxSize) + "]\n", 0},
+	{"over MaxSize", header + "ignore: [" + strings.Repeat("a", spec.MaxSize) + "]\n", 1}, // at 1:1 (issue 17, item 13)
 	{"flow list of a million items", header + "ignore: [" + strings.Repeat("a,", 400000) + "a]\n", 4},
 	{"block list of 200k items", header + "ignore:\n" + strings.Repeat("- a\n", 200000), 10001},
 	{"50k mapping entries", header + "runtime:\n  env:\n" + manyKeys(50000), 10001},

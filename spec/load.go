@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -69,7 +70,7 @@ func (l *Loader) Load(path string) (*Spec, error) {
 // Parse is Parse with the base files of l.
 func (l *Loader) Parse(file string, data []byte) (*Spec, error) {
 	if len(data) > MaxSize {
-		return nil, ErrorList{{File: file, Msg: fmt.Sprintf("the spec is larger than %d bytes; a spec is a short file, check that this is the right one", MaxSize), Kind: ErrTooLarge}}
+		return nil, ErrorList{{File: file, Line: 1, Column: 1, Msg: fmt.Sprintf("the spec is larger than %d bytes; a spec is a short file, check that this is the right one", MaxSize), Kind: ErrTooLarge}}
 	}
 	root, err := parseYAML(file, data)
 	if err != nil {
@@ -522,7 +523,11 @@ const MaxValueLen = 4096
 func (d *decoder) oneLine(n *yaml.Node, path, s string) bool {
 	switch {
 	case strings.ContainsAny(s, "\n\r"):
-		d.errorf(n, ErrInvalid, "%s must be a single line; a line break would end the Dockerfile instruction", path)
+		what := "the Dockerfile instruction"
+		if path == "ignore" || strings.HasPrefix(path, "ignore[") {
+			what = "the .dockerignore line, and start another"
+		}
+		d.errorf(n, ErrInvalid, "%s must be a single line; a line break would end %s", path, what)
 		return false
 	case strings.ContainsRune(s, 0):
 		d.errorf(n, ErrInvalid, "%s contains a NUL byte; remove it", path)
@@ -532,7 +537,12 @@ func (d *decoder) oneLine(n *yaml.Node, path, s string) bool {
 		return false
 	}
 	if i, r := hiddenRune(s); i >= 0 {
-		d.errorf(n, ErrInvalid, "%s holds the invisible character %U at byte %d, which would make the Dockerfile read differently in an editor than in a build; remove it", path, r, i)
+		e := d.newError(n, ErrInvalid, "%s holds the invisible character %U at byte %d, which would make the Dockerfile read differently in an editor than in a build; remove it", path, r, i)
+		if n != nil && n.Style == 0 && n.Line > 0 {
+			// A plain scalar is written as its value: point at the character.
+			e.Column += utf8.RuneCountInString(s[:i])
+		}
+		d.errs = append(d.errs, e)
 		return false
 	}
 	return true
@@ -540,14 +550,18 @@ func (d *decoder) oneLine(n *yaml.Node, path, s string) bool {
 
 // hiddenRune finds the first character that a value must not hold although
 // YAML allows it: control characters other than tab, Unicode line and
-// paragraph separators, bidirectional overrides (which reorder how a line
-// is displayed) and the byte-order mark. It returns -1 when there is none.
+// paragraph separators, and every format character (Unicode category Cf):
+// bidirectional marks, embeddings, overrides and isolates (which reorder
+// how a line is displayed: U+061C, U+200E, U+200F, U+202A-U+202E,
+// U+2066-U+2069), zero-width characters, tag characters and the
+// byte-order mark. It returns -1 when there is none.
 func hiddenRune(s string) (int, rune) {
 	for i, r := range s {
 		switch {
 		case r < 0x20 && r != '\t', r >= 0x7f && r <= 0x9f,
-			r == '\u2028', r == '\u2029', r == '\ufeff',
-			r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069':
+			r == '\u2028', r == '\u2029':
+			return i, r
+		case r >= 0xa0 && unicode.Is(unicode.Cf, r):
 			return i, r
 		}
 	}
@@ -576,7 +590,11 @@ func (d *decoder) boolean(n *yaml.Node, path string) bool {
 
 func (d *decoder) integer(n *yaml.Node, path string) (int, bool) {
 	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
-		d.errorf(n, ErrType, "%s must be a whole number, not %s", path, kindName(n))
+		if n.Kind == yaml.ScalarNode && n.Tag == "!!float" {
+			d.errorf(n, ErrType, "%s must be a whole number, not %s: write %s", path, n.Value, wholePart(n.Value))
+		} else {
+			d.errorf(n, ErrType, "%s must be a whole number, not %s", path, kindName(n))
+		}
 		return 0, false
 	}
 	i, err := strconv.Atoi(n.Value)
@@ -585,6 +603,16 @@ func (d *decoder) integer(n *yaml.Node, path string) (int, bool) {
 		return 0, false
 	}
 	return i, true
+}
+
+// wholePart returns the whole number a decimal like 1.0 stands for, or an
+// example when it is not one.
+func wholePart(decimal string) string {
+	whole, frac, _ := strings.Cut(decimal, ".")
+	if whole != "" && strings.Trim(frac, "0") == "" && digits.span(strings.TrimPrefix(whole, "-")) == len(strings.TrimPrefix(whole, "-")) {
+		return whole
+	}
+	return "a number like 1"
 }
 
 // list decodes a sequence of one-line strings, none of them empty.
@@ -631,7 +659,12 @@ func (d *decoder) dict(n *yaml.Node, path string, valid func(string) bool, keyRu
 			continue
 		}
 		if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
-			out[name] = ""
+			// In env, null removes an inherited variable; with none inherited
+			// there is nothing to set (an empty value is written ""). An
+			// ARG or a LABEL with no value is still declared, empty.
+			if !strings.HasSuffix(path, ".env") {
+				out[name] = ""
+			}
 			continue
 		}
 		if s, ok := d.text(v, p); ok {

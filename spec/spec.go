@@ -23,11 +23,16 @@
 //     one, and the extending spec overrides them all.
 //
 // Load reads the files a spec extends afresh on each call; a Loader reads
-// each once for all the specs it loads, and specs may be loaded
-// concurrently. The templates key, like extends, is relative to the file
-// that names it; every other path in a spec is relative to the spec's own
-// folder, and must stay inside the build context (the spec's folder, or
-// the folder above it that context names).
+// each once for all the specs it loads, and resolves each once however
+// many paths of extends lead to it; specs may be loaded concurrently. A
+// chain of extends is at most MaxExtendsDepth files long, a spec inherits
+// from at most MaxBases files, holding at most MaxExtendsValues values
+// together, and an extends list names each file once; each bound is
+// reported at the extends entry that crosses it. The templates key, like
+// extends, is relative to the file that names it; every other path in a
+// spec is relative to the spec's own folder, and must stay inside the
+// build context (the spec's folder, or the folder above it that context
+// names).
 package spec
 
 import (

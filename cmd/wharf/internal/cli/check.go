@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wharf-dev/wharf"
+	"github.com/wharf-dev/wharf/internal/shellarg"
 	"github.com/wharf-dev/wharf/spec"
 	"github.com/wharf-dev/wharf/workspace"
 )
@@ -161,7 +162,7 @@ func runCheck(cmd *cobra.Command, opts checkOptions, args []string) error {
 
 	report.Fix = fixCommand(args, toLock, toGenerate, toForce, toPrune)
 	if opts.templates != "" { // the fix generates with the same templates
-		report.Fix = strings.ReplaceAll(report.Fix, "wharf generate", "wharf generate --templates "+filepath.ToSlash(opts.templates))
+		report.Fix = strings.ReplaceAll(report.Fix, "wharf generate", "wharf generate --templates "+shellarg.Path(filepath.ToSlash(opts.templates)))
 	}
 	switch {
 	case opts.format == "json":
@@ -203,9 +204,9 @@ func printFile(w io.Writer, r *workspace.Result, f workspace.File, path string) 
 // file is wharf.yaml.
 func specArg(specFile string) string {
 	if filepath.Base(specFile) == spec.FileName {
-		return workspace.Display(filepath.Dir(specFile))
+		return shellarg.Path(workspace.Display(filepath.Dir(specFile)))
 	}
-	return workspace.Display(specFile)
+	return shellarg.Path(workspace.Display(specFile))
 }
 
 // maxFixArgs is how many spec folders the fix command lists before it
@@ -228,7 +229,10 @@ func fixCommand(args, toLock, toGenerate, toForce, toPrune []string) string {
 			continue
 		}
 		if len(targets) > maxFixArgs && c.cmd == "wharf generate" {
-			targets = args
+			targets = nil
+			for _, a := range args {
+				targets = append(targets, shellarg.Path(a))
+			}
 			if len(targets) == 0 {
 				targets = []string{"."}
 			}

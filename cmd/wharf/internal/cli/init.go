@@ -94,7 +94,7 @@ func runInit(cmd *cobra.Command, opts initOptions, dir string) error {
 	data := proposal.YAML()
 	s, err := spec.Parse(specPath, data)
 	if err != nil {
-		return invalid(fmt.Errorf("wharf init proposed an invalid spec (a bug; please report it):\n%w\n%s", err, data))
+		return invalid(proposalError(specPath, err))
 	}
 	r, err := wharf.Complete(s, wharf.Options{}) // as generate does, should a wharf.lock be there
 	if err != nil {
@@ -115,6 +115,23 @@ func runInit(cmd *cobra.Command, opts initOptions, dir string) error {
 		fmt.Fprintf(cmd.ErrOrStderr(), "wharf: note: %s\n", note)
 	}
 	return nil
+}
+
+// proposalError explains why the spec init proposed for specPath is not
+// valid: what detection found in the project that a spec cannot name
+// (a main package in a folder with a space, say). The problems are not
+// given as positions in specPath, which init has not written.
+func proposalError(specPath string, err error) error {
+	var list spec.ErrorList
+	if !errors.As(err, &list) {
+		return fmt.Errorf("wharf init proposed an invalid spec (a bug; please report it): %w", err)
+	}
+	msgs := make([]string, len(list))
+	for i, e := range list {
+		msgs[i] = "  " + e.Msg
+	}
+	return fmt.Errorf("init: the project has what a spec cannot name, so wharf init wrote nothing (not even %s):\n%s\nrename what these name, or write %s by hand (wharf schema describes it)",
+		specPath, strings.Join(msgs, "\n"), specPath)
 }
 
 // writeNewFile writes name atomically, failing if it exists.

@@ -1,0 +1,3 @@
+package shellarg_test
+
+import _ "github.com/wharf-dev/wharf/internal/golden"
