@@ -1,5 +1,5 @@
 // Package lang is the list of wharf's languages. Importing it registers
-// each with the packages that need them (spec, generate); every
+// each with the packages that need them (spec, generate, detect); every
 // list of languages in wharf derives from All.
 package lang
 
@@ -9,6 +9,7 @@ import (
 	"github.com/wharf-dev/wharf/lang/node"
 	"github.com/wharf-dev/wharf/lang/python"
 	"github.com/wharf-dev/wharf/spec"
+	"github.com/wharf-dev/wharf/spec/detect"
 )
 
 // A Language is everything about one language: its spec section, its
@@ -16,6 +17,7 @@ import (
 type Language interface {
 	spec.Language
 	generate.Language
+	detect.Language
 }
 
 // All lists the languages, in the order messages and the schema name them.
@@ -25,5 +27,6 @@ func init() {
 	for _, l := range All {
 		spec.Register(l)
 		generate.Register(l)
+		detect.Register(l)
 	}
 }

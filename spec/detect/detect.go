@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/wharf-dev/wharf/spec"
 )
@@ -43,60 +44,78 @@ type Proposal struct {
 	DependencyFiles  []string
 	DependencyWhy    string
 
-	Python *Python
-	Go     *Go
-	Node   *Node
+	// Section is the proposed section of the language, key by key.
+	Section []Field
 
 	Artifacts    []spec.Artifact
 	ArtifactsWhy string
 
 	Cmd    []string // runtime.cmd; empty leaves the recipe's default
 	CmdWhy string
+	// CmdSure says how sure detection is of Cmd; with Unknown, the spec
+	// holds it commented out, and init says it cannot tell.
+	CmdSure Confidence
 
 	// Notes are things the user should know or do, which the spec cannot
 	// hold, such as a missing lockfile.
 	Notes []string
 }
 
-// Python is the proposed python section.
-type Python struct {
-	Project      string // "" when only requirements are installed
-	Requirements []string
+// Field is one proposed key of the language's section.
+type Field struct {
+	Key string
+	// Value is the key's value as YAML writes it (see Scalar and
+	// FlowList); empty writes only Why, as a comment.
+	Value string
+	// Why says where the value comes from, written as a comment above it.
+	Why string
+	// Sure says how sure detection is; with Unknown, the key is written
+	// commented out, for the user to decide.
+	Sure Confidence
 }
 
-// Go is the proposed go section.
-type Go struct {
-	Main    string
-	Binary  string // "" when it equals the spec's name
-	MainWhy string
-	CGO     bool
-	CGOWhy  string
-}
+// Confidence is how sure detection is of a proposed value.
+type Confidence int
 
-// Node is the proposed node section.
-type Node struct {
-	Manager    string
-	ManagerWhy string
-	Build      string // a package.json script name, or ""
-	Output     string
-	OutputWhy  string
-}
-
-// markers are the files that tell each language, as fs.Glob patterns.
-var markers = map[string][]string{
-	python: {"pyproject.toml", "setup.py", "requirements*.txt"},
-	golang: {"go.mod"},
-	node:   {"package.json"},
-}
-
-// The languages detection knows, in the order it tries them.
+// Confidences, from the most sure.
 const (
-	python = "python"
-	golang = "go"
-	node   = "node"
+	// Certain: the project says it (a lockfile, a directive, a manifest field).
+	Certain Confidence = iota
+	// Likely: inferred from the project's layout or conventions; check it.
+	Likely
+	// Unknown: detection cannot tell; the value is a placeholder.
+	Unknown
 )
 
-var languages = []string{python, golang, node}
+// A Language is what detection needs of a language: the files that tell
+// its projects, and how to read them into a proposal. Package lang
+// registers every language.
+type Language interface {
+	Name() string
+	// Markers are fs.Glob patterns of the files that tell the language.
+	Markers() []string
+	// Detect fills in p (its Language is set) for the project whose
+	// folder is fsys's root.
+	Detect(fsys fs.FS, p *Proposal) error
+}
+
+var registry struct {
+	sync.RWMutex
+	list []Language
+}
+
+// Register adds languages that Detect can tell. Package lang calls it.
+func Register(langs ...Language) {
+	registry.Lock()
+	defer registry.Unlock()
+	registry.list = append(registry.list, langs...)
+}
+
+func languages() []Language {
+	registry.RLock()
+	defer registry.RUnlock()
+	return registry.list
+}
 
 // Detect proposes a spec for the project whose folder is fsys's root.
 // dirName is the folder's name, the spec's name when the project names
@@ -106,14 +125,15 @@ var languages = []string{python, golang, node}
 func Detect(fsys fs.FS, dirName string, lang string) (*Proposal, error) {
 	found := map[string][]string{}
 	var all []string
-	for _, l := range languages {
-		for _, pattern := range markers[l] {
+	for _, unit := range languages() {
+		l := unit.Name()
+		for _, pattern := range unit.Markers() {
 			names, err := fs.Glob(fsys, pattern)
 			if err != nil {
 				return nil, err
 			}
 			for _, n := range names {
-				if isFile(fsys, n) {
+				if IsFile(fsys, n) {
 					found[l] = append(found[l], n)
 					all = append(all, fmt.Sprintf("%s (%s)", n, l))
 				}
@@ -122,8 +142,8 @@ func Detect(fsys fs.FS, dirName string, lang string) (*Proposal, error) {
 	}
 	if lang == "" {
 		var langs []string
-		for _, l := range languages {
-			if len(found[l]) > 0 {
+		for _, unit := range languages() {
+			if l := unit.Name(); len(found[l]) > 0 {
 				langs = append(langs, l)
 				lang = l
 			}
@@ -136,23 +156,21 @@ func Detect(fsys fs.FS, dirName string, lang string) (*Proposal, error) {
 			return nil, fmt.Errorf("%w: found %s; pass --language %s to choose", ErrAmbiguous, strings.Join(all, ", "), strings.Join(langs, " or --language "))
 		}
 	}
-	p := &Proposal{Language: lang}
-	var err error
-	switch lang {
-	case python:
-		err = detectPython(fsys, p)
-	case golang:
-		err = detectGo(fsys, p)
-	case node:
-		err = detectNode(fsys, p)
-	default:
-		return nil, fmt.Errorf("language %q is not supported; use python, go or node", lang)
+	var unit Language
+	for _, u := range languages() {
+		if u.Name() == lang {
+			unit = u
+		}
 	}
-	if err != nil {
+	if unit == nil {
+		return nil, fmt.Errorf("language %q is not supported; use %s", lang, nameList())
+	}
+	p := &Proposal{Language: lang}
+	if err := unit.Detect(fsys, p); err != nil {
 		return nil, err
 	}
 	if p.Name == "" {
-		p.Name = specName(dirName)
+		p.Name = SpecName(dirName)
 	}
 	slices.Sort(p.Sources)
 	p.Sources = slices.Compact(p.Sources)
@@ -161,23 +179,35 @@ func Detect(fsys fs.FS, dirName string, lang string) (*Proposal, error) {
 
 func markerList() string {
 	var names []string
-	for _, l := range languages {
-		names = append(names, markers[l]...)
+	for _, l := range languages() {
+		names = append(names, l.Markers()...)
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
-func isFile(fsys fs.FS, name string) bool {
+// nameList is "python, go or node": the registered languages.
+func nameList() string {
+	var names []string
+	for _, l := range languages() {
+		names = append(names, l.Name())
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// IsFile reports whether name is a regular file in fsys.
+func IsFile(fsys fs.FS, name string) bool {
 	info, err := fs.Stat(fsys, name)
 	return err == nil && info.Mode().IsRegular()
 }
 
-func isDir(fsys fs.FS, name string) bool {
+// IsDir reports whether name is a folder in fsys.
+func IsDir(fsys fs.FS, name string) bool {
 	info, err := fs.Stat(fsys, name)
 	return err == nil && info.IsDir()
 }
 
-func readFile(fsys fs.FS, name string) (string, bool) {
+// ReadFile returns the text of the file name in fsys, and whether it could be read.
+func ReadFile(fsys fs.FS, name string) (string, bool) {
 	data, err := fs.ReadFile(fsys, name)
 	if err != nil {
 		return "", false
@@ -190,10 +220,10 @@ var (
 	nameStart   = regexp.MustCompile(`^[^a-z0-9]+`)
 )
 
-// specName turns a project's name into a valid spec name: lowercase,
+// SpecName turns a project's name into a valid spec name: lowercase,
 // with runs of other characters replaced by '-'. It returns "app" when
 // nothing is left.
-func specName(name string) string {
+func SpecName(name string) string {
 	n := nameInvalid.ReplaceAllString(strings.ToLower(name), "-")
 	n = nameStart.ReplaceAllString(n, "")
 	n = strings.TrimRight(n, "-._")
@@ -206,9 +236,9 @@ func specName(name string) string {
 	return n
 }
 
-// skipDir reports folders that hold no project source: VCS data,
+// SkipDir reports folders that hold no project source: VCS data,
 // dependencies, virtual environments, build output.
-func skipDir(name string) bool {
+func SkipDir(name string) bool {
 	if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
 		return true
 	}
@@ -219,15 +249,15 @@ func skipDir(name string) bool {
 	return false
 }
 
-// walkFiles calls fn for each regular file below root in lexical order,
-// skipping the folders skipDir names.
-func walkFiles(fsys fs.FS, root string, fn func(name string)) {
+// WalkFiles calls fn for each regular file below root in lexical order,
+// skipping the folders SkipDir names.
+func WalkFiles(fsys fs.FS, root string, fn func(name string)) {
 	_ = fs.WalkDir(fsys, root, func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return nil // unreadable entries are no evidence
 		}
 		if d.IsDir() {
-			if name != root && skipDir(d.Name()) {
+			if name != root && SkipDir(d.Name()) {
 				return fs.SkipDir
 			}
 			return nil
@@ -239,8 +269,8 @@ func walkFiles(fsys fs.FS, root string, fn func(name string)) {
 	})
 }
 
-// joinList is "a", "a and b" or "a, b and c".
-func joinList(items []string) string {
+// JoinList is "a", "a and b" or "a, b and c".
+func JoinList(items []string) string {
 	switch len(items) {
 	case 0:
 		return ""
@@ -250,9 +280,9 @@ func joinList(items []string) string {
 	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
 
-// cleanRel cleans a slash path relative to the project, or returns "" when
+// CleanRel cleans a slash path relative to the project, or returns "" when
 // it leaves the project or is absolute.
-func cleanRel(p string) string {
+func CleanRel(p string) string {
 	p = path.Clean(strings.TrimPrefix(p, "./"))
 	if path.IsAbs(p) || p == ".." || strings.HasPrefix(p, "../") {
 		return ""

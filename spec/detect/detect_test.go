@@ -50,7 +50,7 @@ var detectCases = []struct {
 			Language: "python", Name: "fast_hash", Sources: []string{"pyproject.toml", "setup.py"},
 			Builder: "python:3.12-slim", Runner: "python:3.12-slim",
 			BuildPackages: []string{"gcc", "libc6-dev"},
-			Python:        &detect.Python{Project: "."},
+			Section:       pySection("."),
 			Cmd:           []string{"fast-hash"},
 		},
 	},
@@ -67,7 +67,7 @@ var detectCases = []struct {
 			Language: "python", Name: "svc", Sources: []string{"pyproject.toml"},
 			Builder: "python:3.11-slim", Runner: "python:3.11-slim",
 			BuildPackages: []string{"gcc", "libc6-dev"},
-			Python:        &detect.Python{Project: "."},
+			Section:       pySection("."),
 			Cmd:           []string{"python", "-m", "svc"},
 		},
 	},
@@ -85,7 +85,7 @@ var detectCases = []struct {
 			Language: "python", Sources: []string{"requirements.txt"},
 			Builder: "python:3.13-slim", Runner: "python:3.13-slim",
 			DependencyFiles: []string{"base.txt", "libs", "vendor"},
-			Python:          &detect.Python{Requirements: []string{"requirements.txt"}},
+			Section:         pySection("", "requirements.txt"),
 			Artifacts:       []spec.Artifact{{From: "/src", To: "/app"}},
 			Cmd:             []string{"python", "app.py"},
 		},
@@ -98,8 +98,8 @@ var detectCases = []struct {
 		want: detect.Proposal{
 			Language: "python", Name: "worker", Sources: []string{"pyproject.toml"},
 			Builder: "python:3.10-slim", Runner: "python:3.10-slim",
-			Python: &detect.Python{Project: "."},
-			Cmd:    []string{"worker"},
+			Section: pySection("."),
+			Cmd:     []string{"worker"},
 		},
 	},
 	{
@@ -119,7 +119,7 @@ var detectCases = []struct {
 		want: detect.Proposal{
 			Language: "go", Name: "shop", Sources: []string{"go.mod"},
 			Builder: "golang:1.23-bookworm", Runner: "gcr.io/distroless/base-debian12",
-			Go: &detect.Go{Main: "./cmd/shop", CGO: true},
+			Section: goSection("./cmd/shop", "", true),
 		},
 	},
 	{
@@ -132,7 +132,7 @@ var detectCases = []struct {
 		want: detect.Proposal{
 			Language: "go", Name: "tiny-tool", Sources: []string{"go.mod"},
 			Builder: "golang:1.21-bookworm", Runner: "gcr.io/distroless/static-debian12",
-			Go: &detect.Go{Main: "."},
+			Section: goSection(".", "", false),
 		},
 	},
 	{
@@ -144,7 +144,7 @@ var detectCases = []struct {
 		want: detect.Proposal{
 			Language: "go", Name: "platform", Sources: []string{"go.mod"},
 			Builder: "golang:1.26-bookworm", Runner: "gcr.io/distroless/static-debian12",
-			Go: &detect.Go{Main: "./cmd/api-server", Binary: "api-server"},
+			Section: goSection("./cmd/api-server", "api-server", false),
 		},
 	},
 	{
@@ -156,8 +156,8 @@ var detectCases = []struct {
 		want: detect.Proposal{
 			Language: "node", Name: "web", Sources: []string{"package.json", "yarn.lock"},
 			Builder: "node:20-bookworm-slim", Runner: "node:20-bookworm-slim",
-			Node: &detect.Node{Manager: "yarn", Build: "build", Output: "dist"},
-			Cmd:  []string{"node", "dist/server.js", "--port=3000"},
+			Section: nodeSection("yarn", "build", "dist"),
+			Cmd:     []string{"node", "dist/server.js", "--port=3000"},
 		},
 	},
 	{
@@ -170,8 +170,8 @@ var detectCases = []struct {
 		want: detect.Proposal{
 			Language: "node", Name: "site", Sources: []string{"package.json", "pnpm-lock.yaml"},
 			Builder: "node:24-bookworm-slim", Runner: "node:24-bookworm-slim",
-			Node: &detect.Node{Manager: "pnpm", Build: "build"},
-			Cmd:  []string{"node", "server.js"},
+			Section: nodeSection("pnpm", "build", ""),
+			Cmd:     []string{"node", "server.js"},
 		},
 	},
 	{
@@ -182,8 +182,8 @@ var detectCases = []struct {
 		want: detect.Proposal{
 			Language: "node", Name: "bare", Sources: []string{"package.json"},
 			Builder: "node:24-bookworm-slim", Runner: "node:24-bookworm-slim",
-			Node: &detect.Node{Manager: "npm"},
-			Cmd:  []string{"npm", "start"},
+			Section: nodeSection("npm", "", ""),
+			Cmd:     []string{"npm", "start"},
 		},
 		notes: 1,
 	},
@@ -198,7 +198,7 @@ var detectCases = []struct {
 		want: detect.Proposal{
 			Language: "go", Name: "svc", Sources: []string{"go.mod"},
 			Builder: "golang:1.24-bookworm", Runner: "gcr.io/distroless/static-debian12",
-			Go: &detect.Go{Main: "."},
+			Section: goSection(".", "", false),
 		},
 	},
 }
@@ -206,8 +206,7 @@ var detectCases = []struct {
 // ignoreWhy leaves out the explanations, which the YAML tests cover.
 var ignoreWhy = cmp.Options{
 	cmpopts.IgnoreFields(detect.Proposal{}, "ImagesWhy", "BuildPackagesWhy", "DependencyWhy", "ArtifactsWhy", "CmdWhy", "Notes"),
-	cmpopts.IgnoreFields(detect.Go{}, "MainWhy", "CGOWhy"),
-	cmpopts.IgnoreFields(detect.Node{}, "ManagerWhy", "OutputWhy"),
+	cmpopts.IgnoreFields(detect.Field{}, "Why"),
 	cmpopts.EquateEmpty(),
 }
 
@@ -291,18 +290,52 @@ func checkLoaded(t *testing.T, p *detect.Proposal, s *spec.Spec) {
 	check("build.dependency_files", s.Build.DependencyFiles, p.DependencyFiles)
 	check("runtime.cmd", s.Runtime.Cmd, p.Cmd)
 	check("artifacts", s.Artifacts, p.Artifacts)
-	switch {
-	case p.Python != nil:
-		check("python", *s.Recipe.(*python.Recipe), python.Recipe{Tool: "pip", Project: p.Python.Project, Requirements: p.Python.Requirements, Install: python.InstallCopy})
-	case p.Go != nil:
-		binary := p.Go.Binary
-		if binary == "" {
-			binary = p.Name
-		}
-		check("go", *s.Recipe.(*golang.Recipe), golang.Recipe{Main: p.Go.Main, Binary: binary, CGO: p.Go.CGO, LDFlags: "-s -w"})
-	case p.Node != nil:
-		check("node", *s.Recipe.(*node.Recipe), node.Recipe{Manager: p.Node.Manager, Build: p.Node.Build, Output: p.Node.Output})
+	var r spec.Recipe
+	switch s.Language {
+	case "python":
+		r = &python.Recipe{Tool: "pip", Install: python.InstallCopy}
+	case "go":
+		r = &golang.Recipe{LDFlags: "-s -w", Binary: p.Name}
+	case "node":
+		r = &node.Recipe{}
 	}
+	// The section, as proposed, decoded onto the defaults.
+	var section map[string]any
+	if err := yaml.Unmarshal([]byte(sectionYAML(p.Section)), &section); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range section {
+		switch r := r.(type) {
+		case *python.Recipe:
+			switch k {
+			case "project":
+				r.Project = v.(string)
+			case "requirements":
+				for _, x := range v.([]any) {
+					r.Requirements = append(r.Requirements, x.(string))
+				}
+			}
+		case *golang.Recipe:
+			switch k {
+			case "main":
+				r.Main = v.(string)
+			case "binary":
+				r.Binary = v.(string)
+			case "cgo":
+				r.CGO = v.(bool)
+			}
+		case *node.Recipe:
+			switch k {
+			case "manager":
+				r.Manager = v.(string)
+			case "build":
+				r.Build = v.(string)
+			case "output":
+				r.Output = v.(string)
+			}
+		}
+	}
+	check(s.Language, s.Recipe, r)
 }
 
 func TestDetectErrors(t *testing.T) {
@@ -374,3 +407,47 @@ func toJSON(t *testing.T, v any) any {
 }
 
 func jsonEncode(buf *bytes.Buffer, v any) error { return json.NewEncoder(buf).Encode(v) }
+
+func pySection(project string, reqs ...string) []detect.Field {
+	var f []detect.Field
+	if project != "" {
+		f = append(f, detect.Field{Key: "project", Value: detect.Scalar(project)})
+	}
+	if len(reqs) > 0 {
+		f = append(f, detect.Field{Key: "requirements", Value: detect.FlowList(reqs)})
+	}
+	return f
+}
+
+func goSection(main, binary string, cgo bool) []detect.Field {
+	f := []detect.Field{{Key: "main", Value: detect.Scalar(main)}}
+	if binary != "" {
+		f = append(f, detect.Field{Key: "binary", Value: detect.Scalar(binary)})
+	}
+	if cgo {
+		f = append(f, detect.Field{Key: "cgo", Value: "true"})
+	}
+	return f
+}
+
+func nodeSection(manager, build, output string) []detect.Field {
+	f := []detect.Field{{Key: "manager", Value: manager}}
+	if build != "" {
+		f = append(f, detect.Field{Key: "build", Value: detect.Scalar(build)})
+	}
+	if output != "" {
+		output = detect.Scalar(output)
+	}
+	return append(f, detect.Field{Key: "output", Value: output})
+}
+
+// sectionYAML is the proposed section as a YAML mapping.
+func sectionYAML(fields []detect.Field) string {
+	var b strings.Builder
+	for _, f := range fields {
+		if f.Value != "" && f.Sure != detect.Unknown {
+			b.WriteString(f.Key + ": " + f.Value + "\n")
+		}
+	}
+	return b.String()
+}

@@ -21,70 +21,59 @@ func (p *Proposal) YAML() []byte {
 	w.raw("#")
 	from := "the project's folder"
 	if len(p.Sources) > 0 {
-		from = joinList(p.Sources)
+		from = JoinList(p.Sources)
 	}
 	w.comment(0, fmt.Sprintf("The wharf spec of %s, proposed by wharf init from %s. Check it, then run \"wharf generate\" after every change to rewrite the Dockerfile and .dockerignore; \"wharf schema\" describes every key.", p.Name, from))
 	w.key(0, "version", "1")
-	w.key(0, "name", scalar(p.Name))
-	w.key(0, "language", string(p.Language))
+	w.key(0, "name", Scalar(p.Name))
+	w.key(0, "language", p.Language)
 
 	w.blank()
 	w.key(0, "images", "")
 	w.comment(2, p.ImagesWhy)
-	w.key(2, "builder", scalar(p.Builder))
-	w.key(2, "runner", scalar(p.Runner))
+	w.key(2, "builder", Scalar(p.Builder))
+	w.key(2, "runner", Scalar(p.Runner))
 
 	if len(p.BuildPackages) > 0 || len(p.DependencyFiles) > 0 {
 		w.blank()
 		w.key(0, "build", "")
 		if len(p.BuildPackages) > 0 {
 			w.comment(2, p.BuildPackagesWhy)
-			w.key(2, "packages", flowList(p.BuildPackages))
+			w.key(2, "packages", FlowList(p.BuildPackages))
 		}
 		if len(p.DependencyFiles) > 0 {
 			w.comment(2, p.DependencyWhy)
-			w.key(2, "dependency_files", flowList(p.DependencyFiles))
+			w.key(2, "dependency_files", FlowList(p.DependencyFiles))
 		}
 	}
 
-	switch {
-	case p.Python != nil:
+	if len(p.Section) > 0 {
 		w.blank()
-		w.key(0, "python", "")
-		if p.Python.Project != "" {
-			w.key(2, "project", scalar(p.Python.Project))
-		}
-		if len(p.Python.Requirements) > 0 {
-			w.key(2, "requirements", flowList(p.Python.Requirements))
-		}
-	case p.Go != nil:
-		w.blank()
-		w.key(0, "go", "")
-		w.comment(2, p.Go.MainWhy)
-		w.key(2, "main", scalar(p.Go.Main))
-		if p.Go.Binary != "" {
-			w.key(2, "binary", scalar(p.Go.Binary))
-		}
-		if p.Go.CGO {
-			w.comment(2, p.Go.CGOWhy)
-			w.key(2, "cgo", "true")
-		}
-	case p.Node != nil:
-		w.blank()
-		w.key(0, "node", "")
-		w.comment(2, p.Node.ManagerWhy)
-		w.key(2, "manager", p.Node.Manager)
-		if p.Node.Build != "" {
-			w.key(2, "build", scalar(p.Node.Build))
-		}
-		w.comment(2, p.Node.OutputWhy)
-		if p.Node.Output != "" {
-			w.key(2, "output", scalar(p.Node.Output))
+		w.key(0, p.Language, "")
+		for _, f := range p.Section {
+			switch {
+			case f.Sure == Unknown:
+				w.comment(2, "Cannot tell: "+f.Why)
+				if f.Value != "" {
+					w.raw("  # " + f.Key + ": " + f.Value)
+				}
+			default:
+				w.comment(2, f.Why)
+				if f.Value != "" {
+					w.key(2, f.Key, f.Value)
+				}
+			}
 		}
 	}
 
 	w.blank()
-	if len(p.Cmd) > 0 {
+	if len(p.Cmd) > 0 && p.CmdSure == Unknown {
+		w.key(0, "runtime", "")
+		w.comment(2, "Cannot tell how the app starts: "+p.CmdWhy)
+		w.raw("  # cmd: " + execList(p.Cmd))
+		w.comment(2, "Ports the service listens on, for EXPOSE:")
+		w.raw("  # expose: [8080]")
+	} else if len(p.Cmd) > 0 {
 		w.key(0, "runtime", "")
 		w.comment(2, p.CmdWhy)
 		w.key(2, "cmd", execList(p.Cmd))
@@ -101,7 +90,7 @@ func (p *Proposal) YAML() []byte {
 		w.key(0, "artifacts", "")
 		w.comment(2, p.ArtifactsWhy)
 		for _, a := range p.Artifacts {
-			w.raw(fmt.Sprintf("  - {from: %s, to: %s}", scalar(a.From), scalar(a.To)))
+			w.raw(fmt.Sprintf("  - {from: %s, to: %s}", Scalar(a.From), Scalar(a.To)))
 		}
 	}
 	return w.buf.Bytes()
@@ -150,9 +139,9 @@ var (
 	yamlWords   = regexp.MustCompile(`(?i)^(y|n|yes|no|true|false|on|off|null)$`)
 )
 
-// scalar writes a string as a plain YAML scalar when it reads back as the
+// Scalar writes a string as a plain YAML scalar when it reads back as the
 // same string, else double-quoted.
-func scalar(s string) string {
+func Scalar(s string) string {
 	if plainScalar.MatchString(s) && !yamlWords.MatchString(s) {
 		return s
 	}
@@ -168,10 +157,11 @@ func jsonString(s string) string {
 	return strings.TrimSuffix(buf.String(), "\n")
 }
 
-func flowList(items []string) string {
+// FlowList renders items as a YAML flow list, each item as Scalar writes it.
+func FlowList(items []string) string {
 	out := make([]string, len(items))
 	for i, s := range items {
-		out[i] = scalar(s)
+		out[i] = Scalar(s)
 	}
 	return "[" + strings.Join(out, ", ") + "]"
 }

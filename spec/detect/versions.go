@@ -7,9 +7,9 @@ import (
 )
 
 // version is a release number: major, minor, patch.
-type version [3]int
+type Version [3]int
 
-func (v version) less(w version) bool {
+func (v Version) less(w Version) bool {
 	for i := range v {
 		if v[i] != w[i] {
 			return v[i] < w[i]
@@ -23,11 +23,11 @@ func (v version) less(w version) bool {
 // means 3.9.0 in Python but "3.9" alone means 3.9.x in npm.
 type comparator struct {
 	op    string // one of < <= > >= == !=
-	v     version
+	v     Version
 	parts int
 }
 
-func (c comparator) allows(v version) bool {
+func (c comparator) allows(v Version) bool {
 	switch c.op {
 	case "<":
 		return v.less(c.v)
@@ -47,14 +47,14 @@ func (c comparator) allows(v version) bool {
 
 // constraint is a union of intersections of comparators: any one group
 // must allow a version, all comparators of that group at once.
-type constraint [][]comparator
+type Constraint [][]comparator
 
-// allowsSeries reports whether the constraint allows some release of the
+// AllowsSeries reports whether the constraint allows some release of the
 // series that the first depth numbers of s name (depth 1: a Node major like
 // 22; depth 2: a Python minor like 3.12). The allowed part of a series is
 // an interval whose ends are the series' ends or the comparators' bounds,
 // so checking those points and their successors decides it.
-func (c constraint) allowsSeries(s version, depth int) bool {
+func (c Constraint) AllowsSeries(s Version, depth int) bool {
 	first := s
 	for i := depth; i < len(first); i++ {
 		first[i] = 0
@@ -63,11 +63,11 @@ func (c constraint) allowsSeries(s version, depth int) bool {
 	for i := depth; i < len(last); i++ {
 		last[i] = 1 << 20
 	}
-	inSeries := func(v version) bool {
+	inSeries := func(v Version) bool {
 		return !v.less(first) && !last.less(v)
 	}
 	for _, group := range c {
-		probes := []version{first, last}
+		probes := []Version{first, last}
 		for _, cmp := range group {
 			next := cmp.v
 			next[2]++
@@ -94,12 +94,12 @@ var versionText = regexp.MustCompile(`^v?([0-9]+)(?:\.([0-9]+|[xX*]))?(?:\.([0-9
 // parseVersion reads the leading numbers of text, like "3.12" or "20.x",
 // ignoring what follows (pre-release tags). It returns the version and
 // how many numbers were written before a wildcard or the end.
-func parseVersion(text string) (version, int, bool) {
+func parseVersion(text string) (Version, int, bool) {
 	m := versionText.FindStringSubmatch(text)
 	if m == nil {
-		return version{}, 0, false
+		return Version{}, 0, false
 	}
-	var v version
+	var v Version
 	parts := 0
 	for i, s := range m[1:] {
 		n, err := strconv.Atoi(s)
@@ -114,11 +114,11 @@ func parseVersion(text string) (version, int, bool) {
 
 // bump returns the first version after every version that starts with the
 // first parts numbers of v: bump(3.9, 2) is 3.10.0.
-func bump(v version, parts int) version {
+func bump(v Version, parts int) Version {
 	if parts == 0 {
-		return version{1 << 20}
+		return Version{1 << 20}
 	}
-	var out version
+	var out Version
 	copy(out[:parts], v[:parts])
 	out[parts-1]++
 	return out
@@ -126,18 +126,18 @@ func bump(v version, parts int) version {
 
 // prefix returns the comparators that allow exactly the versions starting
 // with the first parts numbers of v.
-func prefix(v version, parts int) []comparator {
+func prefix(v Version, parts int) []comparator {
 	if parts == 0 {
 		return nil // anything
 	}
 	return []comparator{{op: ">=", v: v, parts: parts}, {op: "<", v: bump(v, parts), parts: parts}}
 }
 
-// parseNodeRange reads an npm semver range, as package.json's engines.node
+// ParseNodeRange reads an npm semver range, as package.json's engines.node
 // holds it: "||" between alternatives, spaces between comparators, and
 // ^ ~ x-ranges and hyphen ranges.
-func parseNodeRange(text string) (constraint, bool) {
-	var c constraint
+func ParseNodeRange(text string) (Constraint, bool) {
+	var c Constraint
 	for _, alt := range strings.Split(text, "||") {
 		fields := strings.Fields(alt)
 		// Join operators written apart from their version: ">= 18".
@@ -219,11 +219,11 @@ func nodeComparator(w string) ([]comparator, bool) {
 	return nil, false
 }
 
-// parsePythonRange reads a PEP 440 specifier set such as ">=3.9,<3.13",
+// ParsePythonRange reads a PEP 440 specifier set such as ">=3.9,<3.13",
 // as pyproject's requires-python holds it. Poetry's ^ and ~ forms and "||"
 // are read too, for [tool.poetry.dependencies] python.
-func parsePythonRange(text string) (constraint, bool) {
-	var c constraint
+func ParsePythonRange(text string) (Constraint, bool) {
+	var c Constraint
 	for _, alt := range strings.Split(text, "||") {
 		var group []comparator
 		for _, spec := range strings.FieldsFunc(alt, func(r rune) bool { return r == ',' }) {

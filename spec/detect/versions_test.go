@@ -28,14 +28,14 @@ func TestNodeRange(t *testing.T) {
 		{">=24.1.0 <24.2.0", []int{24}},
 		{">=24.3.0 <24.2.0", nil},
 	} {
-		c, ok := parseNodeRange(tc.text)
+		c, ok := ParseNodeRange(tc.text)
 		if !ok {
 			t.Errorf("parseNodeRange(%q) failed", tc.text)
 			continue
 		}
 		var got []int
 		for m := 16; m <= 26; m++ {
-			if c.allowsSeries(version{m}, 1) {
+			if c.AllowsSeries(Version{m}, 1) {
 				got = append(got, m)
 			}
 		}
@@ -43,7 +43,7 @@ func TestNodeRange(t *testing.T) {
 			t.Errorf("%q allows majors %v, want %v", tc.text, got, tc.allow)
 		}
 	}
-	if _, ok := parseNodeRange(">=lts"); ok {
+	if _, ok := ParseNodeRange(">=lts"); ok {
 		t.Error(`parseNodeRange(">=lts") succeeded, want failure`)
 	}
 }
@@ -70,14 +70,14 @@ func TestPythonRange(t *testing.T) {
 		{"3.11.*", []int{11}},
 		{">=4", nil},
 	} {
-		c, ok := parsePythonRange(tc.text)
+		c, ok := ParsePythonRange(tc.text)
 		if !ok {
 			t.Errorf("parsePythonRange(%q) failed", tc.text)
 			continue
 		}
 		var got []int
 		for m := 8; m <= 14; m++ {
-			if c.allowsSeries(version{3, m}, 2) {
+			if c.AllowsSeries(Version{3, m}, 2) {
 				got = append(got, m)
 			}
 		}

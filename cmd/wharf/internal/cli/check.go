@@ -13,7 +13,7 @@ import (
 	"github.com/wharf-dev/wharf"
 	"github.com/wharf-dev/wharf/internal/shellarg"
 	"github.com/wharf-dev/wharf/spec"
-	"github.com/wharf-dev/wharf/workspace"
+	"github.com/wharf-dev/wharf/internal/workspace"
 )
 
 type checkOptions struct {

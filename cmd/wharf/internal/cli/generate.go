@@ -9,7 +9,7 @@ import (
 	"github.com/wharf-dev/wharf"
 	"github.com/wharf-dev/wharf/generate"
 	"github.com/wharf-dev/wharf/spec"
-	"github.com/wharf-dev/wharf/workspace"
+	"github.com/wharf-dev/wharf/internal/workspace"
 )
 
 type generateOptions struct {

@@ -16,7 +16,7 @@ import (
 	"github.com/wharf-dev/wharf/internal/registry"
 	"github.com/wharf-dev/wharf/lock"
 	"github.com/wharf-dev/wharf/spec"
-	"github.com/wharf-dev/wharf/workspace"
+	"github.com/wharf-dev/wharf/internal/workspace"
 )
 
 type lockOptions struct {

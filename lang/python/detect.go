@@ -1,7 +1,8 @@
-package detect
+package python
 
 import (
 	"fmt"
+	"github.com/wharf-dev/wharf/spec/detect"
 	"io/fs"
 	"path"
 	"regexp"
@@ -54,7 +55,8 @@ var (
 // nativeBackends are build backends that compile C or C++.
 var nativeBackends = []string{"scikit_build_core.build", "mesonpy", "setuptools_ext"}
 
-func detectPython(fsys fs.FS, p *Proposal) error {
+// Detect reads the project into p.
+func (language) Detect(fsys fs.FS, p *detect.Proposal) error {
 	var (
 		py        pyproject
 		name      string
@@ -63,8 +65,8 @@ func detectPython(fsys fs.FS, p *Proposal) error {
 		scripts   = map[string]string{} // name to where it was declared
 		extension string
 	)
-	hasPyproject, hasSetup := isFile(fsys, "pyproject.toml"), isFile(fsys, "setup.py")
-	if data, ok := readFile(fsys, "pyproject.toml"); ok {
+	hasPyproject, hasSetup := detect.IsFile(fsys, "pyproject.toml"), detect.IsFile(fsys, "setup.py")
+	if data, ok := detect.ReadFile(fsys, "pyproject.toml"); ok {
 		p.Sources = append(p.Sources, "pyproject.toml")
 		if _, err := toml.Decode(data, &py); err != nil {
 			return fmt.Errorf("read pyproject.toml: %w", err)
@@ -88,7 +90,7 @@ func detectPython(fsys fs.FS, p *Proposal) error {
 			extension = fmt.Sprintf("pyproject.toml builds with %s", py.BuildSystem.Backend)
 		}
 	}
-	if data, ok := readFile(fsys, "setup.py"); ok {
+	if data, ok := detect.ReadFile(fsys, "setup.py"); ok {
 		p.Sources = append(p.Sources, "setup.py")
 		if m := setupName.FindStringSubmatch(data); m != nil && name == "" {
 			name = m[1]
@@ -106,7 +108,7 @@ func detectPython(fsys fs.FS, p *Proposal) error {
 		}
 	}
 	if extension == "" {
-		walkFiles(fsys, ".", func(name string) {
+		detect.WalkFiles(fsys, ".", func(name string) {
 			switch path.Ext(name) {
 			case ".c", ".cc", ".cpp", ".cxx", ".pyx":
 				if extension == "" {
@@ -119,7 +121,7 @@ func detectPython(fsys fs.FS, p *Proposal) error {
 	// Requirements: requirements.txt, or the requirements*.txt files that
 	// are not for development when the project has no pyproject or setup.py.
 	var reqs []string
-	if isFile(fsys, "requirements.txt") {
+	if detect.IsFile(fsys, "requirements.txt") {
 		reqs = []string{"requirements.txt"}
 	} else if !hasPyproject && !hasSetup {
 		names, _ := fs.Glob(fsys, "requirements*.txt")
@@ -136,12 +138,13 @@ func detectPython(fsys fs.FS, p *Proposal) error {
 		return fmt.Errorf("python: found no pyproject.toml, setup.py or requirements*.txt; the python recipe builds wheels from them")
 	}
 	p.Sources = append(p.Sources, reqs...)
-	p.Python = &Python{Requirements: reqs}
+	r := &proposal{Requirements: reqs}
+	defer func() { p.Section = r.fields() }()
 	if hasPyproject || hasSetup {
-		p.Python.Project = "."
+		r.Project = "."
 	}
 	if name != "" {
-		p.Name = specName(name)
+		p.Name = detect.SpecName(name)
 	}
 
 	// Files that the requirements name must be in the builder before the
@@ -153,7 +156,7 @@ func detectPython(fsys fs.FS, p *Proposal) error {
 	slices.Sort(deps)
 	p.DependencyFiles = slices.Compact(deps)
 	if len(p.DependencyFiles) > 0 {
-		p.DependencyWhy = fmt.Sprintf("%s names these local files: they are copied into the builder before the dependency step.", joinList(reqs))
+		p.DependencyWhy = fmt.Sprintf("%s names these local files: they are copied into the builder before the dependency step.", detect.JoinList(reqs))
 	}
 
 	if extension != "" {
@@ -166,8 +169,8 @@ func detectPython(fsys fs.FS, p *Proposal) error {
 	p.Runner = p.Builder
 	p.ImagesWhy = why + " Keep both stages on one Python version: wheels built for one do not install on the other."
 
-	p.Cmd, p.CmdWhy = pythonCmd(fsys, p, name, scripts)
-	if p.Python.Project == "" {
+	p.Cmd, p.CmdWhy = pythonCmd(fsys, p, r.Project, name, scripts)
+	if r.Project == "" {
 		p.Artifacts = []spec.Artifact{{From: "/src", To: "/app"}}
 		p.ArtifactsWhy = "With requirements only, the runner receives the installed packages but not your code: this copies the project into the runner's workdir. Narrow it to what the app needs."
 	}
@@ -187,7 +190,7 @@ func firstNonEmpty(values ...string) string {
 // if the project pins one, else the default if the project's constraint
 // allows it, else the newest it allows.
 func pythonVersion(fsys fs.FS, requires, reqFrom string) (int, string) {
-	if data, ok := readFile(fsys, ".python-version"); ok {
+	if data, ok := detect.ReadFile(fsys, ".python-version"); ok {
 		if m := pythonVersionRe.FindStringSubmatch(strings.TrimSpace(data)); m != nil && m[1] == "3" {
 			var minor int
 			fmt.Sscan(m[2], &minor)
@@ -197,11 +200,11 @@ func pythonVersion(fsys fs.FS, requires, reqFrom string) (int, string) {
 	if requires == "" {
 		return defaultPythonMinor, fmt.Sprintf("Python 3.%d: the project does not say which Python it needs.", defaultPythonMinor)
 	}
-	c, ok := parsePythonRange(requires)
+	c, ok := detect.ParsePythonRange(requires)
 	if !ok {
 		return defaultPythonMinor, fmt.Sprintf("Python 3.%d: wharf could not read %s %q; check that it fits.", defaultPythonMinor, reqFrom, requires)
 	}
-	allowed := func(minor int) bool { return c.allowsSeries(version{3, minor}, 2) }
+	allowed := func(minor int) bool { return c.AllowsSeries(detect.Version{3, minor}, 2) }
 	if allowed(defaultPythonMinor) {
 		return defaultPythonMinor, fmt.Sprintf("Python 3.%d, which %s %q allows.", defaultPythonMinor, reqFrom, requires)
 	}
@@ -215,7 +218,7 @@ func pythonVersion(fsys fs.FS, requires, reqFrom string) (int, string) {
 
 // pythonCmd proposes how the container starts: a console script the
 // project declares, else a package or module that can run with -m.
-func pythonCmd(fsys fs.FS, p *Proposal, name string, scripts map[string]string) ([]string, string) {
+func pythonCmd(fsys fs.FS, p *detect.Proposal, project, name string, scripts map[string]string) ([]string, string) {
 	if len(scripts) > 0 {
 		names := make([]string, 0, len(scripts))
 		for s := range scripts {
@@ -224,13 +227,13 @@ func pythonCmd(fsys fs.FS, p *Proposal, name string, scripts map[string]string) 
 		slices.Sort(names)
 		chosen := names[0]
 		for _, s := range names {
-			if name != "" && specName(s) == specName(name) {
+			if name != "" && detect.SpecName(s) == detect.SpecName(name) {
 				chosen = s
 			}
 		}
 		why := fmt.Sprintf("The console script %q from %s, which pip installs on the PATH.", chosen, scripts[chosen])
 		if len(names) > 1 {
-			why += fmt.Sprintf(" The project declares %s.", joinList(quoteAll(names)))
+			why += fmt.Sprintf(" The project declares %s.", detect.JoinList(quoteAll(names)))
 		}
 		return []string{chosen}, why
 	}
@@ -239,7 +242,7 @@ func pythonCmd(fsys fs.FS, p *Proposal, name string, scripts map[string]string) 
 	for _, root := range []string{".", "src"} {
 		entries, _ := fs.ReadDir(fsys, root)
 		for _, e := range entries {
-			if e.IsDir() && !skipDir(e.Name()) && isFile(fsys, path.Join(root, e.Name(), "__main__.py")) {
+			if e.IsDir() && !detect.SkipDir(e.Name()) && detect.IsFile(fsys, path.Join(root, e.Name(), "__main__.py")) {
 				mains = append(mains, e.Name())
 			}
 		}
@@ -251,9 +254,9 @@ func pythonCmd(fsys fs.FS, p *Proposal, name string, scripts map[string]string) 
 		}
 		return []string{"python", "-m", chosen}, fmt.Sprintf("The package %s has a __main__.py.", chosen)
 	}
-	if p.Python.Project == "" {
+	if project == "" {
 		for _, f := range []string{"main.py", "app.py", "server.py", "manage.py"} {
-			if isFile(fsys, f) {
+			if detect.IsFile(fsys, f) {
 				return []string{"python", f}, fmt.Sprintf("%s is the project's entry point, as far as wharf can tell; check it.", f)
 			}
 		}
@@ -282,18 +285,18 @@ var (
 // requirement and constraint files, and local packages (./vendor/x).
 // Files already in reqs are left out.
 func localRequirements(fsys fs.FS, file string, reqs []string) []string {
-	data, ok := readFile(fsys, file)
+	data, ok := detect.ReadFile(fsys, file)
 	if !ok {
 		return nil
 	}
 	var out []string
 	add := func(p string) {
-		p = cleanRel(path.Join(path.Dir(file), p))
+		p = detect.CleanRel(path.Join(path.Dir(file), p))
 		if p == "" || p == "." || slices.Contains(reqs, p) {
 			return
 		}
 		top, _, _ := strings.Cut(p, "/")
-		if isFile(fsys, p) && !strings.Contains(p, "/") {
+		if detect.IsFile(fsys, p) && !strings.Contains(p, "/") {
 			top = p
 		}
 		out = append(out, top)
@@ -308,4 +311,26 @@ func localRequirements(fsys fs.FS, file string, reqs []string) []string {
 		}
 	}
 	return out
+}
+
+// proposal is the proposed python section.
+type proposal struct {
+	Project      string // "" when only requirements are installed
+	Requirements []string
+}
+
+func (r *proposal) fields() []detect.Field {
+	var f []detect.Field
+	if r.Project != "" {
+		f = append(f, detect.Field{Key: "project", Value: detect.Scalar(r.Project)})
+	}
+	if len(r.Requirements) > 0 {
+		f = append(f, detect.Field{Key: "requirements", Value: detect.FlowList(r.Requirements)})
+	}
+	return f
+}
+
+// Markers are the files that tell a Python project.
+func (language) Markers() []string {
+	return []string{"pyproject.toml", "setup.py", "requirements*.txt"}
 }

@@ -1,7 +1,8 @@
-package detect
+package golang
 
 import (
 	"fmt"
+	"github.com/wharf-dev/wharf/spec/detect"
 	"go/build"
 	"go/parser"
 	"go/token"
@@ -28,15 +29,16 @@ var (
 	binaryChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 )
 
-// goPackage is a folder of Go files that build for linux.
-type goPackage struct {
+// goPkg is a folder of Go files that build for linux.
+type goPkg struct {
 	dir  string // slash path relative to the module root, "." for the root
 	main bool
 	cgo  bool // imports "C"
 }
 
-func detectGo(fsys fs.FS, p *Proposal) error {
-	mod, ok := readFile(fsys, "go.mod")
+// Detect reads the project into p.
+func (language) Detect(fsys fs.FS, p *detect.Proposal) error {
+	mod, ok := detect.ReadFile(fsys, "go.mod")
 	if !ok {
 		return fmt.Errorf("go: found no go.mod; the go recipe builds a module: run go mod init first")
 	}
@@ -100,11 +102,11 @@ func detectGo(fsys fs.FS, p *Proposal) error {
 		binary = "app"
 	}
 	if module != "" {
-		p.Name = specName(base)
+		p.Name = detect.SpecName(base)
 	} else {
-		p.Name = specName(binary)
+		p.Name = detect.SpecName(binary)
 	}
-	g := &Go{Main: goMainPath(chosen), Binary: binary}
+	g := &proposal{Main: goMainPath(chosen), Binary: binary}
 	if binary == p.Name {
 		g.Binary = ""
 	}
@@ -115,7 +117,7 @@ func detectGo(fsys fs.FS, p *Proposal) error {
 				others = append(others, goMainPath(m))
 			}
 		}
-		g.MainWhy = fmt.Sprintf("The module has more main packages: %s. A spec builds one binary; write one spec per binary, each with its own output.", joinList(others))
+		g.MainWhy = fmt.Sprintf("The module has more main packages: %s. A spec builds one binary; write one spec per binary, each with its own output.", detect.JoinList(others))
 	}
 	if len(cgo) > 0 {
 		g.CGO = true
@@ -126,9 +128,9 @@ func detectGo(fsys fs.FS, p *Proposal) error {
 				dirs[i] = "the root package"
 			}
 		}
-		g.CGOWhy = fmt.Sprintf("Cgo: %s imports \"C\", so the binary links the C library and the runner needs one. Add the -dev packages of libraries it links to build.packages, and their runtime packages to a runner with a shell.", joinList(dirs))
+		g.CGOWhy = fmt.Sprintf("Cgo: %s imports \"C\", so the binary links the C library and the runner needs one. Add the -dev packages of libraries it links to build.packages, and their runtime packages to a runner with a shell.", detect.JoinList(dirs))
 	}
-	p.Go = g
+	p.Section = g.fields()
 	p.Builder = fmt.Sprintf("golang:1.%d-bookworm", minor)
 	p.Runner = "gcr.io/distroless/static-debian12"
 	p.ImagesWhy = why + " The runner is distroless: no shell, no package manager, only the binary."
@@ -162,7 +164,7 @@ func goMainPath(dir string) string {
 // modules and the folders the go command ignores. Files are matched for
 // linux/amd64 with cgo enabled, so build tags and _windows.go suffixes
 // count as the build in the image will see them.
-func goPackages(fsys fs.FS) []goPackage {
+func goPackages(fsys fs.FS) []goPkg {
 	ctx := build.Default
 	ctx.GOOS, ctx.GOARCH, ctx.CgoEnabled = "linux", "amd64", true
 	ctx.JoinPath = path.Join
@@ -181,14 +183,14 @@ func goPackages(fsys fs.FS) []goPackage {
 		return infos, nil
 	}
 
-	byDir := map[string]*goPackage{}
+	byDir := map[string]*goPkg{}
 	var dirs []string
 	_ = fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return nil
 		}
 		if d.IsDir() {
-			if name != "." && (skipDir(d.Name()) || isFile(fsys, path.Join(name, "go.mod"))) {
+			if name != "." && (detect.SkipDir(d.Name()) || detect.IsFile(fsys, path.Join(name, "go.mod"))) {
 				return fs.SkipDir
 			}
 			return nil
@@ -214,7 +216,7 @@ func goPackages(fsys fs.FS) []goPackage {
 		}
 		pkg := byDir[dir]
 		if pkg == nil {
-			pkg = &goPackage{dir: dir}
+			pkg = &goPkg{dir: dir}
 			byDir[dir] = pkg
 			dirs = append(dirs, dir)
 		}
@@ -229,9 +231,32 @@ func goPackages(fsys fs.FS) []goPackage {
 		return nil
 	})
 	slices.Sort(dirs)
-	out := make([]goPackage, len(dirs))
+	out := make([]goPkg, len(dirs))
 	for i, d := range dirs {
 		out[i] = *byDir[d]
 	}
 	return out
 }
+
+// proposal is the proposed go section.
+type proposal struct {
+	Main    string
+	Binary  string // "" when it equals the spec's name
+	MainWhy string
+	CGO     bool
+	CGOWhy  string
+}
+
+func (g *proposal) fields() []detect.Field {
+	f := []detect.Field{{Key: "main", Value: detect.Scalar(g.Main), Why: g.MainWhy}}
+	if g.Binary != "" {
+		f = append(f, detect.Field{Key: "binary", Value: detect.Scalar(g.Binary)})
+	}
+	if g.CGO {
+		f = append(f, detect.Field{Key: "cgo", Value: "true", Why: g.CGOWhy})
+	}
+	return f
+}
+
+// Markers are the files that tell a Go project.
+func (language) Markers() []string { return []string{"go.mod"} }

@@ -1,8 +1,9 @@
-package detect
+package node
 
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/wharf-dev/wharf/spec/detect"
 	"io/fs"
 	"path"
 	"regexp"
@@ -42,8 +43,9 @@ var (
 	plainArgs = regexp.MustCompile(`^[A-Za-z0-9_./:=@%+,-]+$`)
 )
 
-func detectNode(fsys fs.FS, p *Proposal) error {
-	data, ok := readFile(fsys, "package.json")
+// Detect reads the project into p.
+func (language) Detect(fsys fs.FS, p *detect.Proposal) error {
+	data, ok := detect.ReadFile(fsys, "package.json")
 	if !ok {
 		return fmt.Errorf("node: found no package.json; the node recipe installs from package.json and its lockfile: run npm init first")
 	}
@@ -57,14 +59,14 @@ func detectNode(fsys fs.FS, p *Proposal) error {
 		if i := strings.LastIndex(name, "/"); i >= 0 {
 			name = name[i+1:] // @scope/name
 		}
-		p.Name = specName(name)
+		p.Name = detect.SpecName(name)
 	}
 
-	n := &Node{}
-	p.Node = n
+	n := &proposal{}
+	defer func() { p.Section = n.fields() }()
 	var locks []string
 	for _, l := range nodeLockfiles {
-		if isFile(fsys, l.file) {
+		if detect.IsFile(fsys, l.file) {
 			locks = append(locks, l.file)
 			if n.Manager == "" {
 				n.Manager = l.manager
@@ -80,7 +82,7 @@ func detectNode(fsys fs.FS, p *Proposal) error {
 	case len(locks) == 1:
 		n.ManagerWhy = fmt.Sprintf("From the lockfile, %s.", locks[0])
 	case len(locks) > 1:
-		n.ManagerWhy = fmt.Sprintf("The project has %s; wharf chose %s. Delete the lockfile you do not use.", joinList(locks), locks[0])
+		n.ManagerWhy = fmt.Sprintf("The project has %s; wharf chose %s. Delete the lockfile you do not use.", detect.JoinList(locks), locks[0])
 	default:
 		n.Manager = "npm"
 		n.ManagerWhy = "The project has no lockfile yet."
@@ -111,7 +113,7 @@ func detectNode(fsys fs.FS, p *Proposal) error {
 	p.Cmd, p.CmdWhy = nodeCmd(fsys, pkg)
 	if n.Output != "" {
 		// The runner holds only the output folder: the command must be in it.
-		if len(p.Cmd) < 2 || p.Cmd[0] != "node" || !strings.HasPrefix(cleanRel(p.Cmd[1])+"/", n.Output+"/") {
+		if len(p.Cmd) < 2 || p.Cmd[0] != "node" || !strings.HasPrefix(detect.CleanRel(p.Cmd[1])+"/", n.Output+"/") {
 			n.OutputWhy = fmt.Sprintf("The build script writes to %s/, but the command runs outside it, so the runner gets the whole pruned project. Set output: %s if the runner needs only that folder.", n.Output, n.Output)
 			n.Output = ""
 		}
@@ -135,11 +137,11 @@ func nodeVersion(engines map[string]any) (int, string) {
 	if want == "" {
 		return defaultNodeMajor, fmt.Sprintf("Node %d: package.json has no engines.node.", defaultNodeMajor)
 	}
-	c, ok := parseNodeRange(want)
+	c, ok := detect.ParseNodeRange(want)
 	if !ok {
 		return defaultNodeMajor, fmt.Sprintf("Node %d: wharf could not read engines.node %q; check that it fits.", defaultNodeMajor, want)
 	}
-	allowed := func(major int) bool { return c.allowsSeries(version{major}, 1) }
+	allowed := func(major int) bool { return c.AllowsSeries(detect.Version{major}, 1) }
 	if allowed(defaultNodeMajor) {
 		return defaultNodeMajor, fmt.Sprintf("Node %d, which engines.node %q allows.", defaultNodeMajor, want)
 	}
@@ -165,13 +167,13 @@ func nodeCmd(fsys fs.FS, pkg packageJSON) ([]string, string) {
 		}
 	}
 	if pkg.Main != "" {
-		if main := cleanRel(pkg.Main); main != "" {
+		if main := detect.CleanRel(pkg.Main); main != "" {
 			return []string{"node", main}, "main in package.json."
 		}
 	}
 	for _, f := range []string{"index.js", "server.js", "app.js", "main.js", "index.mjs", "server.mjs"} {
-		if isFile(fsys, f) || isFile(fsys, path.Join("src", f)) {
-			if !isFile(fsys, f) {
+		if detect.IsFile(fsys, f) || detect.IsFile(fsys, path.Join("src", f)) {
+			if !detect.IsFile(fsys, f) {
 				f = path.Join("src", f)
 			}
 			return []string{"node", f}, fmt.Sprintf("%s is the project's entry point, as far as wharf can tell; check it.", f)
@@ -182,3 +184,30 @@ func nodeCmd(fsys fs.FS, pkg packageJSON) ([]string, string) {
 	}
 	return []string{"node", "index.js"}, "wharf found no start script, main or entry file: check how your app starts and change this."
 }
+
+// proposal is the proposed node section.
+type proposal struct {
+	Manager    string
+	ManagerWhy string
+	Build      string // a package.json script name, or ""
+	Output     string
+	OutputWhy  string
+}
+
+func (n *proposal) fields() []detect.Field {
+	f := []detect.Field{{Key: "manager", Value: n.Manager, Why: n.ManagerWhy}}
+	if n.Build != "" {
+		f = append(f, detect.Field{Key: "build", Value: detect.Scalar(n.Build)})
+	}
+	return append(f, detect.Field{Key: "output", Value: scalarOrEmpty(n.Output), Why: n.OutputWhy})
+}
+
+func scalarOrEmpty(s string) string {
+	if s == "" {
+		return ""
+	}
+	return detect.Scalar(s)
+}
+
+// Markers are the files that tell a Node project.
+func (language) Markers() []string { return []string{"package.json"} }

@@ -17,7 +17,7 @@ func TestCheckDiffPatch(t *testing.T) {
 	if _, err := exec.LookPath("patch"); err != nil {
 		t.Skip("patch is not installed")
 	}
-	golden, err := filepath.Abs("../testdata/golden")
+	golden, err := filepath.Abs("../../testdata/golden")
 	if err != nil {
 		t.Fatal(err)
 	}
