@@ -12,8 +12,8 @@ import (
 
 	"github.com/wharf-dev/wharf"
 	"github.com/wharf-dev/wharf/internal/shellarg"
-	"github.com/wharf-dev/wharf/spec"
 	"github.com/wharf-dev/wharf/internal/workspace"
+	"github.com/wharf-dev/wharf/spec"
 )
 
 type checkOptions struct {

@@ -8,8 +8,8 @@ import (
 
 	"github.com/wharf-dev/wharf"
 	"github.com/wharf-dev/wharf/generate"
-	"github.com/wharf-dev/wharf/spec"
 	"github.com/wharf-dev/wharf/internal/workspace"
+	"github.com/wharf-dev/wharf/spec"
 )
 
 type generateOptions struct {

@@ -14,9 +14,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wharf-dev/wharf/internal/registry"
+	"github.com/wharf-dev/wharf/internal/workspace"
 	"github.com/wharf-dev/wharf/lock"
 	"github.com/wharf-dev/wharf/spec"
-	"github.com/wharf-dev/wharf/internal/workspace"
 )
 
 type lockOptions struct {
