@@ -38,6 +38,16 @@ type Generator struct {
 	// custom maps each overridden or added block to the template file
 	// that defines it, so that errors in its output can name it.
 	custom map[string]string
+	// noCompiled renders with text/template even without custom blocks.
+	noCompiled bool
+}
+
+// Interpreted returns a Generator with g's blocks that always renders
+// through text/template, for comparing it with the compiled blocks.
+func (g *Generator) Interpreted() *Generator {
+	c := *g
+	c.noCompiled = true
+	return &c
 }
 
 // A Language is what generate needs of a language: its template blocks
@@ -306,6 +316,37 @@ func Files(s *spec.Spec) ([]File, error) {
 // Builtin returns the Generator of the built-in templates, made once.
 func Builtin() (*Generator, error) { return builtin() }
 
+// Data returns the data the blocks of s's Dockerfile receive.
+func Data(s *spec.Spec, pins Pins) (*Dockerfile, error) {
+	lang, ok := lookup(s.Language)
+	if !ok {
+		return nil, fmt.Errorf("render %s: language %q is not registered (import github.com/wharf-dev/wharf/lang)", s.File, s.Language)
+	}
+	return newDockerfile(s, lang, pins), nil
+}
+
+// Trees returns the parse trees of g's blocks, by name.
+func (g *Generator) Trees() map[string]*parse.Tree {
+	trees := map[string]*parse.Tree{}
+	for _, t := range g.tmpl.Templates() {
+		if t.Tree != nil {
+			trees[t.Name()] = t.Tree
+		}
+	}
+	return trees
+}
+
+// A Compiled renderer writes what the built-in blocks write for d, in Go:
+// package lang generates one from the blocks (go generate) and registers
+// it with SetCompiled. Generators without custom blocks use it, as
+// text/template spends most of a spec's time in reflection.
+type Compiled func(buf *bytes.Buffer, d *Dockerfile)
+
+var compiled Compiled
+
+// SetCompiled registers the compiled built-in blocks; nil turns them off.
+func SetCompiled(c Compiled) { compiled = c }
+
 // Files renders the spec's Dockerfile and .dockerignore, writing the base
 // images as pins has them.
 func (g *Generator) Files(s *spec.Spec, pins Pins) ([]File, error) {
@@ -317,7 +358,9 @@ func (g *Generator) Files(s *spec.Spec, pins Pins) ([]File, error) {
 	buf := renderBuffers.Get().(*bytes.Buffer)
 	defer renderBuffers.Put(buf)
 	buf.Reset()
-	if err := g.tmpl.ExecuteTemplate(buf, "dockerfile", data.templateData(lang)); err != nil {
+	if len(g.custom) == 0 && compiled != nil && !g.noCompiled {
+		compiled(buf, data)
+	} else if err := g.tmpl.ExecuteTemplate(buf, "dockerfile", data.templateData(lang)); err != nil {
 		return nil, fmt.Errorf("render Dockerfile for %s: %w", s.File, err)
 	}
 	out, blocks := layout(buf.Bytes())
@@ -366,6 +409,15 @@ func IgnorePath(s *spec.Spec) string {
 	}
 	return DockerignorePath(s.Output)
 }
+
+// The functions templates call, for the compiled blocks.
+var (
+	Quote      = quote
+	ExecForm   = execForm
+	ShellQuote = shellQuote
+	ShellJoin  = shellJoin
+	LocalPath  = localPath
+)
 
 var funcs = template.FuncMap{
 	"quote":     quote,
