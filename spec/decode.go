@@ -32,7 +32,7 @@ func (d *decoder) spec(root *yaml.Node) (*Spec, bool) {
 		return s, false
 	}
 	sections := map[string]*yaml.Node{}
-	keys := append([]string{"version", "name", "language", "context", "images", "build", "runtime", "artifacts", "ignore", "output", "templates"}, languageNames()...)
+	keys := append([]string{"version", "name", "language", "context", "images", "build", "runtime", "artifacts", "ignore", "output", "templates", "platforms", "publish"}, languageNames()...)
 	d.fields(root, "", keys, func(key string, v *yaml.Node, p string) {
 		switch key {
 		case "version", "context":
@@ -82,6 +82,10 @@ func (d *decoder) spec(root *yaml.Node) (*Spec, bool) {
 			if dir, ok := d.nonEmpty(v, p); ok {
 				s.Templates = d.fileRelative(v, dir)
 			}
+		case "platforms":
+			d.platforms(v, p, s)
+		case "publish":
+			d.publish(v, p, s)
 		default:
 			sections[key] = v // a language's section: decoded below
 		}

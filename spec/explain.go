@@ -93,6 +93,7 @@ func Explain(s *Spec) ([]byte, error) {
 	if s.Templates != "" {
 		e.add(root, "templates", e.str("templates", e.relative(s.Templates)))
 	}
+	e.explainPublish(root)
 
 	var buf bytes.Buffer
 	fmt.Fprintf(&buf, "# The effective spec of %s, after extends and defaults.\n", filepath.ToSlash(s.File))

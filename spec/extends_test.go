@@ -101,11 +101,11 @@ runtime:
 		t.Errorf("Extends (-want +got):\n%s", diff)
 	}
 	for path, want := range map[string]spec.Origin{
-		"build.packages[0]":               {File: "base.yaml", Line: 7},
-		"build.packages[1]":               {File: "team.yaml", Line: 3},
-		"build.packages[2]":               {File: filepath.Join("svc", "wharf.yaml"), Line: 5},
-		"build.env.A":                     {File: "base.yaml", Line: 8},
-		"runtime.labels.org.example.team": {File: "team.yaml", Line: 5},
+		"build.packages[0]":               {File: "base.yaml", Line: 7, Column: 14},
+		"build.packages[1]":               {File: "team.yaml", Line: 3, Column: 23},
+		"build.packages[2]":               {File: filepath.Join("svc", "wharf.yaml"), Line: 5, Column: 23},
+		"build.env.A":                     {File: "base.yaml", Line: 8, Column: 12},
+		"runtime.labels.org.example.team": {File: "team.yaml", Line: 5, Column: 30},
 	} {
 		got, ok := s.Origin(path)
 		if !ok || got != want {

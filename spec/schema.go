@@ -257,6 +257,8 @@ func specSchema() *SchemaNode {
 		"extends":   extendsSchema(),
 		"templates": withExamples(pattern("A folder of *.tmpl files, relative to the spec's folder, whose named blocks override wharf's built-in templates.", `^[^\n\r]*\S[^\n\r]*$`), "templates"),
 	}, "version")
+	pub, platforms := publishSchema()
+	root.Properties["publish"], root.Properties["platforms"] = nullable(pub), nullable(platforms)
 	for _, lang := range Languages() {
 		root.Properties[lang.Name()] = nullable(lang.Schema())
 	}

@@ -69,6 +69,12 @@ type Spec struct {
 	// template blocks, as a path usable from where File is (it is written
 	// relative to the file that names it); empty for the built-ins only.
 	Templates string
+	// Platforms are the platforms wharf bake's target builds
+	// ("linux/amd64"); empty for the builder's own.
+	Platforms []string
+	// Publish is where wharf bake's target pushes the image; nil when
+	// the spec does not say.
+	Publish *Publish
 
 	// File is the path the spec was read from, as given to Load or Parse.
 	File string
@@ -95,8 +101,9 @@ type fieldNodes struct {
 
 // Origin is where a value of the effective spec was written.
 type Origin struct {
-	File string // as in Error.File
-	Line int
+	File   string // as in Error.File
+	Line   int
+	Column int
 }
 
 // Origin returns where the value at a field path such as "runtime.user",
@@ -114,7 +121,7 @@ func (s *Spec) Origin(path string) (Origin, bool) {
 	if !ok {
 		file = s.fields.file
 	}
-	return Origin{File: file, Line: n.Line}, true
+	return Origin{File: file, Line: n.Line, Column: n.Column}, true
 }
 
 // Images names the base images of the two stages.

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wharf-dev/wharf"
+	"github.com/wharf-dev/wharf/internal/bake"
 	"github.com/wharf-dev/wharf/internal/shellarg"
 	"github.com/wharf-dev/wharf/internal/workspace"
 	"github.com/wharf-dev/wharf/spec"
@@ -94,9 +95,8 @@ func runCheck(cmd *cobra.Command, opts checkOptions, args []string) error {
 		toLock     []string // spec folders whose wharf.lock is stale
 	)
 	cache := &wharf.Cache{}
-	workspace.Each(len(specs), func(i int) *workspace.Result {
-		return workspace.Check(specs[i], workspace.CheckOptions{Diff: !opts.quiet, Templates: opts.templates, Listings: listings, Cache: cache})
-	}, func(_ int, r *workspace.Result) {
+	var toBake []string // bake configs whose bake file wharf bake fixes
+	emit := func(r *workspace.Result, isBake bool) {
 		js := jsonSpec{Path: workspace.Display(r.Spec), Status: "fresh", Files: []jsonFile{}}
 		switch {
 		case r.Err != nil:
@@ -141,12 +141,15 @@ func runCheck(cmd *cobra.Command, opts checkOptions, args []string) error {
 				fmt.Fprintln(out, path)
 				continue
 			}
-			printFile(out, r, f, path)
+			printFile(out, r, f, path, isBake)
 		}
 		if len(r.LockProblems) > 0 {
 			toLock = append(toLock, specArg(r.Spec))
 		}
 		switch {
+		case isBake && (force || regenerate):
+			toBake = append(toBake, bakeFix(r.Spec, force))
+		case isBake:
 		case force:
 			toForce = append(toForce, specArg(r.Spec))
 		case regenerate && !prune:
@@ -158,9 +161,20 @@ func runCheck(cmd *cobra.Command, opts checkOptions, args []string) error {
 		if opts.format == "json" {
 			report.Specs = append(report.Specs, js)
 		}
-	})
+	}
+	workspace.Each(len(specs), func(i int) *workspace.Result {
+		return workspace.Check(specs[i], workspace.CheckOptions{Diff: !opts.quiet, Templates: opts.templates, Listings: listings, Cache: cache})
+	}, func(_ int, r *workspace.Result) { emit(r, false) })
+	// The bake files that configs found by the walk describe, after the
+	// specs (see wharf bake).
+	for _, config := range bake.FindConfigs(listings) {
+		emit(bake.Check(config, cache, !opts.quiet), true)
+	}
 
 	report.Fix = fixCommand(args, toLock, toGenerate, toForce, toPrune)
+	if len(toBake) > 0 {
+		report.Fix = strings.TrimPrefix(report.Fix+"\n"+strings.Join(toBake, "\n"), "\n")
+	}
 	if opts.templates != "" { // the fix generates with the same templates
 		report.Fix = strings.ReplaceAll(report.Fix, "wharf generate", "wharf generate --templates "+shellarg.Path(filepath.ToSlash(opts.templates)))
 	}
@@ -187,7 +201,11 @@ func runCheck(cmd *cobra.Command, opts checkOptions, args []string) error {
 }
 
 // printFile prints one file that is not fresh: its diff, or what is wrong.
-func printFile(w io.Writer, r *workspace.Result, f workspace.File, path string) {
+func printFile(w io.Writer, r *workspace.Result, f workspace.File, path string, isBake bool) {
+	if isBake && f.Status == workspace.HandWritten {
+		fmt.Fprintf(w, "%s: hand-written: it has no wharf marker, so wharf bake replaces it only with --force\n", path)
+		return
+	}
 	switch f.Status {
 	case workspace.Stale:
 		w.Write(f.Diff)
@@ -309,4 +327,16 @@ func problems(specFile string, err error) []jsonError {
 
 func problem(e *spec.Error) jsonError {
 	return jsonError{File: filepath.ToSlash(e.File), Line: e.Line, Column: e.Column, Message: e.Msg}
+}
+
+// bakeFix is the command that regenerates the bake file of a config.
+func bakeFix(config string, force bool) string {
+	cmd := "wharf bake"
+	if force {
+		cmd += " --force"
+	}
+	if filepath.Clean(config) != bake.ConfigName {
+		cmd += " --config " + shellarg.Path(workspace.Display(config))
+	}
+	return cmd
 }
