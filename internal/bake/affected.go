@@ -17,7 +17,6 @@ import (
 	"github.com/wharf-dev/wharf"
 	"github.com/wharf-dev/wharf/internal/workspace"
 	"github.com/wharf-dev/wharf/lock"
-	"github.com/wharf-dev/wharf/spec"
 )
 
 // Why a file is an input of a spec's image. The values are stable: they
@@ -39,8 +38,16 @@ type Reason struct {
 
 // Affected is a spec whose image's inputs changed.
 type Affected struct {
-	Spec    *spec.Spec
-	Reasons []Reason
+	// File is the spec's path, as given; Name its name.
+	File, Name string
+	Reasons    []Reason
+}
+
+// specInputs is what FindAffected keeps of a spec: a few fields, so that
+// a run over 10,000 specs keeps no parsed YAML.
+type specInputs struct {
+	file, name, context, output, templates string
+	extends                                []string
 }
 
 // Git runs git, as the git command: it is what CI checkouts come with,
@@ -126,19 +133,19 @@ type fileUse struct {
 // and ignore file. Invalid specs are returned as errors; a spec that no
 // longer loads is still a change CI must see.
 func FindAffected(paths, changed []string, cache *wharf.Cache) ([]Affected, error) {
-	specs := make([]*spec.Spec, len(paths))
+	specs := make([]specInputs, len(paths))
 	var errs []error
 	workspace.Each(len(paths), func(i int) any {
 		s, err := cache.Load(paths[i])
 		if err != nil {
 			return err
 		}
-		return s
+		return specInputs{file: s.File, name: s.Name, context: s.Context, output: s.Output, templates: s.Templates, extends: s.Extends}
 	}, func(i int, v any) {
 		switch v := v.(type) {
 		case error:
 			errs = append(errs, v)
-		case *spec.Spec:
+		case specInputs:
 			specs[i] = v
 		}
 	})
@@ -154,21 +161,21 @@ func FindAffected(paths, changed []string, cache *wharf.Cache) ([]Affected, erro
 		return a
 	}
 	for i, s := range specs {
-		dir := abs(filepath.Dir(s.File))
+		dir := abs(filepath.Dir(s.file))
 		add := func(p, why string) { in.files[p] = append(in.files[p], fileUse{i, why}) }
-		add(abs(s.File), WhySpec)
-		for _, b := range s.Extends {
+		add(abs(s.file), WhySpec)
+		for _, b := range s.extends {
 			add(abs(b), WhyExtends)
 		}
-		add(lock.Path(abs(s.File)), WhyLock)
-		dockerfile := filepath.Join(dir, filepath.FromSlash(s.Output))
+		add(lock.Path(abs(s.file)), WhyLock)
+		dockerfile := filepath.Join(dir, filepath.FromSlash(s.output))
 		add(dockerfile, WhyBuild)
 		add(dockerfile+".dockerignore", WhyBuild)
-		ctx := filepath.Join(dir, filepath.FromSlash(s.Context))
+		ctx := filepath.Join(dir, filepath.FromSlash(s.context))
 		add(filepath.Join(ctx, ".dockerignore"), WhyBuild)
 		in.contexts[ctx] = append(in.contexts[ctx], i)
-		if s.Templates != "" {
-			t := abs(s.Templates)
+		if s.templates != "" {
+			t := abs(s.templates)
 			in.folders[t] = append(in.folders[t], i)
 		}
 	}
@@ -194,13 +201,13 @@ func FindAffected(paths, changed []string, cache *wharf.Cache) ([]Affected, erro
 				if seen(i, shown) {
 					continue
 				}
-				m, err := contextMatcher(specs[i], dir, matchers, i)
+				m, err := contextMatcher(&specs[i], dir, matchers, i)
 				if err != nil {
 					return nil, err
 				}
 				rel, _ := filepath.Rel(dir, file)
 				if excluded, err := m.MatchesOrParentMatches(filepath.ToSlash(rel)); err != nil {
-					return nil, fmt.Errorf("%s: ignore file: %w", specs[i].File, err)
+					return nil, fmt.Errorf("%s: ignore file: %w", specs[i].file, err)
 				} else if !excluded {
 					reasons[i] = append(reasons[i], Reason{shown, WhyContext})
 				}
@@ -213,7 +220,7 @@ func FindAffected(paths, changed []string, cache *wharf.Cache) ([]Affected, erro
 	var out []Affected
 	for i, s := range specs {
 		if len(reasons[i]) > 0 {
-			out = append(out, Affected{Spec: s, Reasons: reasons[i]})
+			out = append(out, Affected{File: s.file, Name: s.name, Reasons: reasons[i]})
 		}
 	}
 	return out, nil
@@ -222,11 +229,11 @@ func FindAffected(paths, changed []string, cache *wharf.Cache) ([]Affected, erro
 // contextMatcher returns the patterns of the ignore file BuildKit reads
 // for a spec: <Dockerfile>.dockerignore beside the Dockerfile, else
 // .dockerignore at the root of the context ctx.
-func contextMatcher(s *spec.Spec, ctx string, cache map[int]*patternmatcher.PatternMatcher, i int) (*patternmatcher.PatternMatcher, error) {
+func contextMatcher(s *specInputs, ctx string, cache map[int]*patternmatcher.PatternMatcher, i int) (*patternmatcher.PatternMatcher, error) {
 	if m, ok := cache[i]; ok {
 		return m, nil
 	}
-	dockerfile := filepath.Join(filepath.Dir(s.File), filepath.FromSlash(s.Output))
+	dockerfile := filepath.Join(filepath.Dir(s.file), filepath.FromSlash(s.output))
 	var patterns []string
 	for _, name := range []string{dockerfile + ".dockerignore", filepath.Join(ctx, ".dockerignore")} {
 		f, err := os.Open(name)
@@ -244,7 +251,7 @@ func contextMatcher(s *spec.Spec, ctx string, cache map[int]*patternmatcher.Patt
 	}
 	m, err := patternmatcher.New(patterns)
 	if err != nil {
-		return nil, fmt.Errorf("%s: ignore file: %w", s.File, err)
+		return nil, fmt.Errorf("%s: ignore file: %w", s.file, err)
 	}
 	cache[i] = m
 	return m, nil

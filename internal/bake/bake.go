@@ -60,33 +60,56 @@ type Target struct {
 // digits, '_' and '-', so '.' becomes '_'.
 func TargetName(specName string) string { return strings.ReplaceAll(specName, ".", "_") }
 
-// Loaded is a spec and its Dockerfile, as Generate needs them.
-type Loaded struct {
-	Spec       *spec.Spec
-	Dockerfile []byte
+// Entry is what the bake file needs of one spec: a few fields, so that a
+// run over 10,000 specs keeps no parsed YAML.
+type Entry struct {
+	File, Name, Context, SpecDir, Output string
+	Platforms                            []string
+	Publish                              *spec.Publish
+	Args                                 map[string]string
+	// Secrets are the ids of the BuildKit secrets the Dockerfile mounts.
+	Secrets []string
+	// NameAt and PublishAt are where name and publish.repository were
+	// written, for errors; zero when not written.
+	NameAt, PublishAt spec.Origin
+}
+
+// NewEntry is the Entry of a loaded spec and its Dockerfile.
+func NewEntry(s *spec.Spec, dockerfile []byte) Entry {
+	e := Entry{
+		File: s.File, Name: s.Name, Context: s.Context, SpecDir: s.SpecDir, Output: s.Output,
+		Platforms: s.Platforms, Publish: s.Publish, Args: s.Build.Args, Secrets: secretIDs(dockerfile),
+	}
+	e.NameAt, _ = s.Origin("name")
+	e.PublishAt, _ = s.Origin("publish.repository")
+	return e
 }
 
 // Load loads and renders the specs the config covers, on every core, and
 // returns them in path order with every problem: invalid specs as their
-// spec.ErrorList, joined.
-func Load(c *Config, cache *wharf.Cache) ([]Loaded, error) {
+// spec.ErrorList, joined. known holds entries already made, by spec path
+// (as workspace.Expand writes it); Load makes the others.
+func Load(c *Config, cache *wharf.Cache, known map[string]Entry) ([]Entry, error) {
 	specs, err := workspace.Expand(c.Args())
 	if err != nil {
 		return nil, fmt.Errorf("%s: specs: %w", c.File, err)
 	}
-	out := make([]Loaded, 0, len(specs))
+	out := make([]Entry, 0, len(specs))
 	var errs []error
 	workspace.Each(len(specs), func(i int) any {
-		r, err := wharf.Generate(specs[i], wharf.Options{Cache: cache, NoLock: false})
+		if e, ok := known[specs[i]]; ok {
+			return e
+		}
+		r, err := wharf.Generate(specs[i], wharf.Options{Cache: cache})
 		if err != nil {
 			return err
 		}
-		return Loaded{Spec: r.Spec, Dockerfile: r.Files[0].Data}
+		return NewEntry(r.Spec, r.Files[0].Data)
 	}, func(_ int, v any) {
 		switch v := v.(type) {
 		case error:
 			errs = append(errs, v)
-		case Loaded:
+		case Entry:
 			out = append(out, v)
 		}
 	})
@@ -96,7 +119,7 @@ func Load(c *Config, cache *wharf.Cache) ([]Loaded, error) {
 // Generate renders the bake file of the config for its loaded specs. It
 // fails on a target name two specs share, a group name that clashes, and a
 // {registry} placeholder with no REGISTRY default.
-func Generate(c *Config, specs []Loaded) ([]byte, error) {
+func Generate(c *Config, specs []Entry) ([]byte, error) {
 	dir, err := filepath.Abs(c.Dir())
 	if err != nil {
 		return nil, err
@@ -107,14 +130,14 @@ func Generate(c *Config, specs []Loaded) ([]byte, error) {
 		Target:  map[string]*Target{},
 	}
 	var problems spec.ErrorList
-	owner := map[string]*spec.Spec{} // target name → spec
-	groupDir := map[string]string{}  // group name → folder
-	uses := map[string]*spec.Spec{}  // variable → first spec using it
-	for _, l := range specs {
-		s := l.Spec
+	owner := map[string]*Entry{}    // target name → spec
+	groupDir := map[string]string{} // group name → folder
+	uses := map[string]*Entry{}     // variable → first spec using it
+	for i := range specs {
+		s := &specs[i]
 		name := TargetName(s.Name)
 		if other, ok := owner[name]; ok {
-			problems = append(problems, at(s, "name", "target name %q is also that of %s; bake target names must be unique across %s: rename one (name: ...)", name, location(other, "name"), c.Output))
+			problems = append(problems, at(s, s.NameAt, "target name %q is also that of %s; bake target names must be unique across %s: rename one (name: ...)", name, location(other, other.NameAt), c.Output))
 			continue
 		}
 		owner[name] = s
@@ -131,8 +154,8 @@ func Generate(c *Config, specs []Loaded) ([]byte, error) {
 			Dockerfile: path.Join(s.SpecDir, s.Output),
 			Target:     Stage,
 			Platforms:  s.Platforms,
-			Args:       s.Build.Args,
-			Secret:     secrets(l.Dockerfile),
+			Args:       s.Args,
+			Secret:     secretEntries(s.Secrets),
 		}
 		if p := s.Publish; p != nil {
 			for _, v := range []string{"{registry}", "{version}"} {
@@ -172,7 +195,7 @@ func Generate(c *Config, specs []Loaded) ([]byte, error) {
 	}
 	for g, folder := range groupDir {
 		if s, ok := owner[g]; ok {
-			problems = append(problems, at(s, "name", "target name %q is also the bake group of the folder %s; rename the spec", g, folder))
+			problems = append(problems, at(s, s.NameAt, "target name %q is also the bake group of the folder %s; rename the spec", g, folder))
 		}
 	}
 	if len(specs) > 0 {
@@ -182,7 +205,7 @@ func Generate(c *Config, specs []Loaded) ([]byte, error) {
 		}
 	}
 	if s, ok := owner["default"]; ok {
-		problems = append(problems, at(s, "name", "target name \"default\" is bake's group of every target; rename the spec"))
+		problems = append(problems, at(s, s.NameAt, "target name \"default\" is bake's group of every target; rename the spec"))
 	}
 	for _, g := range f.Group {
 		slices.Sort(g.Targets)
@@ -193,7 +216,7 @@ func Generate(c *Config, specs []Loaded) ([]byte, error) {
 	if s := uses["{registry}"]; s != nil {
 		def, ok := c.Variables["REGISTRY"]
 		if !ok {
-			problems = append(problems, c.errorAt("variables", "%s uses {registry} (%s): give the REGISTRY variable a default, e.g. variables: {REGISTRY: registry.example.com}; CI overrides it with REGISTRY=...", filepath.ToSlash(s.File), location(s, "publish.repository")))
+			problems = append(problems, c.errorAt("variables", "%s uses {registry} (%s): give the REGISTRY variable a default, e.g. variables: {REGISTRY: registry.example.com}; CI overrides it with REGISTRY=...", filepath.ToSlash(s.File), location(s, s.PublishAt)))
 		}
 		f.Variable["REGISTRY"] = &Variable{Default: def}
 	}
@@ -232,19 +255,27 @@ func groupName(folder string) string { return invalidGroupChars.ReplaceAllString
 
 var secretMount = regexp.MustCompile(`--mount=type=secret,id=([A-Za-z0-9][A-Za-z0-9_.-]*)`)
 
-// secrets are the BuildKit secrets the Dockerfile mounts, as bake secret
-// entries read from the environment variable named like the id in upper
-// case ("pip_netrc" from $PIP_NETRC), so CI passes them as secrets.
-func secrets(dockerfile []byte) []string {
+// secretIDs are the ids of the BuildKit secrets a Dockerfile mounts,
+// sorted.
+func secretIDs(dockerfile []byte) []string {
 	var out []string
 	for _, m := range secretMount.FindAllSubmatch(dockerfile, -1) {
-		id := string(m[1])
-		entry := "id=" + id + ",env=" + SecretEnv(id)
-		if !slices.Contains(out, entry) {
-			out = append(out, entry)
+		if id := string(m[1]); !slices.Contains(out, id) {
+			out = append(out, id)
 		}
 	}
 	slices.Sort(out)
+	return out
+}
+
+// secretEntries are bake secret entries for ids, each read from the
+// environment variable named like the id in upper case ("pip_netrc" from
+// $PIP_NETRC), so that CI passes them as secrets.
+func secretEntries(ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		out = append(out, "id="+id+",env="+SecretEnv(id))
+	}
 	return out
 }
 
@@ -254,18 +285,19 @@ func SecretEnv(id string) string {
 	return strings.ToUpper(strings.NewReplacer(".", "_", "-", "_").Replace(id))
 }
 
-// at is a problem at a spec's field, or at its file when not written there.
-func at(s *spec.Spec, field, format string, args ...any) *spec.Error {
+// at is a problem at a spec's field, or at its file when o is zero.
+func at(s *Entry, o spec.Origin, format string, args ...any) *spec.Error {
 	e := &spec.Error{File: s.File, Msg: fmt.Sprintf(format, args...), Kind: spec.ErrInvalid}
-	if o, ok := s.Origin(field); ok {
+	if o.Line > 0 {
 		e.File, e.Line, e.Column = o.File, o.Line, o.Column
 	}
 	return e
 }
 
-// location names where a spec's field was written: file:line:column.
-func location(s *spec.Spec, field string) string {
-	if o, ok := s.Origin(field); ok {
+// location names where a spec's field was written, file:line:column, or
+// the spec's file when o is zero.
+func location(s *Entry, o spec.Origin) string {
+	if o.Line > 0 {
 		return fmt.Sprintf("%s:%d:%d", filepath.ToSlash(o.File), o.Line, o.Column)
 	}
 	return filepath.ToSlash(s.File)

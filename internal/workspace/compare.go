@@ -112,6 +112,10 @@ type CheckOptions struct {
 	// Cache, when set, shares base files and template folders between
 	// the specs of a run.
 	Cache *wharf.Cache
+	// Loaded, when set, is called with each valid spec and the files it
+	// generates, so that a caller can reuse them (wharf check hands them
+	// to the bake file's check instead of loading every spec twice).
+	Loaded func(s *spec.Spec, files []generate.File)
 }
 
 // GenerateOptions tune Generate.
@@ -138,6 +142,9 @@ func Check(specPath string, opts CheckOptions) *Result {
 	r, s, files := load(specPath, opts.Templates, opts.Listings, opts.Cache)
 	if r.Err != nil {
 		return r
+	}
+	if opts.Loaded != nil {
+		opts.Loaded(s, files)
 	}
 	dir := filepath.Dir(s.File)
 	for _, g := range files {

@@ -89,18 +89,18 @@ func runAffected(cmd *cobra.Command, opts affectedOptions, args []string) error 
 	switch opts.format {
 	case "text":
 		for _, a := range affected {
-			fmt.Fprintln(out, workspace.Display(a.Spec.File))
+			fmt.Fprintln(out, workspace.Display(a.File))
 		}
 	case "bake-targets":
 		names := make([]string, len(affected))
 		for i, a := range affected {
-			names[i] = bake.TargetName(a.Spec.Name)
+			names[i] = bake.TargetName(a.Name)
 		}
 		fmt.Fprintln(out, strings.Join(names, " "))
 	case "json":
 		report := affectedReport{Since: opts.since, Specs: []affectedSpec{}}
 		for _, a := range affected {
-			js := affectedSpec{Path: filepath.ToSlash(workspace.Display(a.Spec.File)), Name: a.Spec.Name, Target: bake.TargetName(a.Spec.Name)}
+			js := affectedSpec{Path: filepath.ToSlash(workspace.Display(a.File)), Name: a.Name, Target: bake.TargetName(a.Name)}
 			for _, r := range a.Reasons {
 				js.Reasons = append(js.Reasons, affectedReason{File: r.File, Why: r.Why})
 			}

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wharf-dev/wharf"
+	"github.com/wharf-dev/wharf/generate"
 	"github.com/wharf-dev/wharf/internal/bake"
 	"github.com/wharf-dev/wharf/internal/shellarg"
 	"github.com/wharf-dev/wharf/internal/workspace"
@@ -162,13 +163,26 @@ func runCheck(cmd *cobra.Command, opts checkOptions, args []string) error {
 			report.Specs = append(report.Specs, js)
 		}
 	}
+	// The bake files that configs found by the walk describe are checked
+	// after the specs (see wharf bake), with what the specs' check loaded.
+	configs := bake.FindConfigs(listings)
+	share := len(configs) > 0 && opts.templates == ""
+	entries := make([]bake.Entry, len(specs))
 	workspace.Each(len(specs), func(i int) *workspace.Result {
-		return workspace.Check(specs[i], workspace.CheckOptions{Diff: !opts.quiet, Templates: opts.templates, Listings: listings, Cache: cache})
+		o := workspace.CheckOptions{Diff: !opts.quiet, Templates: opts.templates, Listings: listings, Cache: cache}
+		if share {
+			o.Loaded = func(s *spec.Spec, files []generate.File) { entries[i] = bake.NewEntry(s, files[0].Data) }
+		}
+		return workspace.Check(specs[i], o)
 	}, func(_ int, r *workspace.Result) { emit(r, false) })
-	// The bake files that configs found by the walk describe, after the
-	// specs (see wharf bake).
-	for _, config := range bake.FindConfigs(listings) {
-		emit(bake.Check(config, cache, !opts.quiet), true)
+	known := map[string]bake.Entry{}
+	for i, e := range entries {
+		if e.File != "" {
+			known[specs[i]] = e
+		}
+	}
+	for _, config := range configs {
+		emit(bake.Check(config, cache, known, !opts.quiet), true)
 	}
 
 	report.Fix = fixCommand(args, toLock, toGenerate, toForce, toPrune)
