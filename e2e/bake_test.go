@@ -166,3 +166,130 @@ func TestBakePrint(t *testing.T) {
 		t.Errorf("targets of the services group (-want +got):\n%s", diff)
 	}
 }
+
+// TestBakeBuild is a real `buildx bake` of three services with the bake
+// file wharf writes: buildx, with the remote driver, drives the suite's own
+// buildkitd over its Unix socket and pushes the images and a registry cache
+// to the loopback registry. A second bake after touching one service's
+// source rebuilds only that service: every step of the other two is
+// cached.
+func TestBakeBuild(t *testing.T) {
+	e := requireE2E(t)
+	if e.wharf == "" {
+		t.Fatalf("wharf CLI not built: %v", e.wharfErr)
+	}
+	buildx := buildxBinary(t)
+	dir := t.TempDir()
+	services := []string{"alpha", "bravo", "charlie"}
+	files := map[string]string{
+		"base.yaml": `version: 1
+language: go
+images:
+  builder: golang:1.19-bookworm
+  runner: {image: gcr.io/distroless/static-debian12, family: distroless}
+go: {main: ., cgo: false}
+publish:
+  repository: "{registry}/bake/{name}"
+  tags: ["{version}"]
+  cache: "{registry}/bake/cache:{name}"
+`,
+	}
+	for _, s := range services {
+		files["services/"+s+"/wharf.yaml"] = "version: 1\nextends: [../../base.yaml]\nname: " + s + "\n"
+		files["services/"+s+"/go.mod"] = "module example.com/" + s + "\n\ngo 1.19\n"
+		files["services/"+s+"/main.go"] = "package main\n\nfunc main() { println(\"" + s + "\") }\n"
+	}
+	for name, data := range files {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wharfRun := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command(e.wharf, args...)
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("wharf %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	wharfRun("generate", "./...")
+	wharfRun("bake", "--variable", "REGISTRY="+e.registry.Addr, "./...")
+
+	config := t.TempDir()
+	buildxEnv := append(os.Environ(), "BUILDX_CONFIG="+config, "DOCKER_CONFIG="+config,
+		"BUILDX_BAKE_ENTITLEMENTS_FS=0", "VERSION=e2e")
+	runBuildx := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command(buildx, args...)
+		cmd.Dir = dir
+		cmd.Env = buildxEnv
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("buildx %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	runBuildx("create", "--name", "wharf-e2e", "--driver", "remote", e.daemon.Addr)
+	bakeAll := func() string {
+		t.Helper()
+		return runBuildx("bake", "--builder", "wharf-e2e", "--progress", "plain", "--push")
+	}
+	first := bakeAll()
+	t.Logf("first bake:\n%s", lastLines(first, 15))
+	for _, s := range services {
+		if !strings.Contains(first, e.registry.Addr+"/bake/"+s+":e2e") {
+			t.Errorf("the first bake did not push %s/bake/%s:e2e", e.registry.Addr, s)
+		}
+	}
+
+	// Touch one service: only its steps from COPY . . on run again.
+	path := filepath.Join(dir, "services", "bravo", "main.go")
+	if err := os.WriteFile(path, []byte("package main\n\nfunc main() { println(\"bravo 2\") }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	second := bakeAll()
+	t.Logf("second bake:\n%s", second)
+	for _, s := range services {
+		ran := builtSteps(second, s)
+		switch {
+		case s == "bravo" && len(ran) == 0:
+			t.Errorf("bravo changed but none of its steps ran")
+		case s != "bravo" && len(ran) > 0:
+			t.Errorf("%s did not change, yet these steps ran: %q", s, ran)
+		}
+	}
+}
+
+// builtSteps returns the build steps of target that buildx's plain
+// progress shows as done but not cached: "#12 [bravo builder 5/6] RUN ..."
+// followed by "#12 DONE" rather than "#12 CACHED".
+func builtSteps(log, target string) []string {
+	names := map[string]string{} // "#12" → step name
+	var ran []string
+	for _, line := range strings.Split(log, "\n") {
+		id, rest, ok := strings.Cut(line, " ")
+		if !ok || !strings.HasPrefix(id, "#") {
+			continue
+		}
+		switch {
+		case strings.HasPrefix(rest, "["+target+" ") && strings.Contains(rest, "/"):
+			names[id] = rest
+		case strings.HasPrefix(rest, "DONE") && names[id] != "" && !strings.Contains(names[id], "FROM") && !strings.Contains(names[id], "internal]"):
+			ran = append(ran, names[id])
+			delete(names, id)
+		case rest == "CACHED":
+			delete(names, id)
+		}
+	}
+	return ran
+}
+
+// lastLines returns the last n lines of s.
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}

@@ -33,7 +33,12 @@ var PublishPlaceholders = []string{"{name}", "{registry}", "{version}"}
 // ExpandPublish replaces the placeholders of a Publish pattern: {name}
 // with name, and {registry} and {version} with registry and version.
 func ExpandPublish(pattern, name, registry, version string) string {
-	return strings.NewReplacer("{name}", name, "{registry}", registry, "{version}", version).Replace(pattern)
+	if !strings.Contains(pattern, "{") {
+		return pattern
+	}
+	pattern = strings.ReplaceAll(pattern, "{name}", name)
+	pattern = strings.ReplaceAll(pattern, "{registry}", registry)
+	return strings.ReplaceAll(pattern, "{version}", version)
 }
 
 var (
@@ -111,6 +116,12 @@ func (d *decoder) publish(n *yaml.Node, path string, s *Spec) {
 // placeholders reports whether every {...} in value is one of
 // PublishPlaceholders, reporting those that are not.
 func (d *decoder) placeholders(n *yaml.Node, p, value string) bool {
+	if !strings.ContainsAny(value, "{}$") {
+		return true
+	}
+	if rest := ExpandPublish(value, "", "", ""); !strings.ContainsAny(rest, "{}$") {
+		return true // only known placeholders
+	}
 	for _, ph := range placeholder.FindAllString(value, -1) {
 		if !slices.Contains(PublishPlaceholders, ph) {
 			d.errorf(n, ErrInvalid, "%s %q holds the placeholder %s; use %s", p, value, ph, strings.Join(PublishPlaceholders, ", "))

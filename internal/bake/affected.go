@@ -153,12 +153,15 @@ func FindAffected(paths, changed []string, cache *wharf.Cache) ([]Affected, erro
 		return nil, errors.Join(errs...)
 	}
 	in := inputs{files: map[string][]fileUse{}, contexts: map[string][]int{}, folders: map[string][]int{}}
-	abs := func(p string) string {
-		a, err := filepath.Abs(p)
-		if err != nil {
-			return p
+	wd, err := os.Getwd()
+	if err != nil {
+		return nil, err
+	}
+	abs := func(p string) string { // filepath.Abs, without a Getwd each time
+		if filepath.IsAbs(p) {
+			return filepath.Clean(p)
 		}
-		return a
+		return filepath.Join(wd, p)
 	}
 	for i, s := range specs {
 		dir := abs(filepath.Dir(s.file))

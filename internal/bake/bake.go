@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -120,9 +121,13 @@ func Load(c *Config, cache *wharf.Cache, known map[string]Entry) ([]Entry, error
 // fails on a target name two specs share, a group name that clashes, and a
 // {registry} placeholder with no REGISTRY default.
 func Generate(c *Config, specs []Entry) ([]byte, error) {
-	dir, err := filepath.Abs(c.Dir())
+	wd, err := os.Getwd()
 	if err != nil {
 		return nil, err
+	}
+	dir := c.Dir()
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(wd, dir)
 	}
 	f := &File{
 		Comment: fmt.Sprintf("%s from %s. DO NOT EDIT. Update with: wharf bake", HeaderPrefix, filepath.Base(c.File)),
@@ -141,9 +146,9 @@ func Generate(c *Config, specs []Entry) ([]byte, error) {
 			continue
 		}
 		owner[name] = s
-		specDir, err := filepath.Abs(filepath.Dir(s.File))
-		if err != nil {
-			return nil, err
+		specDir := filepath.Dir(s.File)
+		if !filepath.IsAbs(specDir) { // filepath.Abs, without a Getwd each time
+			specDir = filepath.Join(wd, specDir)
 		}
 		context, err := filepath.Rel(dir, filepath.Join(specDir, filepath.FromSlash(s.Context)))
 		if err != nil {
