@@ -218,6 +218,24 @@ publish:
 	}
 	wharfRun("generate", "./...")
 	wharfRun("bake", "--variable", "REGISTRY="+e.registry.Addr, "./...")
+	// The loopback registry has no docker/dockerfile image, which a
+	// "# syntax=" line makes BuildKit pull; buildx cannot pass the
+	// "cmdline=" frontend option that harness.Build uses to ignore it, so
+	// the line goes and BuildKit's built-in frontend reads the rest.
+	for _, s := range services {
+		path := filepath.Join(dir, "services", s, "Dockerfile")
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rest, ok := bytes.CutPrefix(data, []byte("# syntax=docker/dockerfile:1\n"))
+		if !ok {
+			t.Fatalf("%s does not start with the syntax line:\n%s", path, data)
+		}
+		if err := os.WriteFile(path, rest, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	config := t.TempDir()
 	buildxEnv := append(os.Environ(), "BUILDX_CONFIG="+config, "DOCKER_CONFIG="+config,

@@ -42,6 +42,11 @@ generate will not replace it without --force), or orphaned (its header names
 the spec, which no longer generates it; generate --prune removes it). It ends with a summary line and the
 command that fixes what it found. Spec errors go to stderr.
 
+A pattern also finds each wharf.bake.yaml in the folders it walks (see wharf
+bake): check regenerates the bake file it describes and reports it like a
+spec's files, as the config's entry (fresh, stale with a diff, missing or
+hand-written); the fix is wharf bake.
+
 Exit codes: 0 everything is fresh, 1 something is stale, missing,
 hand-written or orphaned, 2 a spec is invalid or a file cannot be read
 (2 wins over 1). Every spec is checked, even after a broken one.
