@@ -159,7 +159,7 @@ func Generate(c *Config, specs []Entry) ([]byte, error) {
 			Dockerfile: path.Join(s.SpecDir, s.Output),
 			Target:     Stage,
 			Platforms:  s.Platforms,
-			Args:       s.Args,
+			Args:       literal(s.Args),
 			Secret:     secretEntries(s.Secrets),
 		}
 		if p := s.Publish; p != nil {
@@ -244,6 +244,20 @@ func Generate(c *Config, specs []Entry) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// literal escapes the values of m for bake, which reads every string as
+// an HCL template: "${" and "%{" become "$${" and "%%{", so that bake
+// passes what the spec says rather than interpolating it.
+func literal(m map[string]string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = strings.ReplaceAll(strings.ReplaceAll(v, "${", "$${"), "%{", "%%{")
+	}
+	return out
 }
 
 // expand fills in a publish pattern: the spec's name, and bake's
