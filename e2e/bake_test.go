@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -280,6 +281,38 @@ publish:
 			t.Errorf("%s did not change, yet these steps ran: %q", s, ran)
 		}
 	}
+	bakeTimes(t, runBuildx, services)
+}
+
+// bakeTimes, with WHARF_E2E_BENCH=1, logs the wall time of baking the
+// services with --no-cache all at once against one after another (cache
+// mounts stay warm in both, and the registry cache is neither read nor
+// written). It asserts nothing: BENCHMARKS.md records what it printed.
+func bakeTimes(t *testing.T, run func(...string) string, services []string) {
+	if os.Getenv(benchVar) != "1" {
+		return
+	}
+	common := []string{"bake", "--builder", "wharf-e2e", "--progress", "quiet", "--no-cache", "--set", "*.cache-from=", "--set", "*.cache-to=", "--set", "*.output=type=cacheonly"}
+	for round := 1; round <= 3; round++ {
+		t0 := time.Now()
+		run(append(common, services...)...)
+		together := time.Since(t0)
+		t0 = time.Now()
+		for _, s := range services {
+			run(append(common, s)...)
+		}
+		apart := time.Since(t0)
+		t.Logf("round %d: %d services baked together in %s, one after another in %s (load %s)", round, len(services), together.Round(100*time.Millisecond), apart.Round(100*time.Millisecond), loadAverage())
+	}
+}
+
+// loadAverage is the first field of /proc/loadavg, or "?".
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	return strings.Fields(string(data))[0]
 }
 
 // builtSteps returns the build steps of target that buildx's plain

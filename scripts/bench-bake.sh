@@ -26,7 +26,8 @@ YAML
 "$W" generate ./... >/dev/null
 "$W" bake --variable REGISTRY=registry.example.com ./... >/dev/null
 git init -q -b main && git add -A && git -c user.name=bench -c user.email=bench@example.com commit -qm tree
-one="$(ls -d services/team01/svc* | head -1)"
+dirs=(services/team01/svc*)
+one="${dirs[0]}"
 
 # m LABEL CMD...: one run under GNU time: wall, CPU (user+sys), peak RSS, load.
 m() {

@@ -9,10 +9,8 @@ package bake
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -303,10 +301,4 @@ func FindConfigs(listings map[string][]fs.DirEntry) []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-// exists reports whether a file exists.
-func exists(name string) bool {
-	_, err := os.Stat(name)
-	return !errors.Is(err, fs.ErrNotExist)
 }
