@@ -50,6 +50,11 @@ type Proposal struct {
 	Artifacts    []spec.Artifact
 	ArtifactsWhy string
 
+	// Expose are the ports the app listens on (runtime.expose); ExposeWhy
+	// says where they were found.
+	Expose    []int
+	ExposeWhy string
+
 	Cmd    []string // runtime.cmd; empty leaves the recipe's default
 	CmdWhy string
 	// CmdSure says how sure detection is of Cmd; with Unknown, the spec

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/wharf-dev/wharf/spec"
@@ -67,22 +68,37 @@ func (p *Proposal) YAML() []byte {
 	}
 
 	w.blank()
-	if len(p.Cmd) > 0 && p.CmdSure == Unknown {
+	ports := "  # expose: [8080]"
+	if len(p.Expose) > 0 {
+		ports = ""
+	}
+	switch {
+	case len(p.Cmd) > 0 && p.CmdSure == Unknown:
 		w.key(0, "runtime", "")
 		w.comment(2, "Cannot tell how the app starts: "+p.CmdWhy)
 		w.raw("  # cmd: " + execList(p.Cmd))
-		w.comment(2, "Ports the service listens on, for EXPOSE:")
-		w.raw("  # expose: [8080]")
-	} else if len(p.Cmd) > 0 {
+	case len(p.Cmd) > 0:
 		w.key(0, "runtime", "")
 		w.comment(2, p.CmdWhy)
 		w.key(2, "cmd", execList(p.Cmd))
-		w.comment(2, "Ports the service listens on, for EXPOSE:")
-		w.raw("  # expose: [8080]")
-	} else {
+	case len(p.Expose) > 0:
+		w.key(0, "runtime", "")
+	default:
 		w.comment(0, "Ports the service listens on, for EXPOSE:")
 		w.raw("# runtime:")
 		w.raw("#   expose: [8080]")
+		ports = ""
+	}
+	if len(p.Expose) > 0 {
+		w.comment(2, p.ExposeWhy)
+		items := make([]string, len(p.Expose))
+		for i, port := range p.Expose {
+			items[i] = strconv.Itoa(port)
+		}
+		w.key(2, "expose", "["+strings.Join(items, ", ")+"]")
+	} else if ports != "" {
+		w.comment(2, "Ports the service listens on, for EXPOSE:")
+		w.raw(ports)
 	}
 
 	if len(p.Artifacts) > 0 {
