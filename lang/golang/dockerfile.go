@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"path"
 	"slices"
+	"strings"
 
 	"github.com/wharf-dev/wharf/generate"
 	"github.com/wharf-dev/wharf/spec"
@@ -26,6 +27,9 @@ type Build struct {
 	// Cross says the builder runs on the build platform and compiles for
 	// the target's (TARGETOS, TARGETARCH): always without cgo.
 	Cross bool
+	// LDFlags and Tags are the recipe's, with what a static cgo binary needs.
+	LDFlags string
+	Tags    []string
 }
 
 // Binary is one binary the builder compiles.
@@ -60,7 +64,15 @@ func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared 
 		main = "./" + path.Join(s.SpecDir, main)
 	}
 	bin := Binary{Main: main, Out: "/out/" + r.Binary, Installed: "/usr/local/bin/" + r.Binary}
-	b := &Build{Recipe: r, Binaries: []Binary{bin}, Main: bin.Main, Out: bin.Out, Installed: bin.Installed, Cross: !r.CGO}
+	b := &Build{Recipe: r, Binaries: []Binary{bin}, Main: bin.Main, Out: bin.Out, Installed: bin.Installed, Cross: !r.CGO, LDFlags: r.LDFlags, Tags: r.Tags}
+	if r.CGO && r.Static {
+		b.LDFlags = strings.TrimSpace(b.LDFlags + " -linkmode=external -extldflags=-static")
+		for _, t := range []string{"netgo", "osusergo"} {
+			if !slices.Contains(b.Tags, t) {
+				b.Tags = append(slices.Clone(b.Tags), t)
+			}
+		}
+	}
 	d.Recipe = b
 	if b.Cross {
 		d.Builder.Platform = "$BUILDPLATFORM"
