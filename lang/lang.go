@@ -8,6 +8,7 @@ import (
 	"github.com/wharf-dev/wharf/lang/golang"
 	"github.com/wharf-dev/wharf/lang/node"
 	"github.com/wharf-dev/wharf/lang/python"
+	"github.com/wharf-dev/wharf/lang/rust"
 	"github.com/wharf-dev/wharf/spec"
 	"github.com/wharf-dev/wharf/spec/detect"
 )
@@ -21,7 +22,7 @@ type Language interface {
 }
 
 // All lists the languages, in the order messages and the schema name them.
-var All = []Language{python.Language, golang.Language, node.Language}
+var All = []Language{python.Language, golang.Language, node.Language, rust.Language}
 
 func init() {
 	for _, l := range All {
