@@ -6,6 +6,7 @@ package lang
 import (
 	"github.com/wharf-dev/wharf/generate"
 	"github.com/wharf-dev/wharf/lang/golang"
+	"github.com/wharf-dev/wharf/lang/java"
 	"github.com/wharf-dev/wharf/lang/node"
 	"github.com/wharf-dev/wharf/lang/python"
 	"github.com/wharf-dev/wharf/lang/rust"
@@ -22,7 +23,7 @@ type Language interface {
 }
 
 // All lists the languages, in the order messages and the schema name them.
-var All = []Language{python.Language, golang.Language, node.Language, rust.Language}
+var All = []Language{python.Language, golang.Language, node.Language, rust.Language, java.Language}
 
 func init() {
 	for _, l := range All {
