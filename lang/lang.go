@@ -6,8 +6,10 @@ package lang
 import (
 	"github.com/wharf-dev/wharf/generate"
 	"github.com/wharf-dev/wharf/lang/golang"
+	"github.com/wharf-dev/wharf/lang/java"
 	"github.com/wharf-dev/wharf/lang/node"
 	"github.com/wharf-dev/wharf/lang/python"
+	"github.com/wharf-dev/wharf/lang/rust"
 	"github.com/wharf-dev/wharf/spec"
 	"github.com/wharf-dev/wharf/spec/detect"
 )
@@ -21,7 +23,7 @@ type Language interface {
 }
 
 // All lists the languages, in the order messages and the schema name them.
-var All = []Language{python.Language, golang.Language, node.Language}
+var All = []Language{python.Language, golang.Language, node.Language, rust.Language, java.Language}
 
 func init() {
 	for _, l := range All {

@@ -6,8 +6,10 @@ import (
 	"bytes"
 	"github.com/wharf-dev/wharf/generate"
 	"github.com/wharf-dev/wharf/lang/golang"
+	"github.com/wharf-dev/wharf/lang/java"
 	"github.com/wharf-dev/wharf/lang/node"
 	"github.com/wharf-dev/wharf/lang/python"
+	"github.com/wharf-dev/wharf/lang/rust"
 	"github.com/wharf-dev/wharf/spec"
 	"path"
 	"strconv"
@@ -21,6 +23,8 @@ type root struct {
 	Python *python.Build
 	Go     *golang.Build
 	Node   *node.Build
+	Rust   *rust.Build
+	Java   *java.Build
 }
 
 func init() { generate.SetCompiled(Render) }
@@ -31,6 +35,8 @@ func Render(buf *bytes.Buffer, d *generate.Dockerfile) {
 	r.Python, _ = d.Recipe.(*python.Build)
 	r.Go, _ = d.Recipe.(*golang.Build)
 	r.Node, _ = d.Recipe.(*node.Build)
+	r.Rust, _ = d.Recipe.(*rust.Build)
+	r.Java, _ = d.Recipe.(*java.Build)
 	w := writer{buf}
 	w.Dockerfile_root(r)
 }
@@ -316,6 +322,109 @@ func (w writer) InstallPackages_generate_Stage(dot generate.Stage) {
 	w.WriteString("\n")
 }
 
+// JavaBuilder_root is the block "java-builder" for a *root.
+func (w writer) JavaBuilder_root(dot *root) {
+	_ = dot
+	w.WriteString("\n")
+	w.DependencyCopies_root(dot)
+	w.WriteString("\n")
+	if v1 := dot.Java.Tool.Dependencies; len(v1) > 0 {
+		w.WriteString("RUN --mount=type=cache,target=")
+		w.WriteString(dot.Java.Tool.Cache)
+		w.WriteString(" \\\n    ")
+		w.WriteString(dot.Java.Command)
+		w.JavaInDir_Pjava_Build(dot.Java)
+		w.WriteString(" ")
+		w.WriteString(v1)
+		w.WriteString("\n")
+	}
+	w.WriteString("\nCOPY . .\nRUN --mount=type=cache,target=")
+	w.WriteString(dot.Java.Tool.Cache)
+	w.WriteString(" \\\n    ")
+	w.WriteString(dot.Java.Command)
+	w.JavaInDir_Pjava_Build(dot.Java)
+	w.WriteString(" ")
+	w.WriteString(dot.Java.Tool.Package)
+	w.WriteString(" \\\n")
+	if dot.Java.Thin {
+		w.WriteString(" && ")
+		w.WriteString(dot.Java.Command)
+		w.JavaInDir_Pjava_Build(dot.Java)
+		w.WriteString(" ")
+		w.WriteString(dot.Java.Tool.CopyDependencies)
+		w.WriteString(dot.Java.Lib)
+		w.WriteString(" \\\n")
+	}
+	w.WriteString(" && mkdir -p /out \\\n && cp ")
+	w.WriteString(dot.Java.Jar)
+	w.WriteString(" ")
+	w.WriteString(dot.Java.Out)
+	w.WriteString("\n")
+	if dot.Java.Jlink {
+		w.WriteString("RUN ")
+		if len(dot.Java.Modules) > 0 {
+			w.WriteString("jlink --add-modules ")
+			w.WriteString(strings.Join(dot.Java.Modules, ","))
+		} else {
+			w.WriteString("jdeps --ignore-missing-deps --print-module-deps --multi-release ")
+			w.WriteString(dot.Java.MultiRelease())
+			if dot.Java.Thin {
+				w.WriteString(" --class-path '")
+				w.WriteString(dot.Java.Lib)
+				w.WriteString("/*'")
+			}
+			w.WriteString(" ")
+			w.WriteString(dot.Java.Out)
+			w.WriteString(" > /out/modules \\\n && jlink --add-modules \"$(cat /out/modules)\"")
+		}
+		w.WriteString(" \\\n    --strip-debug --no-man-pages --no-header-files --compress=")
+		w.WriteString(dot.Java.Compress)
+		w.WriteString(" --output ")
+		w.WriteString(dot.Java.JRE)
+		w.WriteString("\n")
+	}
+	w.WriteString("\n")
+	w.RunSteps_generate_Stage(dot.Builder)
+	w.WriteString("\n")
+}
+
+// JavaInDir_Pjava_Build is the block "java-in-dir" for a *java.Build.
+func (w writer) JavaInDir_Pjava_Build(dot *java.Build) {
+	_ = dot
+	if v1 := dot.Dir; len(v1) > 0 {
+		w.WriteString(" ")
+		w.WriteString(dot.Tool.InDir)
+		w.WriteString(" ")
+		w.WriteString(v1)
+	}
+}
+
+// JavaRunner_root is the block "java-runner" for a *root.
+func (w writer) JavaRunner_root(dot *root) {
+	_ = dot
+	w.WriteString("\n")
+	if dot.Java.Jlink {
+		w.WriteString("COPY --from=builder ")
+		w.WriteString(dot.Java.JRE)
+		w.WriteString(" ")
+		w.WriteString(dot.Java.InstalledJRE)
+		w.WriteString("\n")
+	}
+	w.WriteString("\n")
+	if dot.Java.Thin {
+		w.WriteString("COPY --from=builder ")
+		w.WriteString(dot.Java.Lib)
+		w.WriteString(" ")
+		w.WriteString(dot.Java.InstalledLib)
+		w.WriteString("\n")
+	}
+	w.WriteString("\nCOPY --from=builder ")
+	w.WriteString(dot.Java.Out)
+	w.WriteString(" ")
+	w.WriteString(dot.Java.Installed)
+	w.WriteString("\n")
+}
+
 // LanguageBuilder_root is the block "language-builder" for a *root.
 func (w writer) LanguageBuilder_root(dot *root) {
 	_ = dot
@@ -330,6 +439,16 @@ func (w writer) LanguageBuilder_root(dot *root) {
 			if dot.Language == "node" {
 				w.NodeBuilder_root(dot)
 				w.WriteString("\n")
+			} else {
+				if dot.Language == "rust" {
+					w.RustBuilder_root(dot)
+					w.WriteString("\n")
+				} else {
+					if dot.Language == "java" {
+						w.JavaBuilder_root(dot)
+						w.WriteString("\n")
+					}
+				}
 			}
 		}
 	}
@@ -349,6 +468,16 @@ func (w writer) LanguageRunner_root(dot *root) {
 			if dot.Language == "node" {
 				w.NodeRunner_root(dot)
 				w.WriteString("\n")
+			} else {
+				if dot.Language == "rust" {
+					w.RustRunner_root(dot)
+					w.WriteString("\n")
+				} else {
+					if dot.Language == "java" {
+						w.JavaRunner_root(dot)
+						w.WriteString("\n")
+					}
+				}
 			}
 		}
 	}
@@ -615,5 +744,77 @@ func (w writer) Runner_root(dot *root) {
 	w.Artifacts_root(dot)
 	w.WriteString("\n")
 	w.RunnerConfig_generate_Stage(dot.Runner)
+	w.WriteString("\n")
+}
+
+// RustBuilder_root is the block "rust-builder" for a *root.
+func (w writer) RustBuilder_root(dot *root) {
+	_ = dot
+	w.WriteString("\n")
+	if v1 := dot.Rust.Target; len(v1) > 0 {
+		w.WriteString("RUN rustup target add ")
+		w.WriteString(v1)
+		w.WriteString("\n")
+	}
+	w.WriteString("\n")
+	w.DependencyCopies_root(dot)
+	w.WriteString("\nCOPY . .\nRUN --mount=type=cache,target=")
+	w.WriteString(dot.Rust.Registry)
+	w.WriteString(" \\\n    --mount=type=cache,target=")
+	w.WriteString(dot.Rust.Git)
+	w.WriteString(" \\\n    --mount=type=cache,target=")
+	w.WriteString(dot.Rust.TargetDir)
+	w.WriteString(" \\\n    cargo build --release --locked")
+	if v2 := dot.Rust.Manifest; len(v2) > 0 {
+		w.WriteString(" --manifest-path ")
+		w.WriteString(v2)
+	}
+	if v3 := dot.Rust.Package; len(v3) > 0 {
+		w.WriteString(" --package ")
+		w.WriteString(v3)
+	}
+	for v4, v5 := range dot.Rust.Binaries {
+		_, _ = v4, v5
+		w.WriteString(" --bin ")
+		w.WriteString(v5.Name)
+	}
+	if v6 := dot.Rust.Target; len(v6) > 0 {
+		w.WriteString(" --target ")
+		w.WriteString(v6)
+	}
+	if dot.Rust.NoDefaultFeatures {
+		w.WriteString(" --no-default-features")
+	}
+	if v7 := dot.Rust.Features; len(v7) > 0 {
+		w.WriteString(" --features ")
+		w.WriteString(strings.Join(v7, ","))
+	}
+	w.WriteString(" \\\n && mkdir -p /out \\\n && cp")
+	for v8, v9 := range dot.Rust.Binaries {
+		_, _ = v8, v9
+		w.WriteString(" ")
+		w.WriteString(v9.Built)
+	}
+	w.WriteString(" /out/\n")
+	w.RunSteps_generate_Stage(dot.Builder)
+	w.WriteString("\n")
+}
+
+// RustRunner_root is the block "rust-runner" for a *root.
+func (w writer) RustRunner_root(dot *root) {
+	_ = dot
+	w.WriteString("\n")
+	if dot.Runner.Scratch {
+		w.WriteString("COPY --from=builder /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt\n")
+	}
+	w.WriteString("\n")
+	for v1, v2 := range dot.Rust.Binaries {
+		_, _ = v1, v2
+		w.WriteString("COPY --from=builder ")
+		w.WriteString(v2.Out)
+		w.WriteString(" ")
+		w.WriteString(v2.Installed)
+		w.WriteString("\n")
+	}
 	w.WriteString("\n")
 }

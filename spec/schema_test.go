@@ -114,7 +114,7 @@ func TestSchemaRejects(t *testing.T) {
 		{"version 2", "version: 2\nname: app\nlanguage: go\n"},
 		{"missing version", "name: app\nlanguage: go\n"},
 		{"version as a string", "version: \"1\"\nname: app\nlanguage: go\n"},
-		{"unknown language", "version: 1\nname: app\nlanguage: rust\n"},
+		{"unknown language", "version: 1\nname: app\nlanguage: ruby\n"},
 		{"bad name", "version: 1\nname: My App\nlanguage: go\n"},
 		{"unknown family", base + "images: {runner: {image: foo, family: windows}}\n"},
 		{"image mapping without image", base + "images: {runner: {family: debian}}\n"},

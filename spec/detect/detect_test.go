@@ -346,7 +346,7 @@ func TestDetectErrors(t *testing.T) {
 		kind error
 		msg  string
 	}{
-		{"empty folder", "", files(), detect.ErrNoProject, "wharf looks for pyproject.toml, setup.py, requirements*.txt, go.mod or package.json"},
+		{"empty folder", "", files(), detect.ErrNoProject, "wharf looks for pyproject.toml, setup.py, requirements*.txt, go.mod, package.json, Cargo.toml, pom.xml, build.gradle or build.gradle.kts"},
 		{"unrelated files", "", files("README.md", "hi", "src/main.rs", ""), detect.ErrNoProject, "run wharf init in the project's folder"},
 		{"go and node", "", files("go.mod", "module x\n", "package.json", "{}"), detect.ErrAmbiguous, "found go.mod (go), package.json (node); pass --language go or --language node to choose"},
 		{"python and node", "", files("requirements.txt", "", "package.json", "{}"), detect.ErrAmbiguous, "found requirements.txt (python), package.json (node)"},

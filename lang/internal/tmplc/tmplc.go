@@ -450,6 +450,14 @@ func (c *compiler) fields(v value, names []string) (value, error) {
 				t = t.Elem().Field(0).Type
 			}
 		}
+		if m, ok := v.typ.MethodByName(name); ok && v.typ != c.root {
+			// A method with no arguments and one result, as templates call it.
+			if m.Type.NumIn() != 1 || m.Type.NumOut() != 1 {
+				return value{}, fmt.Errorf("method %s of %s: only methods with no arguments and one result are supported", name, v.typ)
+			}
+			v = value{v.expr + "." + name + "()", m.Type.Out(0)}
+			continue
+		}
 		if t.Kind() == reflect.Pointer {
 			t = t.Elem()
 		}
@@ -458,7 +466,7 @@ func (c *compiler) fields(v value, names []string) (value, error) {
 		}
 		f, ok := t.FieldByName(name)
 		if !ok {
-			return value{}, fmt.Errorf("%s has no field %s", v.typ, name)
+			return value{}, fmt.Errorf("%s has no field or method %s", v.typ, name)
 		}
 		v = value{v.expr + "." + name, f.Type}
 	}
