@@ -308,6 +308,10 @@ func checkLoaded(t *testing.T, p *detect.Proposal, s *spec.Spec) {
 		switch r := r.(type) {
 		case *python.Recipe:
 			switch k {
+			case "manager":
+				r.Tool = v.(string)
+			case "handoff":
+				r.Handoff = v.(string)
 			case "project":
 				r.Project = v.(string)
 			case "requirements":
@@ -333,6 +337,13 @@ func checkLoaded(t *testing.T, p *detect.Proposal, s *spec.Spec) {
 			case "output":
 				r.Output = v.(string)
 			}
+		}
+	}
+	// handoff's default: wheels for pip (shell runners), venv for the managers.
+	if r, ok := r.(*python.Recipe); ok && r.Handoff == "" {
+		r.Handoff = python.HandoffVenv
+		if r.Tool == "pip" && s.Images.Runner.Family.HasShell() {
+			r.Handoff = python.HandoffWheels
 		}
 	}
 	check(s.Language, s.Recipe, r)
