@@ -232,7 +232,8 @@ var hostileFields = []hostileField{
 		name:   "build.dependency_files",
 		spec:   pythonSpec + "runtime:\n  cmd: [app]\nbuild:\n  dependency_files: [%s]\n",
 		benign: "vendor/pkg",
-		got:    func(rb map[string]*stageReadback, _ []generate.File) any { return rb["builder"].Copies[0] },
+		// Copies[0] is pyproject.tom[l], the manifest of pip's dependency layer.
+		got: func(rb map[string]*stageReadback, _ []generate.File) any { return rb["builder"].Copies[1] },
 		want: func(v string) any {
 			v = path.Clean(v)
 			if strings.Contains(v, "*") {
@@ -268,7 +269,8 @@ var hostileFields = []hostileField{
 		name:   "python.project",
 		spec:   pythonSpec + "runtime:\n  cmd: [app]\npython:\n  project: %s\n",
 		benign: "src/app",
-		got:    func(rb map[string]*stageReadback, _ []generate.File) any { return runWords(rb["builder"].Runs[0].Text) },
+		// Runs[0] is the dependency layer, Runs[1] builds the project.
+		got: func(rb map[string]*stageReadback, _ []generate.File) any { return runWords(rb["builder"].Runs[1].Text) },
 		want: func(v string) any {
 			if v = path.Clean(v); v != "." {
 				v = "./" + v

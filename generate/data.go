@@ -30,7 +30,14 @@ type Dockerfile struct {
 	Recipe any
 	// Spec is the whole spec, for custom templates that need more.
 	Spec *spec.Spec
+
+	pins Pins
 }
+
+// Image returns ref pinned to its digest when wharf.lock records it, for
+// images a language's steps name besides the stages' (COPY --from=...);
+// see spec.ImageRecipe.
+func (d *Dockerfile) Image(ref string) string { return d.pins.ref(ref) }
 
 // templateData is d as template blocks see it: a map of its fields, with
 // the recipe also under each registered language's Field (nil for all but
@@ -116,6 +123,7 @@ func newDockerfile(s *spec.Spec, lang Language, pins Pins) *Dockerfile {
 		Language:  s.Language,
 		Artifacts: s.Artifacts,
 		Spec:      s,
+		pins:      pins,
 	}
 	d.Builder = Stage{
 		Name:     "builder",

@@ -591,41 +591,32 @@ func (w writer) NodeRunner_root(dot *root) {
 func (w writer) PythonBuilder_root(dot *root) {
 	_ = dot
 	w.WriteString("\n")
+	if v1 := dot.Python.ToolImage; len(v1) > 0 {
+		w.WriteString("COPY --from=")
+		w.WriteString(v1)
+		w.WriteString(" /uv /uvx /bin/\n")
+	}
+	w.WriteString("\n")
+	if v2 := dot.Python.SetupStep; v2 != nil {
+		w.PythonStep_Ppython_Step(v2)
+	}
+	w.WriteString("\n")
 	w.DependencyCopies_root(dot)
 	w.WriteString("\n")
-	if len(dot.Python.Requirements) > 0 {
-		w.WriteString("RUN --mount=type=cache,target=")
-		w.WriteString(dot.Python.Tool.Cache)
-		w.WriteString(" \\\n")
-		w.PythonIndexSecret_Ppython_Build(dot.Python)
-		w.WriteString("    pip wheel --wheel-dir /wheels")
-		w.PythonIndexUrl_Ppython_Build(dot.Python)
-		for v1, v2 := range dot.Python.Requirements {
-			_, _ = v1, v2
-			w.WriteString(" -r ")
-			w.WriteString(v2)
-		}
-		w.WriteString("\n")
+	if v3 := dot.Python.DependencyStep; v3 != nil {
+		w.PythonStep_Ppython_Step(v3)
 	}
 	w.WriteString("\nCOPY . .\n")
-	if len(dot.Python.Project) > 0 {
-		w.WriteString("RUN --mount=type=cache,target=")
-		w.WriteString(dot.Python.Tool.Cache)
-		w.WriteString(" \\\n")
-		w.PythonIndexSecret_Ppython_Build(dot.Python)
-		w.WriteString("    pip wheel --wheel-dir /wheels")
-		w.PythonIndexUrl_Ppython_Build(dot.Python)
-		w.WriteString(" --find-links /wheels ")
-		w.WriteString(generate.LocalPath(dot.Python.Project))
-		w.WriteString("\n")
+	if v4 := dot.Python.ProjectStep; v4 != nil {
+		w.PythonStep_Ppython_Step(v4)
 	}
 	w.WriteString("\n")
 	w.RunSteps_generate_Stage(dot.Builder)
 	w.WriteString("\n")
 }
 
-// PythonIndexSecret_Ppython_Build is the block "python-index-secret" for a *python.Build.
-func (w writer) PythonIndexSecret_Ppython_Build(dot *python.Build) {
+// PythonIndexSecret_Ppython_Step is the block "python-index-secret" for a *python.Step.
+func (w writer) PythonIndexSecret_Ppython_Step(dot *python.Step) {
 	_ = dot
 	if v1 := dot.Index; v1 != nil {
 		if v2 := v1.Secret; len(v2) > 0 {
@@ -636,25 +627,49 @@ func (w writer) PythonIndexSecret_Ppython_Build(dot *python.Build) {
 	}
 }
 
-// PythonIndexUrl_Ppython_Build is the block "python-index-url" for a *python.Build.
-func (w writer) PythonIndexUrl_Ppython_Build(dot *python.Build) {
-	_ = dot
-	if v1 := dot.Index; v1 != nil {
-		if v2 := v1.URL; len(v2) > 0 {
-			w.WriteString(" --index-url ")
-			w.WriteString(generate.ShellQuote(v2))
-		}
-	}
-}
-
 // PythonRunner_root is the block "python-runner" for a *root.
 func (w writer) PythonRunner_root(dot *root) {
 	_ = dot
 	w.WriteString("\n")
-	if dot.Python.Install == "mount" {
-		w.WriteString("RUN --mount=type=bind,from=builder,source=/wheels,target=/wheels \\\n    pip install --no-cache-dir --no-index --find-links=/wheels /wheels/*.whl\n")
+	if len(dot.Python.Venv) > 0 {
+		w.WriteString("COPY --from=builder ")
+		w.WriteString(dot.Python.Venv)
+		w.WriteString(" ")
+		w.WriteString(dot.Python.Venv)
+		w.WriteString("\n")
 	} else {
-		w.WriteString("COPY --from=builder /wheels /wheels\nRUN pip install --no-cache-dir --no-index --find-links=/wheels /wheels/*.whl \\\n && rm -rf /wheels\n")
+		if dot.Python.Install == "mount" {
+			w.WriteString("RUN --mount=type=bind,from=builder,source=/wheels,target=/wheels \\\n    pip install --no-cache-dir --no-index --find-links=/wheels /wheels/*.whl\n")
+		} else {
+			w.WriteString("COPY --from=builder /wheels /wheels\nRUN pip install --no-cache-dir --no-index --find-links=/wheels /wheels/*.whl \\\n && rm -rf /wheels\n")
+		}
+	}
+	w.WriteString("\n")
+}
+
+// PythonStep_Ppython_Step is the block "python-step" for a *python.Step.
+func (w writer) PythonStep_Ppython_Step(dot *python.Step) {
+	_ = dot
+	w.WriteString("RUN ")
+	for v1, v2 := range dot.Caches {
+		_, _ = v1, v2
+		if v1 != 0 {
+			w.WriteString("    ")
+		}
+		w.WriteString("--mount=type=cache,target=")
+		w.WriteString(v2)
+		w.WriteString(" \\\n")
+	}
+	w.PythonIndexSecret_Ppython_Step(dot)
+	if len(dot.Caches) > 0 {
+		w.WriteString("    ")
+	}
+	for v3, v4 := range dot.Commands {
+		_, _ = v3, v4
+		if v3 != 0 {
+			w.WriteString(" \\\n && ")
+		}
+		w.WriteString(v4)
 	}
 	w.WriteString("\n")
 }

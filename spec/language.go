@@ -35,6 +35,15 @@ type Recipe interface {
 	Explain(e *Explainer, m *yaml.Node)
 }
 
+// An ImageRecipe is a Recipe whose Dockerfile names images besides the
+// stages' base images, such as a tool's image for COPY --from; wharf lock
+// pins them by digest like the base images.
+type ImageRecipe interface {
+	Recipe
+	// ExtraImages are the references, as the Dockerfile names them.
+	ExtraImages() []string
+}
+
 var registry struct {
 	sync.RWMutex
 	list []Language

@@ -98,8 +98,64 @@ var detectCases = []struct {
 		want: detect.Proposal{
 			Language: "python", Name: "worker", Sources: []string{"pyproject.toml"},
 			Builder: "python:3.10-slim", Runner: "python:3.10-slim",
-			Section: pySection("."),
+			// no poetry.lock: pip, and a comment saying how to lock
+			Section: append([]detect.Field{{Key: "manager", Value: "pip"}}, pySection(".")...),
 			Cmd:     []string{"worker"},
+		},
+	},
+	{
+		name: "uv project with its lockfile",
+		fsys: files(
+			"pyproject.toml", "[project]\nname = \"api\"\nrequires-python = \">=3.12\"\n[project.scripts]\napi = \"api:main\"\n[tool.uv]\ndev-dependencies = [\"pytest\"]\n",
+			"uv.lock", "version = 1\n",
+			"requirements.txt", "flask\n",
+		),
+		want: detect.Proposal{
+			Language: "python", Name: "api", Sources: []string{"pyproject.toml", "uv.lock"},
+			Builder: "python:3.13-slim", Runner: "python:3.13-slim",
+			Section: append([]detect.Field{{Key: "manager", Value: "uv"}}, pySection(".")...),
+			Cmd:     []string{"api"},
+		},
+	},
+	{
+		name: "poetry project with its lockfile",
+		fsys: files(
+			"pyproject.toml", "[tool.poetry]\nname = \"worker\"\n[tool.poetry.dependencies]\npython = \"^3.11\"\n",
+			"poetry.lock", "",
+			"worker/__main__.py", "",
+		),
+		want: detect.Proposal{
+			Language: "python", Name: "worker", Sources: []string{"poetry.lock", "pyproject.toml"},
+			Builder: "python:3.13-slim", Runner: "python:3.13-slim",
+			Section: append([]detect.Field{{Key: "manager", Value: "poetry"}}, pySection(".")...),
+			Cmd:     []string{"python", "-m", "worker"},
+		},
+	},
+	{
+		name: "pdm table without a lockfile stays pip, with a hint",
+		fsys: files(
+			"pyproject.toml", "[project]\nname = \"svc\"\n[tool.pdm]\ndistribution = true\n",
+		),
+		want: detect.Proposal{
+			Language: "python", Name: "svc", Sources: []string{"pyproject.toml"},
+			Builder: "python:3.13-slim", Runner: "python:3.13-slim",
+			Section: append([]detect.Field{{Key: "manager", Value: "pip"}}, pySection(".")...),
+			Cmd:     []string{"python", "-m", "svc"},
+		},
+	},
+	{
+		name: "pipenv app",
+		fsys: files(
+			"Pipfile", "[packages]\nflask = \"*\"\n",
+			"Pipfile.lock", "{}\n",
+			"app.py", "",
+		),
+		want: detect.Proposal{
+			Language: "python", Sources: []string{"Pipfile.lock"},
+			Builder: "python:3.13-slim", Runner: "python:3.13-slim",
+			Section:   []detect.Field{{Key: "manager", Value: "pipenv"}},
+			Cmd:       []string{"python", "app.py"},
+			Artifacts: []spec.Artifact{{From: "/src", To: "/app"}},
 		},
 	},
 	{
@@ -308,6 +364,10 @@ func checkLoaded(t *testing.T, p *detect.Proposal, s *spec.Spec) {
 		switch r := r.(type) {
 		case *python.Recipe:
 			switch k {
+			case "manager":
+				r.Tool = v.(string)
+			case "handoff":
+				r.Handoff = v.(string)
 			case "project":
 				r.Project = v.(string)
 			case "requirements":
@@ -335,6 +395,13 @@ func checkLoaded(t *testing.T, p *detect.Proposal, s *spec.Spec) {
 			}
 		}
 	}
+	// handoff's default: wheels for pip (shell runners), venv for the managers.
+	if r, ok := r.(*python.Recipe); ok && r.Handoff == "" {
+		r.Handoff = python.HandoffVenv
+		if r.Tool == "pip" && s.Images.Runner.Family.HasShell() {
+			r.Handoff = python.HandoffWheels
+		}
+	}
 	check(s.Language, s.Recipe, r)
 }
 
@@ -346,7 +413,7 @@ func TestDetectErrors(t *testing.T) {
 		kind error
 		msg  string
 	}{
-		{"empty folder", "", files(), detect.ErrNoProject, "wharf looks for pyproject.toml, setup.py, requirements*.txt, go.mod, package.json, Cargo.toml, pom.xml, build.gradle or build.gradle.kts"},
+		{"empty folder", "", files(), detect.ErrNoProject, "wharf looks for pyproject.toml, setup.py, requirements*.txt, Pipfile.lock, go.mod, package.json, Cargo.toml, pom.xml, build.gradle or build.gradle.kts"},
 		{"unrelated files", "", files("README.md", "hi", "src/main.rs", ""), detect.ErrNoProject, "run wharf init in the project's folder"},
 		{"go and node", "", files("go.mod", "module x\n", "package.json", "{}"), detect.ErrAmbiguous, "found go.mod (go), package.json (node); pass --language go or --language node to choose"},
 		{"python and node", "", files("requirements.txt", "", "package.json", "{}"), detect.ErrAmbiguous, "found requirements.txt (python), package.json (node)"},
