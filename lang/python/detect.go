@@ -2,7 +2,6 @@ package python
 
 import (
 	"fmt"
-	"github.com/wharf-dev/wharf/spec/detect"
 	"io/fs"
 	"path"
 	"regexp"
@@ -12,6 +11,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/wharf-dev/wharf/spec"
+	"github.com/wharf-dev/wharf/spec/detect"
 )
 
 // pythonMinors are the Python 3 minor versions with python:3.N-slim
@@ -26,6 +26,7 @@ type pyproject struct {
 	Project struct {
 		Name           string            `toml:"name"`
 		RequiresPython string            `toml:"requires-python"`
+		Dependencies   []string          `toml:"dependencies"`
 		Scripts        map[string]string `toml:"scripts"`
 	} `toml:"project"`
 	BuildSystem struct {
@@ -180,6 +181,15 @@ func (language) Detect(fsys fs.FS, p *detect.Proposal) error {
 	p.ImagesWhy = why + " Keep both stages on one Python version: wheels built for one do not install on the other."
 
 	p.Cmd, p.CmdWhy = pythonCmd(fsys, p, r.Project, name, scripts)
+	if cmd, why, port, ok := startCommand(fsys, dependencies(fsys, py, reqs), len(scripts) > 0); ok {
+		p.Cmd, p.CmdWhy, p.CmdSure = cmd, why, detect.Likely
+		if port > 0 {
+			p.Expose, p.ExposeWhy = []int{port}, fmt.Sprintf("The port the command binds (%d).", port)
+		}
+	} else if p.CmdSure == detect.Unknown {
+		p.Cmd = []string{"python3", "-c", "raise SystemExit('set runtime.cmd in wharf.yaml')"}
+		p.Notes = append(p.Notes, "cannot tell how the app starts: set runtime.cmd in wharf.yaml (until then the container exits saying so)")
+	}
 	if r.Project == "" {
 		p.Artifacts = []spec.Artifact{{From: "/src", To: "/app"}}
 		p.ArtifactsWhy = "With requirements only, the runner receives the installed packages but not your code: this copies the project into the runner's workdir. Narrow it to what the app needs."
@@ -274,7 +284,8 @@ func pythonCmd(fsys fs.FS, p *detect.Proposal, project, name string, scripts map
 	if module == "" {
 		module = "app"
 	}
-	return []string{"python", "-m", module}, "wharf found no console script and no __main__.py: check how your app starts and change this."
+	p.CmdSure = detect.Unknown
+	return nil, "wharf found no Procfile, console script, framework app, __main__.py or main.py; set runtime.cmd to how your app starts. Until then the container exits with this message."
 }
 
 func quoteAll(items []string) []string {

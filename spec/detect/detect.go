@@ -57,8 +57,9 @@ type Proposal struct {
 
 	Cmd    []string // runtime.cmd; empty leaves the recipe's default
 	CmdWhy string
-	// CmdSure says how sure detection is of Cmd; with Unknown, the spec
-	// holds it commented out, and init says it cannot tell.
+	// CmdSure says how sure detection is of Cmd; with Unknown, Cmd is a
+	// command that exits with a message saying so, and init says it
+	// cannot tell.
 	CmdSure Confidence
 
 	// Notes are things the user should know or do, which the spec cannot
@@ -187,7 +188,7 @@ func markerList() string {
 	for _, l := range languages() {
 		names = append(names, l.Markers()...)
 	}
-	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+	return orList(names)
 }
 
 // nameList is "python, go or node": the registered languages.
@@ -196,7 +197,18 @@ func nameList() string {
 	for _, l := range languages() {
 		names = append(names, l.Name())
 	}
-	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+	return orList(names)
+}
+
+// orList is "a", "a or b" or "a, b or c"; "none registered" when empty.
+func orList(items []string) string {
+	switch len(items) {
+	case 0:
+		return "(no language registered: import github.com/wharf-dev/wharf/lang)"
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
 }
 
 // IsFile reports whether name is a regular file in fsys.

@@ -74,9 +74,10 @@ func (p *Proposal) YAML() []byte {
 	}
 	switch {
 	case len(p.Cmd) > 0 && p.CmdSure == Unknown:
+		// A command that fails loudly, never a confident guess.
 		w.key(0, "runtime", "")
 		w.comment(2, "Cannot tell how the app starts: "+p.CmdWhy)
-		w.raw("  # cmd: " + execList(p.Cmd))
+		w.key(2, "cmd", execList(p.Cmd))
 	case len(p.Cmd) > 0:
 		w.key(0, "runtime", "")
 		w.comment(2, p.CmdWhy)
