@@ -146,6 +146,11 @@ func newDockerfile(s *spec.Spec, lang Language, pins Pins) *Dockerfile {
 		d.Runner.Expose = append(d.Runner.Expose, port)
 	}
 	r := lang.Prepare(d, s)
+	if s.Runtime.Init == spec.InitTini {
+		tini := TiniPath[d.Runner.Family]
+		d.Runner.Packages = append(slices.Clone(d.Runner.Packages), "tini")
+		d.Runner.Entrypoint = append([]string{tini, "--"}, d.Runner.Entrypoint...)
+	}
 	d.Builder.Env = sortedVars(s.Build.Env, r.BuilderEnv)
 	d.Runner.Env = sortedVars(s.Runtime.Env, r.RunnerEnv)
 	d.Builder.Packages = uniqueSorted(d.Builder.Packages)
@@ -159,6 +164,9 @@ func newDockerfile(s *spec.Spec, lang Language, pins Pins) *Dockerfile {
 	d.Runner.setFamily()
 	return d
 }
+
+// TiniPath is where each family's tini package installs tini.
+var TiniPath = map[spec.Family]string{spec.Debian: "/usr/bin/tini", spec.Alpine: "/sbin/tini"}
 
 // Prepared is what a language's Prepare returns besides the data it sets.
 type Prepared struct {

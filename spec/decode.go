@@ -280,7 +280,7 @@ const envRule = "use letters, digits and '_', not starting with a digit"
 
 func (d *decoder) runtime(n *yaml.Node, path string, s *Spec) {
 	r := &s.Runtime
-	d.fields(n, path, []string{"packages", "env", "user", "workdir", "expose", "entrypoint", "cmd", "healthcheck", "labels"}, func(key string, v *yaml.Node, p string) {
+	d.fields(n, path, []string{"packages", "env", "user", "workdir", "expose", "entrypoint", "cmd", "healthcheck", "labels", "init"}, func(key string, v *yaml.Node, p string) {
 		switch key {
 		case "packages":
 			r.Packages = d.list(v, p, "[libpq5]")
@@ -307,6 +307,13 @@ func (d *decoder) runtime(n *yaml.Node, path string, s *Spec) {
 			r.Healthcheck = d.healthcheck(v, p)
 		case "labels":
 			r.Labels = d.dict(v, p, isLabelKey, "use letters, digits, '.', '_', '/' and '-', e.g. org.opencontainers.image.source")
+		case "init":
+			if i, ok := d.nonEmpty(v, p); ok {
+				if i != InitTini && i != InitNone {
+					d.errorf(v, ErrInvalid, "runtime.init %q is not supported; use %q (run the command under tini, which forwards signals and reaps zombies) or %q (the command is PID 1)", i, InitTini, InitNone)
+				}
+				r.Init = i
+			}
 		default:
 			panic("spec: no case for key " + key)
 		}

@@ -71,6 +71,9 @@ func Explain(s *Spec) ([]byte, error) {
 		e.add(runtime, "healthcheck", hc)
 	}
 	e.add(runtime, "labels", e.dict("runtime.labels", r.Labels))
+	if r.Init != "" {
+		e.add(runtime, "init", e.str("runtime.init", r.Init))
+	}
 	e.add(root, "runtime", runtime)
 
 	artifacts := e.sequence()

@@ -247,6 +247,7 @@ func specSchema() *SchemaNode {
 			"cmd":         execFormSchema("CMD in exec form: a list of arguments, no shell involved. Required for python and node.", "python", "-m", "app"),
 			"healthcheck": healthcheckSchema(durationSchema),
 			"labels":      vars("LABEL key-value pairs, e.g. org.opencontainers.image.source.", labelKeyPattern),
+			"init":        enum("The runner's PID 1: tini (installed with the runner's package manager; ENTRYPOINT becomes tini -- ..., which forwards signals such as docker stop's SIGTERM and reaps zombies) or none (the command is PID 1). Default: tini for node and python on runners with a shell, else none.", InitTini, InitNone),
 		}),
 		"artifacts": list("Extra paths copied from the builder to the runner.", object("A copy from the builder to the runner.", map[string]*SchemaNode{
 			"from": absPathSchema("A path in the builder."),

@@ -151,7 +151,17 @@ type Runtime struct {
 	Cmd         []string
 	Healthcheck *Healthcheck
 	Labels      map[string]string
+	// Init is the runner's PID 1: InitTini runs the command under tini,
+	// which forwards signals and reaps zombies; InitNone runs it as PID 1.
+	// The language's Complete picks the default when the spec sets none.
+	Init string
 }
+
+// The runner's init processes (runtime.init).
+const (
+	InitTini = "tini"
+	InitNone = "none"
+)
 
 // DefaultUser is the non-root user the runner runs as unless told otherwise.
 const DefaultUser = "app"

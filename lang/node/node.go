@@ -196,6 +196,9 @@ func (r *Recipe) Complete(d *spec.Decoder, s *spec.Spec) {
 		run = "bun"
 	}
 	d.RequireCmd(s, []string{run, out + "/index.js"})
+	if s.Runtime.Init == "" && s.Images.Runner.Family.HasShell() {
+		s.Runtime.Init = spec.InitTini
+	}
 }
 
 // checkManager reports manager settings that contradict each other, and

@@ -105,6 +105,9 @@ func (r *Recipe) Complete(d *spec.Decoder, s *spec.Spec) {
 		d.Errorf(d.At("images.runner"), spec.ErrPythonSkew, "the builder %s has Python %s but the runner %s has Python %s: wheels built for one do not install on the other; use the same Python version in both images", builder.Ref, bv, runner.Ref, rv)
 	}
 	d.RequireCmd(s, []string{"python", "-m", strings.NewReplacer("-", "_", ".", "_").Replace(s.Name)})
+	if s.Runtime.Init == "" && runner.Family.HasShell() {
+		s.Runtime.Init = spec.InitTini
+	}
 }
 
 func runnerFor(builder spec.BaseImage) string {
