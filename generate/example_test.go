@@ -31,7 +31,7 @@ runtime: {expose: [8080]}
 	fmt.Print(runnerStage(string(files[0].Data)))
 	// Output:
 	// Dockerfile: 678 bytes
-	// .dockerignore: 118 bytes
+	// .dockerignore: 175 bytes
 	// FROM gcr.io/distroless/static-debian12 AS runner
 	// WORKDIR /app
 	// COPY --from=builder /out/hello /usr/local/bin/hello

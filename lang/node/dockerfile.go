@@ -97,9 +97,12 @@ func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared 
 	return generate.Prepared{Manifests: manifests, BuilderEnv: builderEnv, RunnerEnv: runnerEnv}
 }
 
-// Ignore lists what a Node build never needs, and the build's output.
+// Ignore lists what a Node build never needs, the managers' caches, and
+// the build's output.
 func (language) Ignore(s *spec.Spec) []string {
-	lines := []string{"**/node_modules", "npm-debug.log*", "yarn-debug.log*", "yarn-error.log*", ".npm", "coverage"}
+	lines := []string{"**/node_modules", "npm-debug.log*", "yarn-debug.log*", "yarn-error.log*", ".npm", "coverage",
+		// Managers' local caches and install state, rebuilt in the builder.
+		".yarn/cache", ".yarn/unplugged", ".yarn/install-state.gz", ".pnpm-store", ".bun"}
 	if r := s.Recipe.(*Recipe); r.Output != "" {
 		lines = append(lines, s.InContext(r.Output))
 	}
