@@ -208,7 +208,7 @@ var hostileFields = []hostileField{
 		benign: "libpq-dev",
 		got:    func(rb map[string]*stageReadback, _ []generate.File) any { return runWords(rb["builder"].Runs[0].Text) },
 		want: func(v string) any {
-			return []string{"apt-get", "update", "&&", "apt-get", "install", "-y", "--no-install-recommends", v, "&&", "rm", "-rf", "/var/lib/apt/lists/*"}
+			return []string{"rm", "-f", "/etc/apt/apt.conf.d/docker-clean", "&&", "apt-get", "update", "&&", "apt-get", "install", "-y", "--no-install-recommends", v}
 		},
 		accepts: func(string) bool { return false },
 	},

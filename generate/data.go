@@ -68,8 +68,12 @@ type Stage struct {
 	Debian, Alpine, Scratch bool
 	// Packages are installed with the family's package manager, sorted.
 	Packages []string
-	Args     []Var
-	Env      []Var
+	// PackageCache says the install mounts the package manager's caches
+	// (apt's, sharing=locked) instead of deleting its lists: the builder's,
+	// whose layers never ship.
+	PackageCache bool
+	Args         []Var
+	Env          []Var
 	// Run holds the spec's extra shell steps (builder only).
 	Run []string
 	// User is who the runner runs as (runner only).
@@ -118,13 +122,14 @@ func newDockerfile(s *spec.Spec, lang Language, pins Pins) *Dockerfile {
 		Spec:      s,
 	}
 	d.Builder = Stage{
-		Name:     "builder",
-		Image:    pins.ref(s.Images.Builder.Ref),
-		Family:   s.Images.Builder.Family,
-		Packages: s.Build.Packages,
-		Args:     sortedVars(s.Build.Args, nil),
-		Run:      s.Build.Run,
-		Workdir:  SourceDir,
+		Name:         "builder",
+		Image:        pins.ref(s.Images.Builder.Ref),
+		Family:       s.Images.Builder.Family,
+		Packages:     s.Build.Packages,
+		PackageCache: true,
+		Args:         sortedVars(s.Build.Args, nil),
+		Run:          s.Build.Run,
+		Workdir:      SourceDir,
 	}
 	d.Runner = Stage{
 		Name:        "runner",
