@@ -350,7 +350,7 @@ var hostileFields = []hostileField{
 			return rb["runner"].Copies[len(rb["runner"].Copies)-1]
 		},
 		want: func(v string) any {
-			return copyReadback{From: "builder", Src: []string{path.Clean(v)}, Dst: "/srv/static"}
+			return copyReadback{From: "builder", Src: []string{path.Clean(v)}, Dst: "/srv/static", Link: true}
 		},
 		accepts: func(string) bool { return false },
 	},
@@ -362,7 +362,7 @@ var hostileFields = []hostileField{
 			return rb["runner"].Copies[len(rb["runner"].Copies)-1]
 		},
 		want: func(v string) any {
-			return copyReadback{From: "builder", Src: []string{"/src/static"}, Dst: path.Clean(v)}
+			return copyReadback{From: "builder", Src: []string{"/src/static"}, Dst: path.Clean(v), Link: true}
 		},
 		accepts: func(string) bool { return false },
 	},
@@ -439,7 +439,7 @@ var hostileFields = []hostileField{
 		got:    func(rb map[string]*stageReadback, _ []generate.File) any { return rb["runner"].Copies[2] },
 		want: func(v string) any {
 			v = path.Clean(v)
-			return copyReadback{From: "builder", Src: []string{"/src/" + v}, Dst: path.Join("/app", v)}
+			return copyReadback{From: "builder", Src: []string{"/src/" + v}, Dst: path.Join("/app", v), Link: true}
 		},
 		accepts: func(string) bool { return false },
 	},
