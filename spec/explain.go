@@ -91,6 +91,7 @@ func Explain(s *Spec) ([]byte, error) {
 		s.Recipe.Explain(&Explainer{e}, section)
 		e.add(root, s.Language, section)
 	}
+	e.add(root, "platforms", e.list("platforms", s.Platforms))
 	e.add(root, "ignore", e.list("ignore", s.Ignore))
 	e.add(root, "output", e.str("output", s.Output))
 	if s.Templates != "" {

@@ -253,6 +253,7 @@ func specSchema() *SchemaNode {
 			"from": absPathSchema("A path in the builder."),
 			"to":   absPathSchema("A path in the runner."),
 		}, "from", "to")),
+		"platforms": withExamples(list("The platforms the image is built for, for tools that drive the build (docker buildx bake); the Dockerfile stays platform-agnostic. See the README for which recipes and runners cross-build without emulation.", enum("", Platforms...)), []any{"linux/amd64", "linux/arm64"}),
 		"ignore":    withExamples(list(".dockerignore lines added to wharf's defaults.", nil), []any{".git", "**/*.log"}),
 		"output":    withDefault(relPathSchema("Where the Dockerfile is written, relative to the spec's folder (the build context). Its ignore file is written next to it."), "Dockerfile"),
 		"extends":   extendsSchema(),

@@ -60,6 +60,10 @@ type Spec struct {
 	// "../..". SpecDir is the spec's folder as seen from the context, "."
 	// when they are the same; InContext turns spec paths into context paths.
 	Context, SpecDir string
+	// Platforms are the platforms the image is built for, e.g.
+	// "linux/arm64", for tools that drive the build (a bake file); the
+	// Dockerfile stays platform-agnostic. Empty means the builder's own.
+	Platforms []string
 	// Ignore holds extra .dockerignore lines.
 	Ignore []string
 	// Output is the Dockerfile's path, slash-separated and relative to the
