@@ -75,8 +75,12 @@ type Stage struct {
 	Debian, Alpine, Scratch bool
 	// Packages are installed with the family's package manager, sorted.
 	Packages []string
-	Args     []Var
-	Env      []Var
+	// PackageCache says the install mounts the package manager's caches
+	// (apt's, sharing=locked) instead of deleting its lists: the builder's,
+	// whose layers never ship.
+	PackageCache bool
+	Args         []Var
+	Env          []Var
 	// Run holds the spec's extra shell steps (builder only).
 	Run []string
 	// User is who the runner runs as (runner only).
@@ -126,13 +130,14 @@ func newDockerfile(s *spec.Spec, lang Language, pins Pins) *Dockerfile {
 		pins:      pins,
 	}
 	d.Builder = Stage{
-		Name:     "builder",
-		Image:    pins.ref(s.Images.Builder.Ref),
-		Family:   s.Images.Builder.Family,
-		Packages: s.Build.Packages,
-		Args:     sortedVars(s.Build.Args, nil),
-		Run:      s.Build.Run,
-		Workdir:  SourceDir,
+		Name:         "builder",
+		Image:        pins.ref(s.Images.Builder.Ref),
+		Family:       s.Images.Builder.Family,
+		Packages:     s.Build.Packages,
+		PackageCache: true,
+		Args:         sortedVars(s.Build.Args, nil),
+		Run:          s.Build.Run,
+		Workdir:      SourceDir,
 	}
 	d.Runner = Stage{
 		Name:        "runner",
@@ -154,6 +159,11 @@ func newDockerfile(s *spec.Spec, lang Language, pins Pins) *Dockerfile {
 		d.Runner.Expose = append(d.Runner.Expose, port)
 	}
 	r := lang.Prepare(d, s)
+	if s.Runtime.Init == spec.InitTini {
+		tini := TiniPath[d.Runner.Family]
+		d.Runner.Packages = append(slices.Clone(d.Runner.Packages), "tini")
+		d.Runner.Entrypoint = append([]string{tini, "--"}, d.Runner.Entrypoint...)
+	}
 	d.Builder.Env = sortedVars(s.Build.Env, r.BuilderEnv)
 	d.Runner.Env = sortedVars(s.Runtime.Env, r.RunnerEnv)
 	d.Builder.Packages = uniqueSorted(d.Builder.Packages)
@@ -167,6 +177,9 @@ func newDockerfile(s *spec.Spec, lang Language, pins Pins) *Dockerfile {
 	d.Runner.setFamily()
 	return d
 }
+
+// TiniPath is where each family's tini package installs tini.
+var TiniPath = map[spec.Family]string{spec.Debian: "/usr/bin/tini", spec.Alpine: "/sbin/tini"}
 
 // Prepared is what a language's Prepare returns besides the data it sets.
 type Prepared struct {

@@ -66,7 +66,7 @@ func TestDockerignoreUnique(t *testing.T) {
 	for _, n := range []int{0, 5, 40, 200} {
 		s := &spec.Spec{Language: "go", Output: "Dockerfile", Recipe: &golang.Recipe{}}
 		var want []string
-		want = append(want, ".git", ".dockerignore", "**/.DS_Store", "Dockerfile", "**/*.test", "**/*.out")
+		want = append(want, ".git", ".dockerignore", "**/.DS_Store", "Dockerfile", "**/.git", "**/.env", "**/.env.*", "!**/.env.example", ".idea", ".vscode", "**/*.test", "**/*.out")
 		for i := range n {
 			line := fmt.Sprintf("p%d", i%(n/2+1))
 			s.Ignore = append(s.Ignore, line, ".git")

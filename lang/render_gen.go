@@ -65,7 +65,7 @@ func (w writer) Artifacts_root(dot *root) {
 	w.WriteString("\n")
 	for v1, v2 := range dot.Artifacts {
 		_, _ = v1, v2
-		w.WriteString("COPY --from=builder ")
+		w.WriteString("COPY --link --from=builder ")
 		w.WriteString(v2.From)
 		w.WriteString(" ")
 		w.WriteString(v2.To)
@@ -120,7 +120,7 @@ func (w writer) CreateUserDebian_generate_User(dot generate.User) {
 	w.WriteString(strconv.Itoa(dot.ID))
 	w.WriteString(" ")
 	w.WriteString(dot.Create)
-	w.WriteString(" \\\n && useradd --system --uid ")
+	w.WriteString(" \\\n && useradd --system --no-log-init --uid ")
 	w.WriteString(strconv.Itoa(dot.ID))
 	w.WriteString(" --gid ")
 	w.WriteString(dot.Create)
@@ -236,12 +236,12 @@ func (w writer) GoRunner_root(dot *root) {
 	_ = dot
 	w.WriteString("\n")
 	if dot.Runner.Scratch {
-		w.WriteString("COPY --from=builder /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt\n")
+		w.WriteString("COPY --link --from=builder /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt\n")
 	}
 	w.WriteString("\n")
 	for v1, v2 := range dot.Go.Binaries {
 		_, _ = v1, v2
-		w.WriteString("COPY --from=builder ")
+		w.WriteString("COPY --link --from=builder ")
 		w.WriteString(v2.Out)
 		w.WriteString(" ")
 		w.WriteString(v2.Installed)
@@ -299,9 +299,16 @@ func (w writer) InstallPackagesAlpine_generate_Stage(dot generate.Stage) {
 // InstallPackagesDebian_generate_Stage is the block "install-packages-debian" for a generate.Stage.
 func (w writer) InstallPackagesDebian_generate_Stage(dot generate.Stage) {
 	_ = dot
-	w.WriteString("\nRUN apt-get update \\\n && apt-get install -y --no-install-recommends ")
-	w.WriteString(generate.ShellJoin(dot.Packages))
-	w.WriteString(" \\\n && rm -rf /var/lib/apt/lists/*\n")
+	w.WriteString("\n")
+	if dot.PackageCache {
+		w.WriteString("RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n    --mount=type=cache,target=/var/lib/apt,sharing=locked \\\n    rm -f /etc/apt/apt.conf.d/docker-clean \\\n && apt-get update \\\n && apt-get install -y --no-install-recommends ")
+		w.WriteString(generate.ShellJoin(dot.Packages))
+		w.WriteString("\n")
+	} else {
+		w.WriteString("RUN apt-get update \\\n && apt-get install -y --no-install-recommends ")
+		w.WriteString(generate.ShellJoin(dot.Packages))
+		w.WriteString(" \\\n && rm -rf /var/lib/apt/lists/*\n")
+	}
 }
 
 // InstallPackages_generate_Stage is the block "install-packages" for a generate.Stage.
@@ -487,32 +494,46 @@ func (w writer) LanguageRunner_root(dot *root) {
 func (w writer) NodeBuilder_root(dot *root) {
 	_ = dot
 	w.WriteString("\n")
-	if v1 := dot.Node.Tool.Setup; len(v1) > 0 {
+	if v1 := dot.Node.Setup; len(v1) > 0 {
 		w.WriteString("RUN ")
+		if v2 := dot.Node.SetupCache; len(v2) > 0 {
+			w.WriteString("--mount=type=cache,target=")
+			w.WriteString(v2)
+			w.WriteString(" \\\n    ")
+		}
 		w.WriteString(v1)
 		w.WriteString("\n")
 	}
 	w.WriteString("\n")
 	w.DependencyCopies_root(dot)
-	w.WriteString("\nRUN --mount=type=cache,target=")
-	w.WriteString(dot.Node.Tool.Cache)
-	w.WriteString(" \\\n")
-	w.NodeRegistrySecret_Pnode_Build(dot.Node)
-	w.WriteString("    ")
-	w.WriteString(dot.Node.Tool.Install)
-	w.NodeRegistryUrl_Pnode_Build(dot.Node)
-	w.WriteString("\nCOPY . .\n")
-	if v2 := dot.Node.Build; len(v2) > 0 {
+	w.WriteString("\n")
+	if len(dot.Node.Fetch) > 0 {
+		w.WriteString("RUN --mount=type=cache,target=")
+		w.WriteString(dot.Node.Tool.Cache)
+		w.WriteString(" \\\n")
+		w.NodeRegistrySecret_Pnode_Build(dot.Node)
+		w.WriteString("    ")
+		w.WriteString(dot.Node.Fetch)
+		w.NodeRegistryUrl_Pnode_Build(dot.Node)
+		w.WriteString("\nCOPY . .\nRUN --mount=type=cache,target=")
+		w.WriteString(dot.Node.Tool.Cache)
+		w.WriteString(" \\\n    ")
+		w.WriteString(dot.Node.Install)
+		w.WriteString("\n")
+	} else {
+		w.WriteString("RUN --mount=type=cache,target=")
+		w.WriteString(dot.Node.Tool.Cache)
+		w.WriteString(" \\\n")
+		w.NodeRegistrySecret_Pnode_Build(dot.Node)
+		w.WriteString("    ")
+		w.WriteString(dot.Node.Install)
+		w.NodeRegistryUrl_Pnode_Build(dot.Node)
+		w.WriteString("\nCOPY . .\n")
+	}
+	w.WriteString("\n")
+	if v3 := dot.Node.BuildStep; len(v3) > 0 {
 		w.WriteString("RUN ")
-		w.WriteString(dot.Node.Manager)
-		if v3 := dot.Node.Dir; len(v3) > 0 {
-			w.WriteString(" ")
-			w.WriteString(dot.Node.Tool.InDir)
-			w.WriteString(" ")
-			w.WriteString(v3)
-		}
-		w.WriteString(" run ")
-		w.WriteString(v2)
+		w.WriteString(v3)
 		w.WriteString("\n")
 	}
 	w.WriteString("\n")
@@ -524,12 +545,12 @@ func (w writer) NodeBuilder_root(dot *root) {
 		w.WriteString(" \\\n")
 		w.NodeRegistrySecret_Pnode_Build(dot.Node)
 		w.WriteString("    ")
-		w.WriteString(dot.Node.Tool.Prune)
+		w.WriteString(dot.Node.Prune)
 		w.NodeRegistryUrl_Pnode_Build(dot.Node)
 		w.WriteString("\n")
 	} else {
 		w.WriteString("RUN ")
-		w.WriteString(dot.Node.Tool.Prune)
+		w.WriteString(dot.Node.Prune)
 		w.WriteString("\n")
 	}
 	w.WriteString("\n")
@@ -558,30 +579,59 @@ func (w writer) NodeRegistryUrl_Pnode_Build(dot *node.Build) {
 	}
 }
 
+// NodeRunnerPnp_root is the block "node-runner-pnp" for a *root.
+func (w writer) NodeRunnerPnp_root(dot *root) {
+	_ = dot
+	w.WriteString("\nCOPY --link --from=builder /src/.pnp.cjs /src/.pnp.loader.mjs* ")
+	w.WriteString(dot.Runner.Workdir)
+	w.WriteString("/\nCOPY --link --from=builder /src/.yarn ")
+	w.WriteString(path.Join(dot.Runner.Workdir, ".yarn"))
+	w.WriteString("\nCOPY --link --from=builder ")
+	w.WriteString(path.Join("/src", dot.Node.Dir, "package.json"))
+	w.WriteString(" ")
+	w.WriteString(path.Join(dot.Runner.Workdir, dot.Node.Dir, "package.json"))
+	w.WriteString("\nCOPY --link --from=builder ")
+	w.WriteString(path.Join("/src", dot.Node.Dir, dot.Node.Output))
+	w.WriteString(" ")
+	w.WriteString(path.Join(dot.Runner.Workdir, dot.Node.Dir, dot.Node.Output))
+	w.WriteString("\n")
+	if v1 := dot.Node.Dir; len(v1) > 0 {
+		w.WriteString("WORKDIR ")
+		w.WriteString(path.Join(dot.Runner.Workdir, v1))
+		w.WriteString("\n")
+	}
+	w.WriteString("\n")
+}
+
 // NodeRunner_root is the block "node-runner" for a *root.
 func (w writer) NodeRunner_root(dot *root) {
 	_ = dot
 	w.WriteString("\n")
-	if len(dot.Node.Output) > 0 {
-		w.WriteString("COPY --from=builder ")
-		w.WriteString(path.Join("/src", dot.Node.Dir, "package.json"))
-		w.WriteString(" ")
-		w.WriteString(path.Join(dot.Runner.Workdir, "package.json"))
-		w.WriteString("\nCOPY --from=builder /src/node_modules ")
-		w.WriteString(path.Join(dot.Runner.Workdir, "node_modules"))
-		w.WriteString("\nCOPY --from=builder ")
-		w.WriteString(path.Join("/src", dot.Node.Dir, dot.Node.Output))
-		w.WriteString(" ")
-		w.WriteString(path.Join(dot.Runner.Workdir, dot.Node.Output))
+	if len(dot.Node.Output) > 0 && dot.Node.PnP {
+		w.NodeRunnerPnp_root(dot)
 		w.WriteString("\n")
 	} else {
-		w.WriteString("COPY --from=builder /src ")
-		w.WriteString(dot.Runner.Workdir)
-		w.WriteString("\n")
-		if v1 := dot.Node.Dir; len(v1) > 0 {
-			w.WriteString("WORKDIR ")
-			w.WriteString(path.Join(dot.Runner.Workdir, v1))
+		if len(dot.Node.Output) > 0 {
+			w.WriteString("COPY --link --from=builder ")
+			w.WriteString(path.Join("/src", dot.Node.Dir, "package.json"))
+			w.WriteString(" ")
+			w.WriteString(path.Join(dot.Runner.Workdir, "package.json"))
+			w.WriteString("\nCOPY --link --from=builder /src/node_modules ")
+			w.WriteString(path.Join(dot.Runner.Workdir, "node_modules"))
+			w.WriteString("\nCOPY --link --from=builder ")
+			w.WriteString(path.Join("/src", dot.Node.Dir, dot.Node.Output))
+			w.WriteString(" ")
+			w.WriteString(path.Join(dot.Runner.Workdir, dot.Node.Output))
 			w.WriteString("\n")
+		} else {
+			w.WriteString("COPY --link --from=builder /src ")
+			w.WriteString(dot.Runner.Workdir)
+			w.WriteString("\n")
+			if v1 := dot.Node.Dir; len(v1) > 0 {
+				w.WriteString("WORKDIR ")
+				w.WriteString(path.Join(dot.Runner.Workdir, v1))
+				w.WriteString("\n")
+			}
 		}
 	}
 	w.WriteString("\n")
@@ -641,7 +691,7 @@ func (w writer) PythonRunner_root(dot *root) {
 		if dot.Python.Install == "mount" {
 			w.WriteString("RUN --mount=type=bind,from=builder,source=/wheels,target=/wheels \\\n    pip install --no-cache-dir --no-index --find-links=/wheels /wheels/*.whl\n")
 		} else {
-			w.WriteString("COPY --from=builder /wheels /wheels\nRUN pip install --no-cache-dir --no-index --find-links=/wheels /wheels/*.whl \\\n && rm -rf /wheels\n")
+			w.WriteString("COPY --link --from=builder /wheels /wheels\nRUN pip install --no-cache-dir --no-index --find-links=/wheels /wheels/*.whl \\\n && rm -rf /wheels\n")
 		}
 	}
 	w.WriteString("\n")

@@ -247,11 +247,13 @@ func specSchema() *SchemaNode {
 			"cmd":         execFormSchema("CMD in exec form: a list of arguments, no shell involved. Required for python and node.", "python", "-m", "app"),
 			"healthcheck": healthcheckSchema(durationSchema),
 			"labels":      vars("LABEL key-value pairs, e.g. org.opencontainers.image.source.", labelKeyPattern),
+			"init":        enum("The runner's PID 1: tini (installed with the runner's package manager; ENTRYPOINT becomes tini -- ..., which forwards signals such as docker stop's SIGTERM and reaps zombies) or none (the command is PID 1). Default: tini for node and python on runners with a shell, else none.", InitTini, InitNone),
 		}),
 		"artifacts": list("Extra paths copied from the builder to the runner.", object("A copy from the builder to the runner.", map[string]*SchemaNode{
 			"from": absPathSchema("A path in the builder."),
 			"to":   absPathSchema("A path in the runner."),
 		}, "from", "to")),
+		"platforms": withExamples(list("The platforms the image is built for, for tools that drive the build (docker buildx bake); the Dockerfile stays platform-agnostic. See the README for which recipes and runners cross-build without emulation.", enum("", Platforms...)), []any{"linux/amd64", "linux/arm64"}),
 		"ignore":    withExamples(list(".dockerignore lines added to wharf's defaults.", nil), []any{".git", "**/*.log"}),
 		"output":    withDefault(relPathSchema("Where the Dockerfile is written, relative to the spec's folder (the build context). Its ignore file is written next to it."), "Dockerfile"),
 		"extends":   extendsSchema(),

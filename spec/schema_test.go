@@ -136,7 +136,7 @@ func TestSchemaRejects(t *testing.T) {
 		{"healthcheck without cmd", base + "runtime: {healthcheck: {interval: 30s}}\n"},
 		{"bad duration", base + "runtime: {healthcheck: {cmd: [x], interval: 30}}\n"},
 		{"artifact without to", base + "artifacts: [{from: /a}]\n"},
-		{"unknown node manager", "version: 1\nname: app\nlanguage: node\nnode: {manager: bun}\nruntime: {cmd: [node, x.js]}\n"},
+		{"unknown node manager", "version: 1\nname: app\nlanguage: node\nnode: {manager: deno}\nruntime: {cmd: [node, x.js]}\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := spec.Parse("wharf.yaml", []byte(tc.spec)); err == nil {

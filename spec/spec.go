@@ -60,6 +60,10 @@ type Spec struct {
 	// "../..". SpecDir is the spec's folder as seen from the context, "."
 	// when they are the same; InContext turns spec paths into context paths.
 	Context, SpecDir string
+	// Platforms are the platforms the image is built for, e.g.
+	// "linux/arm64", for tools that drive the build (a bake file); the
+	// Dockerfile stays platform-agnostic. Empty means the builder's own.
+	Platforms []string
 	// Ignore holds extra .dockerignore lines.
 	Ignore []string
 	// Output is the Dockerfile's path, slash-separated and relative to the
@@ -151,7 +155,17 @@ type Runtime struct {
 	Cmd         []string
 	Healthcheck *Healthcheck
 	Labels      map[string]string
+	// Init is the runner's PID 1: InitTini runs the command under tini,
+	// which forwards signals and reaps zombies; InitNone runs it as PID 1.
+	// The language's Complete picks the default when the spec sets none.
+	Init string
 }
+
+// The runner's init processes (runtime.init).
+const (
+	InitTini = "tini"
+	InitNone = "none"
+)
 
 // DefaultUser is the non-root user the runner runs as unless told otherwise.
 const DefaultUser = "app"

@@ -194,6 +194,9 @@ func (r *Recipe) Complete(d *spec.Decoder, s *spec.Spec) {
 		}
 	}
 	d.RequireCmd(s, []string{"python", "-m", strings.NewReplacer("-", "_", ".", "_").Replace(s.Name)})
+	if s.Runtime.Init == "" && runner.Family.HasShell() {
+		s.Runtime.Init = spec.InitTini
+	}
 }
 
 func runnerFor(builder spec.BaseImage) string {

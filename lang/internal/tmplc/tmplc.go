@@ -402,6 +402,20 @@ func (c *compiler) call(fn string, args []value) (value, error) {
 	}
 	list := strings.Join(exprs, ", ")
 	switch fn {
+	case "and", "or":
+		// As conditions: text/template's and/or return an argument, whose
+		// truth is the conjunction's (or disjunction's).
+		op := map[string]string{"and": " && ", "or": " || "}[fn]
+		conds := make([]string, len(args))
+		for i, a := range args {
+			conds[i] = truth(a)
+		}
+		return value{"(" + strings.Join(conds, op) + ")", reflect.TypeFor[bool]()}, nil
+	case "not":
+		if len(args) != 1 {
+			return value{}, fmt.Errorf("not with %d arguments", len(args))
+		}
+		return value{"!(" + truth(args[0]) + ")", reflect.TypeFor[bool]()}, nil
 	case "eq":
 		if len(args) != 2 {
 			return value{}, fmt.Errorf("eq with %d arguments is not supported", len(args))
