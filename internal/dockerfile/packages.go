@@ -18,19 +18,15 @@ type step struct {
 type stepKind int
 
 const (
-	stepOther    stepKind = iota
-	stepInstall           // installs packages
-	stepRemove            // removes packages or an apk --virtual group
-	stepTidy              // index updates, cache cleaning, shell options
-	stepUserAdd           // creates a user or group
+	stepOther   stepKind = iota
+	stepInstall          // installs packages
+	stepRemove           // removes packages or an apk --virtual group
+	stepTidy             // index updates, cache cleaning, shell options
+	stepUserAdd          // creates a user or group
 )
 
 // envPrefix matches the VAR=value words before a command.
 var envPrefix = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=`)
-
-// tidyPath matches what package managers leave behind, which RUN lines
-// remove after installing.
-var tidyPath = regexp.MustCompile(`^/(var/lib/apt/lists|var/cache/(apt|apk|dnf|yum)|tmp)(/|\*|$)`)
 
 // classify reads one simple command.
 func classify(cmd string) step {
@@ -93,15 +89,9 @@ func classify(cmd string) step {
 			s.kind, s.packages = stepRemove, names(rest, nil)
 		}
 	case "rm":
-		tidy := len(args) > 0
-		for _, a := range args {
-			if !strings.HasPrefix(a, "-") && !tidyPath.MatchString(a) {
-				tidy = false
-			}
-		}
-		if tidy {
-			s.kind = stepTidy
-		}
+		// Removing files: caches, or what an install step left; wharf's
+		// steps clean up after themselves.
+		s.kind = stepTidy
 	case "useradd", "adduser", "groupadd", "addgroup":
 		s.kind = stepUserAdd
 	}

@@ -99,6 +99,12 @@ type mapper struct {
 	binaries []string // files go build -o writes
 	goBuild  *goBuild
 	env      map[*Stage]*envMap
+	builder  *Stage // the stage the spec's builder stands for, or nil
+	// virtualPkgs are packages the final stage installs in an apk
+	// --virtual group and deletes again: build dependencies.
+	virtualPkgs   []string
+	virtualPkgsAt []string
+	copiedAll     bool // the final stage copies the whole project
 }
 
 type goBuild struct {
@@ -334,10 +340,10 @@ func (m *mapper) groups() []group {
 					switch {
 					case spec.LooksSecret(kv.Key, kv.Value):
 						m.leftover(ln, "ENV "+kv.Key+"=<redacted>", "looks like a secret, so it is not copied into the spec: pass it to the build as a BuildKit secret (RUN --mount=type=secret)", false)
-					case !ok:
-						skipped = append(skipped, kv.Key)
 					case managedEnv(kv.Key, m.venvs):
 						m.leftover(ln, "ENV "+kv.Key+"="+shorten(v), "wharf's builder sets up its own environment", true)
+					case !ok:
+						skipped = append(skipped, kv.Key)
 					default:
 						if _, seen := buildEnv[kv.Key]; !seen {
 							buildEnvKeys = append(buildEnvKeys, kv.Key)
@@ -364,6 +370,8 @@ func (m *mapper) groups() []group {
 			case *instructions.CopyCommand:
 				if c.From != "" && m.stage(c.From) == nil {
 					m.leftover(ln, code(c), "copies from an image, which wharf's builder does not", false)
+				} else if c.From != "" {
+					m.leftover(ln, code(c), "copies from stage "+c.From+", which wharf's builder does not have: build it with build.run", false)
 				} else {
 					m.leftover(ln, code(c), "wharf's builder copies the project's files itself", true)
 				}
@@ -398,11 +406,17 @@ func (m *mapper) groups() []group {
 		}
 		m.leftover(m.f.metaLine[a.Key], text, "substituted into the FROM lines; the spec names the images", true)
 	}
-	gs = append(gs, m.imagesGroup())
+	images := m.imagesGroup()
+	final := m.finalGroups()
+	gs = append(gs, images)
+	buildPkgs = append(buildPkgs, m.virtualPkgs...)
+	for _, at := range m.virtualPkgsAt {
+		buildPkgsAt = appendOnce(buildPkgsAt, at)
+	}
 	if len(buildPkgs) > 0 {
 		pk := uniq(buildPkgs)
 		gs = append(gs, group{at: strings.Join(buildPkgsAt, ", "), code: "build packages " + strings.Join(pk, " "), apply: func(p *detect.Proposal) {
-			why := fmt.Sprintf("Installed in the Dockerfile's build stages (%s); they stay out of the runner.", strings.Join(buildPkgsAt, ", "))
+			why := fmt.Sprintf("Installed for the build in the Dockerfile (%s); they stay out of the runner.", strings.Join(buildPkgsAt, ", "))
 			if len(p.BuildPackages) > 0 && !slices.Equal(p.BuildPackages, pk) {
 				why += fmt.Sprintf(" Detection alone proposed %s.", strings.Join(p.BuildPackages, ", "))
 			}
@@ -417,7 +431,7 @@ func (m *mapper) groups() []group {
 	if g := m.goBuildGroup(); g != nil {
 		gs = append(gs, *g)
 	}
-	gs = append(gs, m.finalGroups()...)
+	gs = append(gs, final...)
 	return gs
 }
 
@@ -453,6 +467,8 @@ func (m *mapper) readRun(c *instructions.RunCommand, env *envMap, s *Stage) (pkg
 			for _, n := range st.packages {
 				if v, ok := virtual[n]; ok {
 					pkgs = slices.DeleteFunc(pkgs, func(p string) bool { return slices.Contains(v, p) })
+					m.virtualPkgs = append(m.virtualPkgs, v...)
+					m.virtualPkgsAt = appendOnce(m.virtualPkgsAt, m.at(line(c.Location())))
 					removed = true
 				}
 			}
@@ -497,7 +513,10 @@ func (m *mapper) runLeftover(c *instructions.RunCommand, ln int, other []string,
 		if final {
 			why = "a step in the final stage; wharf's runner runs none of its own, so do it in the build (build.run) and copy the result (artifacts)"
 		}
-		if hadPkgs || len(recipe) > 0 {
+		switch {
+		case len(recipe) > 0:
+			why = fmt.Sprintf("wharf's %s recipe does %s its own way, but not: %s; %s", m.p.Language, shorten(strings.Join(recipe, " && ")), shorten(strings.Join(rest, " && ")), why)
+		case hadPkgs:
 			why = "its packages are in the spec, but not: " + shorten(strings.Join(rest, " && ")) + "; " + why
 		}
 		m.leftover(ln, code(c), why, false)
@@ -505,6 +524,8 @@ func (m *mapper) runLeftover(c *instructions.RunCommand, ln int, other []string,
 		m.leftover(ln, code(c), fmt.Sprintf("wharf's %s recipe installs the dependencies and builds the project itself", m.p.Language), true)
 	case userAdd && !hadPkgs:
 		m.leftover(ln, code(c), "wharf's runner creates its own non-root user", true)
+	case !hadPkgs:
+		m.leftover(ln, code(c), "only updates package indexes or cleans up, which wharf's steps do themselves", true)
 	}
 }
 
@@ -603,17 +624,19 @@ func (m *mapper) goBuildGroup() *group {
 func (m *mapper) imagesGroup() group {
 	final := m.f.Final()
 	finalRepo := spec.BaseImage{Ref: final.Image}.Repository()
+	// The builder is the last build stage on the language's image: the
+	// one the final stage usually copies the build's output from.
 	var builder *Stage
 	for _, s := range m.build {
 		if sameRepo(spec.BaseImage{Ref: s.Image}.Repository(), m.toolRepo) {
 			builder = s
-			break
 		}
 	}
 	finalIsTool := m.toolRepo != "" && sameRepo(finalRepo, m.toolRepo)
 	if builder == nil && finalIsTool {
 		builder = final
 	}
+	m.builder = builder
 	runner := final
 	var note string
 	switch {
@@ -624,7 +647,19 @@ func (m *mapper) imagesGroup() group {
 		runner = nil
 		note = fmt.Sprintf("The Dockerfile ships the toolchain image %s (%s); wharf ships only the build's output on the lean runner below. ", final.Image, m.at(final.Line))
 	}
-	return group{at: m.at(final.Line), code: "FROM " + final.Image, apply: func(p *detect.Proposal) {
+	for _, s := range m.build {
+		if s != builder {
+			m.leftover(s.Line, shorten(s.From), "a build stage; what it installs and sets is in build, its other steps are listed here", true)
+		}
+	}
+	for _, s := range m.final[:len(m.final)-1] {
+		m.leftover(s.Line, shorten(s.From), "the final stage is built FROM it, so its instructions count as the final stage's", true)
+	}
+	at := m.at(final.Line)
+	if builder != nil && builder != final {
+		at = m.at(builder.Line) + ", " + at
+	}
+	return group{at: at, code: "FROM " + final.Image, apply: func(p *detect.Proposal) {
 		before := p.Builder + " and " + p.Runner
 		var parts []string
 		if builder != nil {
@@ -727,7 +762,7 @@ func (m *mapper) finalGroups() []group {
 					switch {
 					case spec.LooksSecret(kv.Key, kv.Value):
 						m.leftover(ln, "ENV "+kv.Key+"=<redacted>", "looks like a secret, so it is not copied into the spec, which would bake it into the image: pass it at run time (docker run -e "+kv.Key+")", false)
-					case !ok:
+					case !ok && !managedEnv(kv.Key, m.venvs):
 						skipped = append(skipped, kv.Key)
 					case managedEnv(kv.Key, m.venvs) || (kv.Key == "NODE_ENV" && v == "production" && m.p.Language == "node") || ((kv.Key == "PYTHONDONTWRITEBYTECODE" || kv.Key == "PYTHONUNBUFFERED") && m.p.Language == "python"):
 						m.leftover(ln, "ENV "+kv.Key+"="+shorten(v), "wharf's runner sets up its own environment", true)
@@ -856,6 +891,12 @@ func (m *mapper) finalGroups() []group {
 	}
 	if len(arts) > 0 {
 		gs = append(gs, group{at: strings.Join(artAt, ", "), code: "COPY", apply: func(p *detect.Proposal) {
+			if !m.copiedAll {
+				// The Dockerfile says which of the project's files the
+				// app needs: they replace detection's copy of it all.
+				p.Artifacts = slices.DeleteFunc(p.Artifacts, func(a spec.Artifact) bool { return a.From == "/src" })
+				p.ArtifactsWhy = ""
+			}
 			for _, a := range arts {
 				if !slices.Contains(p.Artifacts, a) {
 					p.Artifacts = append(p.Artifacts, a)
@@ -874,6 +915,9 @@ func (m *mapper) finalGroups() []group {
 // readCopy maps a COPY or ADD into the final stage: to artifacts (files
 // of the project, which wharf's builder holds in /src), or to why not.
 func (m *mapper) readCopy(from string, srcs []string, dest, workdir string, env *envMap) ([]spec.Artifact, string, bool) {
+	if len(srcs) == 0 {
+		return nil, "writes an inline file (a heredoc), which the spec cannot: put the file in the project and list it in artifacts", false
+	}
 	for i, s := range srcs {
 		v, ok := m.expand(s, env)
 		if !ok {
@@ -900,7 +944,7 @@ func (m *mapper) readCopy(from string, srcs []string, dest, workdir string, env 
 			if strings.Contains(s, "ca-certificates") {
 				return nil, "CA certificates, which wharf's runner gets itself", true
 			}
-			if m.builtOutput(s) {
+			if m.fromBuilder(st) && m.builtOutput(s) {
 				return nil, fmt.Sprintf("the %s build's output, which wharf's runner receives from its own builder", m.p.Language), true
 			}
 		}
@@ -912,7 +956,7 @@ func (m *mapper) readCopy(from string, srcs []string, dest, workdir string, env 
 			if rel == "" || rel == "." || !exists(m.fsys, rel) {
 				return nil, fmt.Sprintf("copies %s from stage %s, which is no file of the project; build it with build.run and list it in artifacts", s, from), false
 			}
-			arts = append(arts, artifact(rel, to, intoDir))
+			arts = append(arts, m.artifact(rel, to, intoDir))
 		}
 		return arts, "", false
 	}
@@ -926,24 +970,47 @@ func (m *mapper) readCopy(from string, srcs []string, dest, workdir string, env 
 		case rel == "":
 			return nil, "copies from outside the build context", false
 		case rel == ".":
+			m.copiedAll = true
 			return nil, fmt.Sprintf("copies the whole project, which wharf's %s recipe installs or copies itself", m.p.Language), true
 		case manifest(rel):
 			return nil, fmt.Sprintf("a manifest that wharf's %s recipe copies itself", m.p.Language), true
 		case strings.ContainsAny(rel, "*?["):
+			if names, _ := fs.Glob(m.fsys, rel); len(names) > 0 && !slices.ContainsFunc(names, func(n string) bool { return !manifest(n) }) {
+				return nil, fmt.Sprintf("manifests that wharf's %s recipe copies itself", m.p.Language), true
+			}
 			return nil, "a glob, which artifacts cannot hold", false
 		case !exists(m.fsys, rel):
 			return nil, "no such file in the project", false
 		}
-		arts = append(arts, artifact(rel, to, intoDir))
+		arts = append(arts, m.artifact(rel, to, intoDir))
 	}
 	return arts, "", false
 }
 
-func artifact(rel, to string, intoDir bool) spec.Artifact {
-	if intoDir {
+func (m *mapper) artifact(rel, to string, intoDir bool) spec.Artifact {
+	if intoDir && !detect.IsDir(m.fsys, rel) {
 		to = path.Join(to, path.Base(rel))
 	}
 	return spec.Artifact{From: path.Join("/src", rel), To: path.Clean(to)}
+}
+
+// fromBuilder reports whether st is the builder stage or one it is built
+// FROM or that is built FROM it.
+func (m *mapper) fromBuilder(st *Stage) bool {
+	if m.builder == nil {
+		return true
+	}
+	for s := st; s != nil; s = s.Parent {
+		if s == m.builder {
+			return true
+		}
+	}
+	for s := m.builder; s != nil; s = s.Parent {
+		if s == st {
+			return true
+		}
+	}
+	return false
 }
 
 // builtOutput reports whether a path copied from a build stage is what
@@ -1087,15 +1154,20 @@ func (m *mapper) commandGroups(cmd *instructions.CmdCommand, entry *instructions
 		full := []string{"/bin/sh", "-c", text}
 		gs = append(gs, group{at: where, code: shellForm, apply: func(p *detect.Proposal) {
 			why := fmt.Sprintf("From the shell-form %s at %s, kept as Docker runs it (/bin/sh -c) because %s; wharf writes exec form only. Turn it into a plain command if you can.", strings.Fields(shellForm)[0], where, shellWhy)
+			sure := detect.Certain
+			if !spec.InferFamily(p.Runner).HasShell() {
+				sure = detect.Unknown
+				why = fmt.Sprintf("the shell-form %s at %s needs /bin/sh, which the runner %s lacks, because %s: write it as a plain command.", strings.Fields(shellForm)[0], where, p.Runner, shellWhy)
+			}
 			if entry != nil && entry.PrependShell {
-				p.Runtime = setField(p.Runtime, detect.Field{Key: "entrypoint", Value: execJSON(full), Why: why})
+				p.Runtime = setField(p.Runtime, detect.Field{Key: "entrypoint", Value: execJSON(full), Why: why, Sure: sure})
 				p.Cmd, p.CmdWhy, p.CmdSure = nil, "", detect.Certain
 				return
 			}
 			if entry != nil {
 				p.Runtime = setField(p.Runtime, detect.Field{Key: "entrypoint", Value: execJSON(eargs), Why: "From ENTRYPOINT at " + where + "."})
 			}
-			p.Cmd, p.CmdWhy, p.CmdSure = full, why, detect.Certain
+			p.Cmd, p.CmdWhy, p.CmdSure = full, why, sure
 		}})
 		return gs
 	}
@@ -1120,6 +1192,13 @@ func (m *mapper) commandGroups(cmd *instructions.CmdCommand, entry *instructions
 	if m.p.Language == "go" && len(full) > 0 && m.isGoBinary(full[0]) {
 		rest := full[1:]
 		bin := path.Base(full[0])
+		var codes []string
+		if entry != nil {
+			codes = append(codes, code(entry))
+		}
+		if cmd != nil {
+			codes = append(codes, code(cmd))
+		}
 		gs = append(gs, group{at: where, code: form, apply: func(p *detect.Proposal) {
 			if bin != p.Name && getField(p.Section, "binary") == nil {
 				p.Section = setField(p.Section, detect.Field{Key: "binary", Value: detect.Scalar(bin), Why: fmt.Sprintf("The binary the Dockerfile runs (%s).", where)})
@@ -1129,6 +1208,7 @@ func (m *mapper) commandGroups(cmd *instructions.CmdCommand, entry *instructions
 				p.CmdWhy = fmt.Sprintf("From %s at %s: the arguments of %s, which wharf installs at /usr/local/bin and makes the ENTRYPOINT.", form, where, full[0])
 			} else {
 				p.Cmd = nil
+				p.Leftovers = append(p.Leftovers, detect.Leftover{At: where, Code: strings.Join(codes, "; "), Why: "runs the Go binary, which wharf installs at /usr/local/bin and makes the ENTRYPOINT", Handled: true})
 			}
 		}})
 		return gs

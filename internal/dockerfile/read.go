@@ -188,6 +188,9 @@ func (f *File) locate(err error, fallback int, fix string) error {
 		ln = ue.Line
 	}
 	msg := parseErrorPrefix.ReplaceAllString(err.Error(), "")
+	if strings.Contains(msg, "no build stage in current context") {
+		return &Error{File: f.Name, Line: ln, Column: f.column(ln, ""), Msg: "an instruction before the first FROM: the Dockerfile has no stage to run it in; add a FROM line naming the base image above it"}
+	}
 	if ln <= 0 {
 		ln = 1
 	}
@@ -219,4 +222,21 @@ func line(loc []parser.Range) int {
 		return 0
 	}
 	return loc[0].Start.Line
+}
+
+// InstructionLines are the lines where the Dockerfile's instructions
+// start, in order: the ARGs before the first FROM, each FROM and the
+// instructions of its stage.
+func (f *File) InstructionLines() []int {
+	var out []int
+	for _, a := range f.MetaArgs {
+		out = append(out, f.metaLine[a.Key])
+	}
+	for _, s := range f.Stages {
+		out = append(out, s.Line)
+		for _, c := range s.Commands {
+			out = append(out, line(c.Location()))
+		}
+	}
+	return slices.Compact(out)
 }

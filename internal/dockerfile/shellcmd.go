@@ -67,9 +67,9 @@ func commands(script string) []string {
 // shell expansions keep their "$".
 func words(cmd string) []string {
 	var (
-		out   []string
-		cur   strings.Builder
-		quote rune
+		out    []string
+		cur    strings.Builder
+		quote  rune
 		inWord bool
 	)
 	for _, r := range cmd {
