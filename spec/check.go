@@ -197,3 +197,21 @@ func jsonList(args []string) (string, error) {
 	}
 	return "[" + strings.Join(quoted, ", ") + "]", nil
 }
+
+// LooksSecret reports whether an ENV or ARG named name holding value looks
+// like a credential, by the same rules as validate's warnings: the name
+// (*_TOKEN, *_PASSWORD, ...) or the value (a URL with a password, a known
+// token prefix). wharf import uses it to keep such values out of a spec.
+func LooksSecret(name, value string) bool {
+	return (mayHoldCredential(value) && secretValue.MatchString(value)) || secretNames.get(name)
+}
+
+// RedactCredentials replaces what looks like a credential in text (a URL
+// password, a known token) with "<redacted>", for text that wharf quotes
+// back from a user's file.
+func RedactCredentials(text string) string {
+	if !mayHoldCredential(text) {
+		return text
+	}
+	return secretValue.ReplaceAllString(text, "<redacted>")
+}

@@ -185,3 +185,10 @@ var imageRefs = newMemo(imageRef.MatchString)
 
 // isImageRef reports whether ref matches imageRef.
 func isImageRef(ref string) bool { return imageRefs.get(ref) }
+
+// Repository returns the image's repository path without registry host,
+// tag or digest ("library/python" as "python").
+func (b BaseImage) Repository() string { return b.repository() }
+
+// Tag returns the image's tag, or "" when it has none.
+func (b BaseImage) Tag() string { return b.tag() }

@@ -187,7 +187,7 @@ func (language) Detect(fsys fs.FS, p *detect.Proposal) error {
 			p.Expose, p.ExposeWhy = []int{port}, fmt.Sprintf("The port the command binds (%d).", port)
 		}
 	} else if p.CmdSure == detect.Unknown {
-		p.Cmd = []string{"python3", "-c", "raise SystemExit('set runtime.cmd in wharf.yaml')"}
+		p.Cmd, p.CmdFails = []string{"python3", "-c", "raise SystemExit('set runtime.cmd in wharf.yaml')"}, true
 		p.Notes = append(p.Notes, "cannot tell how the app starts: set runtime.cmd in wharf.yaml (until then the container exits saying so)")
 	}
 	if r.Project == "" {

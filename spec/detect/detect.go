@@ -57,14 +57,45 @@ type Proposal struct {
 
 	Cmd    []string // runtime.cmd; empty leaves the recipe's default
 	CmdWhy string
-	// CmdSure says how sure detection is of Cmd; with Unknown, Cmd is a
-	// command that exits with a message saying so, and init says it
-	// cannot tell.
-	CmdSure Confidence
+	// CmdSure says how sure detection is of Cmd; with Unknown, the spec
+	// holds it commented out, and init says it cannot tell, unless
+	// CmdFails: then Cmd is a command that exits saying so, for a language
+	// whose spec needs a cmd.
+	CmdSure  Confidence
+	CmdFails bool
 
 	// Notes are things the user should know or do, which the spec cannot
 	// hold, such as a missing lockfile.
 	Notes []string
+
+	// Output is the spec's output when it is not the default Dockerfile,
+	// e.g. beside a hand-written Dockerfile.
+	Output, OutputWhy string
+	// Build and Runtime are further keys of the build and runtime
+	// sections, in the order written (Runtime before cmd).
+	Build, Runtime []Field
+	// Ignore are the spec's ignore lines.
+	Ignore    []string
+	IgnoreWhy string
+	// Leftovers are the instructions of an existing Dockerfile that the
+	// spec does not hold, written as comments at the end of the spec so
+	// that nothing is dropped silently.
+	Leftovers []Leftover
+}
+
+// Leftover is an instruction of an existing Dockerfile that no key of the
+// proposed spec holds.
+type Leftover struct {
+	// At is the instruction's position, "Dockerfile:12" (or a range,
+	// "Dockerfile:20-31", for a whole stage).
+	At string
+	// Code is the instruction, shortened, with credentials redacted.
+	Code string
+	// Why says what became of it.
+	Why string
+	// Handled: wharf's recipe does the same its own way; otherwise it is
+	// not carried over, and the user should decide.
+	Handled bool
 }
 
 // Field is one proposed key of the language's section.
@@ -78,6 +109,9 @@ type Field struct {
 	// Sure says how sure detection is; with Unknown, the key is written
 	// commented out, for the user to decide.
 	Sure Confidence
+	// Lines, when Value is empty, are the value's lines as a YAML block
+	// (a mapping or a list), written indented below the key.
+	Lines []string
 }
 
 // Confidence is how sure detection is of a proposed value.

@@ -140,7 +140,7 @@ var detectCases = []struct {
 			Language: "python", Name: "svc", Sources: []string{"pyproject.toml"},
 			Builder: "python:3.13-slim", Runner: "python:3.13-slim",
 			Section: append([]detect.Field{{Key: "manager", Value: "pip"}}, pySection(".")...),
-			Cmd:     []string{"python3", "-c", "raise SystemExit('set runtime.cmd in wharf.yaml')"}, CmdSure: detect.Unknown,
+			Cmd:     []string{"python3", "-c", "raise SystemExit('set runtime.cmd in wharf.yaml')"}, CmdSure: detect.Unknown, CmdFails: true,
 		},
 		notes: 1, // cannot tell how it starts
 	},
