@@ -160,7 +160,7 @@ func newDockerfile(s *spec.Spec, lang Language, pins Pins) *Dockerfile {
 	}
 	r := lang.Prepare(d, s)
 	if s.Runtime.Init == spec.InitTini {
-		tini := TiniPath[d.Runner.Family]
+		tini := d.Runner.Family.Def().Tini
 		d.Runner.Packages = append(slices.Clone(d.Runner.Packages), "tini")
 		d.Runner.Entrypoint = append([]string{tini, "--"}, d.Runner.Entrypoint...)
 	}
@@ -178,8 +178,6 @@ func newDockerfile(s *spec.Spec, lang Language, pins Pins) *Dockerfile {
 	return d
 }
 
-// TiniPath is where each family's tini package installs tini.
-var TiniPath = map[spec.Family]string{spec.Debian: "/usr/bin/tini", spec.Alpine: "/sbin/tini"}
 
 // Prepared is what a language's Prepare returns besides the data it sets.
 type Prepared struct {

@@ -132,19 +132,17 @@ func (w writer) CreateUserDebian_generate_User(dot generate.User) {
 // CreateUser_generate_Stage is the block "create-user" for a generate.Stage.
 func (w writer) CreateUser_generate_Stage(dot generate.Stage) {
 	_ = dot
-	w.WriteString("\n")
 	if len(dot.User.Create) > 0 {
-		if dot.Debian {
+		if string(dot.Family) == "debian" {
 			w.CreateUserDebian_generate_User(dot.User)
 			w.WriteString("\n")
 		} else {
-			if dot.Alpine {
+			if string(dot.Family) == "alpine" {
 				w.CreateUserAlpine_generate_User(dot.User)
 				w.WriteString("\n")
 			}
 		}
 	}
-	w.WriteString("\n")
 }
 
 // DependencyCopies_root is the block "dependency-copies" for a *root.
@@ -314,19 +312,17 @@ func (w writer) InstallPackagesDebian_generate_Stage(dot generate.Stage) {
 // InstallPackages_generate_Stage is the block "install-packages" for a generate.Stage.
 func (w writer) InstallPackages_generate_Stage(dot generate.Stage) {
 	_ = dot
-	w.WriteString("\n")
 	if len(dot.Packages) > 0 {
-		if dot.Debian {
+		if string(dot.Family) == "debian" {
 			w.InstallPackagesDebian_generate_Stage(dot)
 			w.WriteString("\n")
 		} else {
-			if dot.Alpine {
+			if string(dot.Family) == "alpine" {
 				w.InstallPackagesAlpine_generate_Stage(dot)
 				w.WriteString("\n")
 			}
 		}
 	}
-	w.WriteString("\n")
 }
 
 // JavaBuilder_root is the block "java-builder" for a *root.

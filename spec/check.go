@@ -113,13 +113,13 @@ func (d *decoder) check(s *Spec) {
 }
 
 func (d *decoder) checkPackages(pkgs []string, field string, family Family) {
-	valid, form := isDebianPackage, "name, name=version or name:arch, e.g. libpq-dev or curl=7.88.1-10"
-	if family == Alpine {
-		valid, form = isAlpinePackage, "name, name@tag or name with a version constraint (=, <, >, <=, >=, ~), e.g. openssl>=3.1"
+	def := family.Def()
+	if def == nil || def.Package == nil {
+		return
 	}
 	for i, p := range pkgs {
-		if !valid(p) {
-			d.errorf(d.at(fmt.Sprintf("%s[%d]", field, i)), ErrInvalid, "%s[%d] %q is not a valid %s package name: write %s, starting with a letter or digit, with no spaces or shell syntax", field, i, p, family, form)
+		if !def.Package(p) {
+			d.errorf(d.at(fmt.Sprintf("%s[%d]", field, i)), ErrInvalid, "%s[%d] %q is not a valid %s package name: write %s, starting with a letter or digit, with no spaces or shell syntax", field, i, p, family, def.PackageForm)
 		}
 	}
 }

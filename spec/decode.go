@@ -273,7 +273,7 @@ func (d *decoder) baseImage(n *yaml.Node, path string) BaseImage {
 }
 
 func isFamily(f Family) bool {
-	for _, known := range Families {
+	for _, known := range familyNames() {
 		if f == known {
 			return true
 		}

@@ -185,7 +185,7 @@ func imageSchema(stage string) *SchemaNode {
 	}
 	ref := pattern("The image reference, as docker pull takes it.", imageRef.String())
 	var families []string
-	for _, f := range Families {
+	for _, f := range familyNames() {
 		families = append(families, string(f))
 	}
 	return &SchemaNode{
@@ -194,7 +194,7 @@ func imageSchema(stage string) *SchemaNode {
 			ref,
 			object("An image whose family wharf cannot infer from its name.", map[string]*SchemaNode{
 				"image":  ref,
-				"family": enum("How packages are installed and users created, and whether the image has a shell: "+strings.Join(families, ", ")+".", Families...),
+				"family": enum("How packages are installed and users created, and whether the image has a shell: "+strings.Join(families, ", ")+".", familyNames()...),
 			}, "image"),
 		},
 	}

@@ -49,12 +49,6 @@ func (language) Field() string { return "Go" }
 // Blocks are golang.tmpl's blocks.
 func (language) Blocks() fs.FS { return blocks }
 
-// cToolchain is what cgo needs in a builder of each family.
-var cToolchain = map[spec.Family][]string{
-	spec.Debian: {"gcc", "libc6-dev"},
-	spec.Alpine: {"gcc", "musl-dev"},
-}
-
 // Prepare sets the Go data: the binaries, the C toolchain for cgo, CA
 // certificates on Debian runners, and the binary as the entrypoint.
 func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared {
@@ -80,10 +74,10 @@ func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared 
 	env := map[string]string{"CGO_ENABLED": "0"}
 	if r.CGO {
 		env["CGO_ENABLED"] = "1"
-		d.Builder.Packages = append(slices.Clone(d.Builder.Packages), cToolchain[d.Builder.Family]...)
+		d.Builder.Packages = append(slices.Clone(d.Builder.Packages), d.Builder.Family.Def().CToolchain...)
 	}
-	if d.Runner.Family == spec.Debian {
-		d.Runner.Packages = append(slices.Clone(d.Runner.Packages), "ca-certificates")
+	if def := d.Runner.Family.Def(); def != nil && def.Shell {
+		d.Runner.Packages = append(slices.Clone(d.Runner.Packages), def.CA...)
 	}
 	if len(d.Runner.Entrypoint) == 0 {
 		d.Runner.Entrypoint = []string{bin.Installed}

@@ -71,8 +71,8 @@ func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared 
 	if r.Static {
 		d.Builder.Packages = append(slices.Clone(d.Builder.Packages), muslToolchain[d.Builder.Family]...)
 	}
-	if d.Runner.Family == spec.Debian {
-		d.Runner.Packages = append(slices.Clone(d.Runner.Packages), "ca-certificates")
+	if def := d.Runner.Family.Def(); def != nil && def.Shell {
+		d.Runner.Packages = append(slices.Clone(d.Runner.Packages), def.CA...)
 	}
 	if len(d.Runner.Entrypoint) == 0 {
 		d.Runner.Entrypoint = []string{b.Binaries[0].Installed}
