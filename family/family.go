@@ -57,7 +57,7 @@ var Alpine = &spec.FamilyDef{
 	CToolchain:  []string{"gcc", "musl-dev"},
 	// The base image has the CA bundle (ca-certificates-bundle) already.
 	Tini:   "/sbin/tini",
-	Blocks:      sub("alpine"),
+	Blocks: sub("alpine"),
 }
 
 // Distroless images (and Chainguard's static one): no shell, no package

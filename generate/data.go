@@ -178,7 +178,6 @@ func newDockerfile(s *spec.Spec, lang Language, pins Pins) *Dockerfile {
 	return d
 }
 
-
 // Prepared is what a language's Prepare returns besides the data it sets.
 type Prepared struct {
 	// Manifests are the files copied before the dependency step, as paths

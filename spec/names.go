@@ -127,7 +127,6 @@ func isNumericUser(s string) bool {
 	return n >= 1 && n <= 10 && n == len(s)
 }
 
-
 // healthDurationPattern is a Go duration as Docker takes it.
 const healthDurationPattern = `^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
 
