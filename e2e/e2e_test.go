@@ -38,12 +38,22 @@ const snapshotterVar = "WHARF_E2E_SNAPSHOTTER"
 // from fresh clones on the same machine share it.
 const cacheVar = "WHARF_E2E_CACHE"
 
+// indexUser and indexPassword are the login of the loopback index's
+// private part: cases reach it with a netrc build secret holding them, and
+// check that the password is in no blob of the image.
+const indexUser, indexPassword = "wharf", "WHARF-CANARY-7f3a9c"
+
+// indexHost in a case's wharf.yaml is replaced by the loopback index's
+// host:port before generating (the port is new every run).
+const indexHost = "pypi.e2e.invalid"
+
 // env is the running e2e environment; nil unless WHARF_E2E=1.
 var env *e2eEnv
 
 type e2eEnv struct {
 	tools    *harness.Tools
 	registry *harness.Registry
+	index    *harness.PyIndex
 	daemon   *harness.Daemon
 	// wharf is the built wharf CLI, or "" with wharfErr saying why not.
 	wharf    string
@@ -97,7 +107,7 @@ func setup() (*e2eEnv, error) {
 
 	var wg sync.WaitGroup
 	var toolsErr, imagesErr error
-	var layouts []string
+	var layouts map[string]string
 	wg.Add(3)
 	go func() {
 		defer wg.Done()
@@ -139,8 +149,12 @@ func setup() (*e2eEnv, error) {
 	if e.registry, err = harness.StartRegistry(filepath.Join(e.tmp, "registry")); err != nil {
 		return e, err
 	}
+	if e.index, err = harness.StartPyIndex(layouts[harness.Wheelhouse], indexUser, indexPassword); err != nil {
+		return e, err
+	}
+	logf("python index at %s: the PyPI stand-in serves %s", e.index.Addr, strings.Join(e.index.PublicProjects(), " "))
 	t0 := time.Now()
-	if err := harness.Push(ctx, e.registry.Addr, harness.BaseImages, layouts); err != nil {
+	if err := harness.Push(ctx, e.registry.Addr, harness.BaseImages, layouts, e.index.URL("pypi")); err != nil {
 		return e, err
 	}
 	logf("pushed base images to %s in %s", e.registry.Addr, time.Since(t0).Round(time.Second))
@@ -166,6 +180,9 @@ func (e *e2eEnv) close() {
 	}
 	if e.registry != nil {
 		_ = e.registry.Close()
+	}
+	if e.index != nil {
+		_ = e.index.Close()
 	}
 	if e.tmp != "" {
 		_ = os.RemoveAll(e.tmp)
@@ -305,15 +322,17 @@ func generateCaseEdited(t *testing.T, dir string, edit func(spec string) string)
 	if err := os.Remove(filepath.Join(ctxDir, "expect.yaml")); err != nil && !os.IsNotExist(err) {
 		t.Fatal(err)
 	}
-	if edit != nil {
-		specPath := filepath.Join(ctxDir, "wharf.yaml")
-		b, err := os.ReadFile(specPath)
-		if err != nil {
+	specPath := filepath.Join(ctxDir, "wharf.yaml")
+	if b, err := os.ReadFile(specPath); err == nil {
+		spec := strings.ReplaceAll(string(b), indexHost, e.index.Addr)
+		if edit != nil {
+			spec = edit(spec)
+		}
+		if err := os.WriteFile(specPath, []byte(spec), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(specPath, []byte(edit(string(b))), 0o644); err != nil {
-			t.Fatal(err)
-		}
+	} else if edit != nil || !os.IsNotExist(err) {
+		t.Fatal(err)
 	}
 	cmd := exec.Command(e.wharf, "generate", ctxDir)
 	cmd.Dir = ctxDir
