@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -365,6 +366,18 @@ func run(t *testing.T, b *built) *harness.RunResult {
 	return res
 }
 
+// serve runs b's image as a server, runs probe in it until it passes, and
+// returns the probe's output as Stdout (exit status 0), failing t if the
+// probe never passed.
+func serve(t *testing.T, b *built, probe []string) *harness.RunResult {
+	t.Helper()
+	res, out, err := b.Serve(context.Background(), probe, 90*time.Second)
+	if err != nil {
+		t.Fatalf("serve: %v\nserver stdout:\n%s\nserver stderr:\n%s", err, res.Stdout, res.Stderr)
+	}
+	return &harness.RunResult{Stdout: out}
+}
+
 // TestCases builds every e2e/cases/<name>/ with the wharf CLI and checks
 // the runner image against the case's expect.yaml.
 func TestCases(t *testing.T) {
@@ -389,7 +402,20 @@ func TestCases(t *testing.T) {
 				t.Fatal(err)
 			}
 			b := buildCase(t, abs, exp.Secrets)
-			res := run(t, b)
+			if spec, _ := os.ReadFile(filepath.Join(abs, "wharf.yaml")); strings.Contains(string(spec), indexHost) {
+				// The build got its wheels from the private index, logged in.
+				if !slices.ContainsFunc(env.index.Requests(), func(r string) bool {
+					return strings.HasPrefix(r, "200 GET /private/files/") && strings.HasSuffix(r, " "+indexUser)
+				}) {
+					t.Errorf("no wheel was fetched from the private index with its login; requests: %q", env.index.Requests())
+				}
+			}
+			var res *harness.RunResult
+			if exp.Probe != nil {
+				res = serve(t, b, exp.Probe)
+			} else {
+				res = run(t, b)
+			}
 			for _, msg := range exp.Check(b.Image, res) {
 				t.Error(msg)
 			}

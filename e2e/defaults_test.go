@@ -1,0 +1,119 @@
+package e2e
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/wharf-dev/wharf/e2e/harness"
+)
+
+// TestLookalikeVersions builds a one-line Dockerfile FROM each look-alike of
+// a default image, under the exact name wharf writes, and runs the
+// toolchain's own version command in it.
+func TestLookalikeVersions(t *testing.T) {
+	requireE2E(t)
+	tests := []struct {
+		from string
+		cmd  string
+		want string
+	}{
+		{"python:3.13-slim", `["python3", "--version"]`, "Python 3.13.5\n"},
+		{"python:3.13-slim-trixie", `["python", "--version"]`, "Python 3.13.5\n"},
+		{"golang:1.26-bookworm", `["go", "version"]`, "go version go" + harness.Go126 + " linux/amd64\n"},
+		{"golang:1.23-bookworm", `["go", "version"]`, "go version go" + harness.Go123 + " linux/amd64\n"},
+		{"node:24-bookworm-slim", `["node", "--version"]`, "v" + harness.Node24 + "\n"},
+		{"node:22-bookworm-slim", `["node", "--version"]`, "v" + harness.Node22 + "\n"},
+		{"node:24-bookworm-slim", `["npm", "--version"]`, harness.Npm11 + "\n"},
+		// Distroless python3: the entrypoint is the interpreter.
+		{"gcr.io/distroless/python3-debian13", `["-c", "import sys, ssl, sqlite3, zlib; print(sys.version.split()[0], sys.executable)"]`, "3.13.5 /usr/bin/python3.13\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.from+" "+tc.cmd, func(t *testing.T) {
+			t.Parallel()
+			dir := writeTree(t, map[string]string{"Dockerfile": "FROM " + tc.from + " AS runner\nCMD " + tc.cmd + "\n"})
+			b := buildDockerfile(t, dir, nil)
+			res := run(t, b)
+			if res.ExitCode != 0 || res.Stdout != tc.want {
+				t.Errorf("exit %d, stdout %q; want 0 and %q (stderr %q)", res.ExitCode, res.Stdout, tc.want, res.Stderr)
+			}
+		})
+	}
+}
+
+// TestDistrolessLookalikes checks that every distroless look-alike is
+// shell-less and has the libraries its kind promises, by building an image
+// FROM it that only adds files.
+func TestDistrolessLookalikes(t *testing.T) {
+	requireE2E(t)
+	noShell := []string{"/bin/sh", "/bin/bash", "/bin/dash", "/usr/bin/sh", "/usr/bin/bash", "/usr/bin/apt-get", "/usr/bin/dpkg"}
+	tests := []struct {
+		name    string
+		present []string
+		absent  []string
+	}{
+		{"static-debian12", []string{"/etc/ssl/certs/ca-certificates.crt", "/etc/passwd", "/usr/share/zoneinfo/UTC"}, []string{"/usr/lib/x86_64-linux-gnu/libc.so.6", "/bin"}},
+		{"static-debian13", []string{"/etc/ssl/certs/ca-certificates.crt", "/etc/passwd"}, []string{"/usr/lib/x86_64-linux-gnu/libc.so.6", "/bin"}},
+		{"base-debian12", []string{"/usr/lib/x86_64-linux-gnu/libc.so.6", "/lib64/ld-linux-x86-64.so.2", "/usr/lib/x86_64-linux-gnu/libssl.so.3"}, []string{"/usr/lib/x86_64-linux-gnu/libstdc++.so.6"}},
+		{"base-debian13", []string{"/usr/lib/x86_64-linux-gnu/libc.so.6", "/lib64/ld-linux-x86-64.so.2", "/usr/lib/x86_64-linux-gnu/libssl.so.3"}, []string{"/usr/lib/x86_64-linux-gnu/libstdc++.so.6"}},
+		{"cc-debian12", []string{"/usr/lib/x86_64-linux-gnu/libstdc++.so.6", "/usr/lib/x86_64-linux-gnu/libgcc_s.so.1", "/usr/lib/x86_64-linux-gnu/libgomp.so.1"}, nil},
+		{"cc-debian13", []string{"/usr/lib/x86_64-linux-gnu/libstdc++.so.6", "/usr/lib/x86_64-linux-gnu/libgcc_s.so.1"}, nil},
+		{"python3-debian13", []string{"/usr/bin/python3", "/usr/bin/python3.13", "/usr/lib/python3.13/os.py"}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := writeTree(t, map[string]string{
+				"marker":     "x\n",
+				"Dockerfile": "FROM gcr.io/distroless/" + tc.name + " AS runner\nCOPY marker /marker\n",
+			})
+			b := buildDockerfile(t, dir, nil)
+			for _, p := range append([]string{"/marker"}, tc.present...) {
+				if ok, err := b.Exists(p); err != nil || !ok {
+					t.Errorf("%s missing (err=%v)", p, err)
+				}
+			}
+			for _, p := range append(append([]string{}, noShell...), tc.absent...) {
+				if ok, err := b.Exists(p); err != nil || ok {
+					t.Errorf("%s present, want absent (err=%v)", p, err)
+				}
+			}
+		})
+	}
+}
+
+// TestDistrolessArm64 builds a file-only image for linux/arm64 FROM the
+// arm64 variant of distroless static: no emulation is needed, and the
+// result says arm64.
+func TestDistrolessArm64(t *testing.T) {
+	e := requireE2E(t)
+	for _, name := range []string{"static-debian12", "static-debian13"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			dir := writeTree(t, map[string]string{
+				"marker":     "x\n",
+				"Dockerfile": "FROM gcr.io/distroless/" + name + " AS runner\nCOPY marker /marker\n",
+			})
+			work := t.TempDir()
+			log, err := e.daemon.Build(context.Background(), e.tools, harness.BuildRequest{
+				ContextDir: dir, DockerfileDir: dir, Target: "runner", Platform: "linux/arm64",
+				BuildArgs: map[string]string{harness.CheckErrorArg: "error=true"},
+				OutputTar: filepath.Join(work, "image.tar"), Name: "wharf-e2e/arm64:latest",
+			})
+			if err != nil {
+				t.Fatalf("%v\n%s", err, log)
+			}
+			im, err := harness.Unpack(context.Background(), filepath.Join(work, "image.tar"), work)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if im.Config.Architecture != "arm64" || im.Config.OS != "linux" {
+				t.Errorf("platform %s/%s, want linux/arm64", im.Config.OS, im.Config.Architecture)
+			}
+			if _, err := os.Stat(filepath.Join(im.Rootfs(), "marker")); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
