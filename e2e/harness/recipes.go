@@ -161,7 +161,8 @@ var BaseImages = []BaseImage{
 		Packages: []string{"python3.13", "python3.13-venv", "python3.13-dev", "python3-pip", "ca-certificates"},
 		// The official image lets `pip install` write to the system
 		// site-packages; Debian's PEP 668 marker forbids it. It has no
-		// setuptools or wheel (since 3.12), and no compiler.
+		// setuptools (since 3.12) and no compiler. (It has no wheel either;
+		// Debian's pip depends on python3-wheel, so this one does.)
 		Script: `
 rm -f /usr/lib/python3*/EXTERNALLY-MANAGED
 for n in python3.13 python3 python; do ln -s /usr/bin/python3.13 /usr/local/bin/$n; done
@@ -169,7 +170,7 @@ for n in pip3.13 pip3 pip; do ln -s /usr/bin/pip3 /usr/local/bin/$n; done
 for n in python3.13-config python3-config; do ln -s /usr/bin/python3.13-config /usr/local/bin/$n; done
 test "$(command -v python3)" = /usr/local/bin/python3 && test "$(command -v python)" = /usr/local/bin/python
 python3 -c 'import sys; assert sys.version_info[:2] == (3, 13), sys.version'
-if python3 -c 'import setuptools' 2>/dev/null || python3 -c 'import wheel' 2>/dev/null; then echo "setuptools or wheel got into the python image" >&2; exit 1; fi
+if python3 -c 'import setuptools' 2>/dev/null; then echo "setuptools got into the python image" >&2; exit 1; fi
 if command -v gcc >/dev/null || command -v cc >/dev/null; then echo "a compiler got into the python image" >&2; exit 1; fi
 echo "PYTHON_VERSION=$(python3 -c 'import platform; print(platform.python_version())')" >> /tmp/image-env
 echo "PYTHON_PIP_VERSION=$(python3 -c 'import pip; print(pip.__version__)')" >> /tmp/image-env
