@@ -15,22 +15,20 @@ import (
 func TestLookalikeVersions(t *testing.T) {
 	requireE2E(t)
 	tests := []struct {
-		from string
-		cmd  string
-		want string
+		name, from, cmd, want string
 	}{
-		{"python:3.13-slim", `["python3", "--version"]`, "Python 3.13.5\n"},
-		{"python:3.13-slim-trixie", `["python", "--version"]`, "Python 3.13.5\n"},
-		{"golang:1.26-bookworm", `["go", "version"]`, "go version go" + harness.Go126 + " linux/amd64\n"},
-		{"golang:1.23-bookworm", `["go", "version"]`, "go version go" + harness.Go123 + " linux/amd64\n"},
-		{"node:24-bookworm-slim", `["node", "--version"]`, "v" + harness.Node24 + "\n"},
-		{"node:22-bookworm-slim", `["node", "--version"]`, "v" + harness.Node22 + "\n"},
-		{"node:24-bookworm-slim", `["npm", "--version"]`, harness.Npm11 + "\n"},
+		{"python", "python:3.13-slim", `["python3", "--version"]`, "Python 3.13.5\n"},
+		{"python-trixie", "python:3.13-slim-trixie", `["python", "--version"]`, "Python 3.13.5\n"},
+		{"go1.26", "golang:1.26-bookworm", `["go", "version"]`, "go version go" + harness.Go126 + " linux/amd64\n"},
+		{"go1.23", "golang:1.23-bookworm", `["go", "version"]`, "go version go" + harness.Go123 + " linux/amd64\n"},
+		{"node24", "node:24-bookworm-slim", `["node", "--version"]`, "v" + harness.Node24 + "\n"},
+		{"node22", "node:22-bookworm-slim", `["node", "--version"]`, "v" + harness.Node22 + "\n"},
+		{"npm11", "node:24-bookworm-slim", `["npm", "--version"]`, harness.Npm11 + "\n"},
 		// Distroless python3: the entrypoint is the interpreter.
-		{"gcr.io/distroless/python3-debian13", `["-c", "import sys, ssl, sqlite3, zlib; print(sys.version.split()[0], sys.executable)"]`, "3.13.5 /usr/bin/python3.13\n"},
+		{"distroless-python3", "gcr.io/distroless/python3-debian13", `["-c", "import sys, ssl, sqlite3, zlib; print(sys.version.split()[0], sys.executable)"]`, "3.13.5 /usr/bin/python3.13\n"},
 	}
 	for _, tc := range tests {
-		t.Run(tc.from+" "+tc.cmd, func(t *testing.T) {
+		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			dir := writeTree(t, map[string]string{"Dockerfile": "FROM " + tc.from + " AS runner\nCMD " + tc.cmd + "\n"})
 			b := buildDockerfile(t, dir, nil)

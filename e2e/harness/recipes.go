@@ -25,6 +25,7 @@ const (
 const (
 	distrolessSrc12 = "internal/distroless-src:bookworm"
 	distrolessSrc13 = "internal/distroless-src:trixie"
+	wheelSrc        = "internal/wheel-src:trixie"
 	// Wheelhouse is the recipe whose output folder holds the wheels that
 	// PyIndex serves.
 	Wheelhouse = "internal/wheelhouse:trixie"
@@ -204,8 +205,14 @@ echo "PYTHON_PIP_VERSION=$(python3 -c 'import pip; print(pip.__version__)')" >> 
 		Entrypoint: []string{"/usr/bin/python3.13"},
 	})),
 	{
+		// The Debian packages installed, so that a change to wheels.py
+		// does not install them again.
+		Ref: wheelSrc, Repo: "internal/wheel-src", Tag: "trixie", Internal: true,
+		From: "debian:trixie-slim", Packages: WheelPackages,
+	},
+	{
 		Ref: Wheelhouse, Repo: "internal/wheelhouse", Tag: "trixie", Internal: true,
-		From: "debian:trixie-slim", Packages: WheelPackages, Output: "/wheelhouse",
+		From: wheelSrc, Output: "/wheelhouse",
 		Script: "python3 - <<'EOPY'\n" + repackWheels + "EOPY\n",
 	},
 }

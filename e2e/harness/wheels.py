@@ -16,6 +16,9 @@ OUT = "/wheelhouse"
 # Debian de-vendors pip: its repacked wheel would not run. Every python
 # image has pip already.
 SKIP = {"pip"}
+# Requirements Debian's packages leave undeclared: Debian's setuptools
+# imports packaging (upstream vendors it) without depending on it.
+EXTRA_REQUIRES = {"setuptools": ["packaging"]}
 os.makedirs(OUT, exist_ok=True)
 
 
@@ -81,7 +84,10 @@ def metadata(meta_dir):
 
 
 def owned_files(pkg):
-    out = subprocess.run(["dpkg", "-L", pkg], capture_output=True, text=True, check=True).stdout
+    r = subprocess.run(["dpkg", "-L", pkg], capture_output=True, text=True)
+    if r.returncode != 0:
+        return []
+    out = r.stdout
     files = []
     for f in out.splitlines():
         if f.startswith(SP + "/") and (os.path.isfile(f) or os.path.islink(f)):
@@ -115,21 +121,39 @@ for pkg, pkg_metas in by_pkg.items():
         dists.setdefault(pkg, []).append(header(headers(metadata(m)[0])[0], "Name"))
 
 
-def debian_requires(pkg):
+def debian_deps(pkg):
     out = subprocess.run(["dpkg-query", "-W", "-f=${Depends},${Pre-Depends}", pkg],
                          capture_output=True, text=True, check=True).stdout
+    return [re.sub(r"\(.*?\)", "", dep.split("|")[0]).strip().split(":")[0] for dep in out.split(",")]
+
+
+def orphans(pkg):
+    """Debian packages pkg depends on that own modules in dist-packages but
+    no distribution metadata (python3-pkg-resources for setuptools): their
+    files go into pkg's wheel."""
+    out = []
+    for dep in debian_deps(pkg):
+        if dep and dep not in by_pkg and dep.startswith("python3-") and owned_files(dep):
+            out.append(dep)
+    return out
+
+
+def debian_requires(pkg):
     names = []
-    for dep in out.split(","):
-        dep = re.sub(r"\(.*?\)", "", dep.split("|")[0]).strip().split(":")[0]
-        for d in dists.get(dep, []):
-            if norm(d) not in SKIP:
-                names.append(d)
+    for p in [pkg] + orphans(pkg):
+        for dep in debian_deps(p):
+            for d in dists.get(dep, []):
+                if norm(d) not in SKIP:
+                    names.append(d)
     return sorted(set(names))
 
 
 count = 0
 for pkg, pkg_metas in sorted(by_pkg.items()):
     files = owned_files(pkg)
+    if len(pkg_metas) == 1:
+        for o in orphans(pkg):
+            files += owned_files(o)
     for m in pkg_metas:
         text, extra = metadata(m)
         lines, _ = headers(text)
@@ -144,7 +168,8 @@ for pkg, pkg_metas in sorted(by_pkg.items()):
         declared = {norm(re.split(r"[ ;<>=!~\[(]", header_value)[0])
                     for header_value in (l.partition(":")[2].strip() for l in lines if l.lower().startswith("requires-dist:"))
                     if "extra ==" not in header_value}
-        added = [d for d in debian_requires(pkg) if norm(d) not in declared and norm(d) != norm(name)]
+        wanted = debian_requires(pkg) + EXTRA_REQUIRES.get(norm(name), [])
+        added = sorted({d for d in wanted if norm(d) not in declared and norm(d) != norm(name)})
         if added:
             head, sep, body = text.partition("\n\n")
             text = head + "".join("\nRequires-Dist: " + d for d in added) + (sep or "\n\n") + body
