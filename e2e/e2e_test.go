@@ -382,6 +382,7 @@ func serve(t *testing.T, b *built, probe []string) *harness.RunResult {
 // the runner image against the case's expect.yaml.
 func TestCases(t *testing.T) {
 	requireE2E(t)
+	t.Parallel() // with the other real-build tests; run.sh sets -parallel
 	dirs, err := filepath.Glob("cases/*/wharf.yaml")
 	if err != nil {
 		t.Fatal(err)

@@ -66,6 +66,7 @@ var pythonNotBuilt = map[string]string{"python:3.12-slim": "python:3.13-slim"}
 // exception).
 func TestExamples(t *testing.T) {
 	e := requireE2E(t)
+	t.Parallel() // with the other real-build tests; run.sh sets -parallel
 	if e.wharfErr != nil {
 		t.Fatalf("wharf CLI unavailable: %v", e.wharfErr)
 	}

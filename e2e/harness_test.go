@@ -56,6 +56,7 @@ func main() {
 
 func TestBaseImages(t *testing.T) {
 	requireE2E(t)
+	t.Parallel() // with the other real-build tests; run.sh sets -parallel
 	tests := []struct {
 		name    string
 		files   map[string]string
