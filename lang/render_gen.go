@@ -543,10 +543,16 @@ func (w writer) NodeBuilder_root(dot *root) {
 		w.WriteString("    ")
 		w.WriteString(dot.Node.Prune)
 		w.NodeRegistryUrl_Pnode_Build(dot.Node)
+		if dot.Node.ModulesDir {
+			w.WriteString(" \\\n && mkdir -p node_modules")
+		}
 		w.WriteString("\n")
 	} else {
 		w.WriteString("RUN ")
 		w.WriteString(dot.Node.Prune)
+		if dot.Node.ModulesDir {
+			w.WriteString(" \\\n && mkdir -p node_modules")
+		}
 		w.WriteString("\n")
 	}
 	w.WriteString("\n")

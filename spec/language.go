@@ -147,6 +147,11 @@ func (d *Decoder) Errorf(n *yaml.Node, kind error, format string, args ...any) {
 	d.d.errorf(n, kind, format, args...)
 }
 
+// Warnf reports a problem at n that does not stop generation.
+func (d *Decoder) Warnf(n *yaml.Node, kind error, format string, args ...any) {
+	d.d.warnf(n, kind, format, args...)
+}
+
 // At returns the node decoded at path, or its closest decoded parent, for
 // problems about a value that may have been filled in by default.
 func (d *Decoder) At(path string) *yaml.Node { return d.d.at(path) }

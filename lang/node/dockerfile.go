@@ -34,6 +34,9 @@ type Build struct {
 	// them (Fetch may be empty); BuildStep runs the build script in Dir,
 	// or is empty.
 	Fetch, Install, Prune, BuildStep string
+	// ModulesDir says the prune step makes sure node_modules exists: the
+	// runner copies it, and a project with no dependencies has none.
+	ModulesDir bool
 }
 
 //go:embed *.tmpl
@@ -88,6 +91,7 @@ func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared 
 	if t.Berry {
 		builderEnv["YARN_NODE_LINKER"] = r.Linker
 	}
+	b.ModulesDir = r.Output != "" && !b.PnP
 	if b.PnP {
 		// The runner keeps the packages in .yarn/cache, so the builder
 		// must write them there, not to Yarn's global cache.
