@@ -10,15 +10,11 @@ import (
 const (
 	// Go126 is what golang:1.26-bookworm holds: wharf's default builder.
 	Go126 = "1.26.11"
-	// Go123 is what golang:1.23-bookworm holds: examples/ pins 1.23.
-	Go123 = "1.23.12"
-	// Node24 and Node22 are what node:24-bookworm-slim (wharf's default)
-	// and node:22-bookworm-slim (examples/ pin it) hold. Npm11 and Npm10
-	// are the newest releases of the npm lines that those Node lines
-	// bundle (npm 11 with Node 24, npm 10 with Node 22); the exact npm
-	// patch release of the official image may differ.
+	// Node24 is what node:24-bookworm-slim (wharf's default) holds, and
+	// Npm11 the newest release of the npm line Node 24 bundles; the exact
+	// npm patch release of the official image may differ. (examples/ use
+	// wharf's default images, so no older Go or Node line is built.)
 	Node24, Npm11 = "24.22.3", "11.21.2"
-	Node22, Npm10 = "22.23.5", "10.9.9"
 )
 
 // Recipe names of internal steps (cached, not pushed).
@@ -41,14 +37,15 @@ var PublicProjects = []string{
 
 // WheelPackages are the Debian 13 packages whose installed Python
 // distributions (with every python3-* package they pull in) are repacked
-// as wheels for PyIndex.
+// as wheels for PyIndex. The managers Poetry, PDM and Pipenv are left out:
+// no case installs them yet, and with their dependencies they were about
+// half of the wheelhouse's build time.
 var WheelPackages = []string{
 	"python3-flask", "python3-gunicorn", "python3-werkzeug", "python3-jinja2", "python3-click",
 	"python3-itsdangerous", "python3-markupsafe", "python3-blinker", "python3-fastapi",
 	"python3-starlette", "python3-pydantic", "python3-pydantic-core", "python3-uvicorn",
 	"python3-requests", "python3-setuptools", "python3-wheel", "python3-packaging",
-	"python3-poetry", "python3-poetry-core", "python3-pdm", "python3-pdm-backend", "pipenv",
-	"python3-hatchling", "flit",
+	"python3-poetry-core", "python3-pdm-backend", "python3-hatchling", "flit",
 }
 
 // golangScript finishes a golang look-alike: Go in /usr/local/go (laid out
@@ -179,9 +176,7 @@ echo "PYTHON_PIP_VERSION=$(python3 -c 'import pip; print(pip.__version__)')" >> 
 		Config: v1.Config{Env: []string{"PATH=" + defaultPath, "LANG=C.UTF-8"}, Cmd: []string{"python3"}},
 	},
 	golang(Go126, "1.26"),
-	golang(Go123, "1.23"),
 	node(Node24, Npm11, "24"),
-	node(Node22, Npm10, "22"),
 	{
 		Ref: distrolessSrc12, Repo: "internal/distroless-src", Tag: "bookworm", Internal: true,
 		From:     "debian:bookworm-slim",
