@@ -117,24 +117,35 @@ func DevBinary(packageJSONData []byte, script string) (bin, why string) {
 	if json.Unmarshal(packageJSONData, &pkg) != nil {
 		return "", ""
 	}
+	return devBinary(pkg, script, 0)
+}
+
+func devBinary(pkg packageJSON, script string, depth int) (bin, why string) {
 	s, ok := pkg.Scripts[script]
-	if !ok {
+	if !ok || depth > 3 {
 		return "", ""
 	}
 	bins, runs := scriptBins(s)
 	for _, b := range bins {
-		if p := packageOf(b); pkg.DevDependencies[p] != "" && pkg.Dependencies[p] == "" {
-			return b, fmt.Sprintf("%s is from %s, a devDependency, which the production prune removes", b, p)
+		if why := devDependencyBin(pkg, b); why != "" {
+			return b, why
 		}
 	}
 	for _, r := range runs {
-		if r != script {
-			if b, why := DevBinary(packageJSONData, r); b != "" {
-				return b, why
-			}
+		if b, why := devBinary(pkg, r, depth+1); b != "" {
+			return b, why
 		}
 	}
 	return "", ""
+}
+
+// devDependencyBin says why the binary bin is pruned: its package is a
+// devDependency and not a dependency; "" when it is not.
+func devDependencyBin(pkg packageJSON, bin string) string {
+	if p := packageOf(bin); pkg.DevDependencies[p] != "" && pkg.Dependencies[p] == "" {
+		return fmt.Sprintf("%s is from %s, a devDependency, which the production prune removes", bin, p)
+	}
+	return ""
 }
 
 // tsOutDir reads compilerOptions.outDir and rootDir of tsconfig.json.
