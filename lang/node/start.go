@@ -286,10 +286,26 @@ var (
 // file's listen call or PORT default, else the framework's default.
 func nodePort(fsys fs.FS, pkg packageJSON, source string) (int, string) {
 	if source != "" {
-		if text, ok := detect.ReadFile(fsys, source); ok {
+		// The entry file first, then the files beside it (an Express app
+		// often sets its port in app.js and listens in server.js).
+		files := []string{source}
+		entries, _ := fs.ReadDir(fsys, path.Dir(source))
+		for _, e := range entries {
+			if n := path.Join(path.Dir(source), e.Name()); n != source && !e.IsDir() && len(files) < 12 && (strings.HasSuffix(n, ".js") || strings.HasSuffix(n, ".ts") || strings.HasSuffix(n, ".mjs")) {
+				files = append(files, n)
+			}
+		}
+		for _, f := range files {
+			text, ok := detect.ReadFile(fsys, f)
+			if !ok {
+				continue
+			}
 			for _, re := range []*regexp.Regexp{portDefault, listenPort} {
 				if m := re.FindStringSubmatch(text); m != nil {
 					if port, err := strconv.Atoi(m[1]); err == nil && port > 0 && port < 65536 {
+						if f != source {
+							return port, fmt.Sprintf("%s sets port %d for the app that %s starts.", f, port, source)
+						}
 						return port, fmt.Sprintf("%s listens on %d.", source, port)
 					}
 				}

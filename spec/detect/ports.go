@@ -22,12 +22,19 @@ var (
 	procfileWebLine = regexp.MustCompile(`(?m)^web:\s*(.+?)\s*$`)
 	// envPort is a PORT default in a .env file.
 	envPort = regexp.MustCompile(`(?m)^\s*(?:export\s+)?(?:[A-Z_]*_)?PORT\s*=\s*["']?([0-9]{2,5})["']?\s*(?:#.*)?$`)
+	// configPort is a port setting in a config file: "port": 8080,
+	// HttpPort = 8000, server_port: ":8081".
+	configPort = regexp.MustCompile(`(?im)^\s*"?(?:http_?|server_?|app_?|listen_?)?port"?\s*[:=]\s*["']?(?:[0-9.]*:)?([0-9]{2,5})["']?\s*,?\s*(?:[#;].*)?$`)
 )
+
+// configFiles are the usual config files of an app that may say its port.
+var configFiles = []string{"config.json", "config.yaml", "config.yml", "config.toml", "app.ini", "conf/app.ini", "config/default.json", "config/config.yaml"}
 
 // ProjectPorts finds the port the project's service listens on in files
 // that are not any one language's: the Procfile's web process, the
 // compose file's ports of the services it builds from this folder, and a
-// PORT default in .env or .env.example. Detect uses it when the
+// PORT default in .env or .env.example, a port setting in a usual config
+// file (config.json, conf/app.ini, ...). Detect uses it when the
 // language's own detection found none.
 func ProjectPorts(fsys fs.FS) ([]int, string, string) {
 	if text, ok := ReadFile(fsys, "Procfile"); ok {
@@ -52,6 +59,15 @@ func ProjectPorts(fsys fs.FS) ([]int, string, string) {
 			if m := envPort.FindStringSubmatch(text); m != nil {
 				if port := validPort(m[1]); port > 0 {
 					return []int{port}, fmt.Sprintf("The PORT default in %s (%d).", f, port), f
+				}
+			}
+		}
+	}
+	for _, f := range configFiles {
+		if text, ok := ReadFile(fsys, f); ok {
+			if m := configPort.FindStringSubmatch(text); m != nil {
+				if port := validPort(m[1]); port > 0 {
+					return []int{port}, fmt.Sprintf("The port setting in %s (%d).", f, port), f
 				}
 			}
 		}

@@ -22,6 +22,8 @@ func TestProjectPorts(t *testing.T) {
 		{"compose image only", fstest.MapFS{"compose.yaml": {Data: []byte("services:\n  db:\n    image: redis\n    ports: [\"6379:6379\"]\n")}}, nil, ""},
 		{"env example", fstest.MapFS{".env.example": {Data: []byte("# settings\nDATABASE_URL=postgres://\nPORT=4321 # http\n")}}, []int{4321}, ".env.example"},
 		{"env app port", fstest.MapFS{".env": {Data: []byte("export APP_PORT=\"7000\"\n")}}, []int{7000}, ".env"},
+		{"config json", fstest.MapFS{"config.json": {Data: []byte("{\n\t\"ServerPort\": \":8081\"\n}\n")}}, []int{8081}, "config.json"},
+		{"config ini", fstest.MapFS{"conf/app.ini": {Data: []byte("[server]\nRunMode = debug\nHttpPort = 8000\nReadTimeout = 60\n")}}, []int{8000}, "conf/app.ini"},
 		{"nothing", fstest.MapFS{".env": {Data: []byte("PORT=\n")}}, nil, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
