@@ -25,6 +25,7 @@ type packageJSON struct {
 	Engines        map[string]any    `json:"engines"`
 	PackageManager string            `json:"packageManager"`
 	Gypfile        bool              `json:"gypfile"`
+	Workspaces     any               `json:"workspaces"`
 
 	Dependencies    map[string]string `json:"dependencies"`
 	DevDependencies map[string]string `json:"devDependencies"`

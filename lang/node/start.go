@@ -236,6 +236,9 @@ func nodeCmd(fsys fs.FS, pkg packageJSON, p *detect.Proposal) start {
 	if rejected != "" {
 		why = rejected + " " + why
 	}
+	if pkg.Workspaces != nil || detect.IsFile(fsys, "pnpm-workspace.yaml") {
+		why = "The folder is a workspace root, which starts no app of its own: run wharf init in the folder of the app to build. " + why
+	}
 	p.Notes = append(p.Notes, "cannot tell how the app starts: set runtime.cmd in wharf.yaml (until then the container exits saying so)")
 	return start{cmd: []string{"node", "-e", "throw new Error('set runtime.cmd in wharf.yaml')"}, why: why, sure: detect.Unknown, fails: true}
 }

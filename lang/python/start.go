@@ -64,6 +64,9 @@ var (
 	procfileWeb = regexp.MustCompile(`(?m)^web:\s*(.+?)\s*$`)
 	// appObject finds `app = Flask(...)` or `api = FastAPI(...)`.
 	appObject = regexp.MustCompile(`(?m)^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(Flask|FastAPI|Starlette|Quart|Sanic)\(`)
+	// flaskFactory finds a Flask application factory: def create_app()
+	// that builds a Flask(...) app.
+	flaskFactory = regexp.MustCompile(`(?ms)^def\s+(create_app|make_app)\s*\([^)]*\)\s*(?:->[^:]*)?:.*?\bFlask\(`)
 	// celeryApp finds `app = Celery(...)`.
 	celeryApp = regexp.MustCompile(`(?m)^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*Celery\(`)
 	// djangoSettings finds the settings module manage.py sets.
@@ -125,6 +128,14 @@ func startCommand(fsys fs.FS, deps map[string]bool, hasScripts bool) (cmd []stri
 			return []string{"python", file}, fmt.Sprintf("The Flask app %s runs itself (app.run in %s's __main__ block) on port %d; Flask's server is for development: add gunicorn to the dependencies for production.", ref, file, port), port, true
 		case kind == "Flask":
 			return []string{"flask", "--app", ref, "run", "--host", "0.0.0.0", "--port", "5000"}, fmt.Sprintf("The Flask app %s with Flask's development server: add gunicorn to the dependencies for production.", ref), 5000, true
+		}
+	}
+	if deps["flask"] {
+		if module, fn, _ := findApp(fsys, flaskFactory); module != "" {
+			if gunicorn {
+				return []string{"gunicorn", "--bind", "0.0.0.0:8000", module + ":" + fn + "()"}, fmt.Sprintf("The Flask app factory %s.%s, served by gunicorn, which the dependencies name.", module, fn), 8000, true
+			}
+			return []string{"flask", "--app", module, "run", "--host", "0.0.0.0", "--port", "5000"}, fmt.Sprintf("The Flask app factory %s.%s with Flask's development server (flask --app finds the factory): add gunicorn to the dependencies for production.", module, fn), 5000, true
 		}
 	}
 	if deps["celery"] {
