@@ -24,7 +24,12 @@ func dependencies(fsys fs.FS, py pyproject, reqs []string) map[string]bool {
 	deps := map[string]bool{}
 	add := func(req string) {
 		if m := requirementName.FindStringSubmatch(req); m != nil {
-			deps[strings.NewReplacer("_", "-", ".", "-").Replace(strings.ToLower(m[1]))] = true
+			name := strings.NewReplacer("_", "-", ".", "-").Replace(strings.ToLower(m[1]))
+			deps[name] = true
+			// fastapi[standard] installs uvicorn and the fastapi CLI.
+			if name == "fastapi" && strings.Contains(strings.ReplaceAll(req[len(m[0]):], " ", ""), "[standard") {
+				deps["uvicorn"] = true
+			}
 		}
 	}
 	for _, d := range py.Project.Dependencies {
@@ -59,6 +64,9 @@ var (
 	procfileWeb = regexp.MustCompile(`(?m)^web:\s*(.+?)\s*$`)
 	// appObject finds `app = Flask(...)` or `api = FastAPI(...)`.
 	appObject = regexp.MustCompile(`(?m)^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(Flask|FastAPI|Starlette|Quart|Sanic)\(`)
+	// flaskFactory finds a Flask application factory: def create_app()
+	// that builds a Flask(...) app.
+	flaskFactory = regexp.MustCompile(`(?ms)^def\s+(create_app|make_app)\s*\([^)]*\)\s*(?:->[^:]*)?:.*?\bFlask\(`)
 	// celeryApp finds `app = Celery(...)`.
 	celeryApp = regexp.MustCompile(`(?m)^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*Celery\(`)
 	// djangoSettings finds the settings module manage.py sets.
@@ -114,8 +122,20 @@ func startCommand(fsys fs.FS, deps map[string]bool, hasScripts bool) (cmd []stri
 			return []string{"uvicorn", ref, "--host", "0.0.0.0", "--port", "8000"}, fmt.Sprintf("The %s app %s, served by uvicorn, which the dependencies name.", kind, ref), 8000, true
 		case gunicorn && kind == "Flask":
 			return []string{"gunicorn", "--bind", "0.0.0.0:8000", ref}, fmt.Sprintf("The Flask app %s, served by gunicorn, which the dependencies name.", ref), 8000, true
+		case kind == "Flask" && selfRun(fsys, module) > 0:
+			file := strings.ReplaceAll(module, ".", "/") + ".py"
+			port := selfRun(fsys, module)
+			return []string{"python", file}, fmt.Sprintf("The Flask app %s runs itself (app.run in %s's __main__ block) on port %d; Flask's server is for development: add gunicorn to the dependencies for production.", ref, file, port), port, true
 		case kind == "Flask":
 			return []string{"flask", "--app", ref, "run", "--host", "0.0.0.0", "--port", "5000"}, fmt.Sprintf("The Flask app %s with Flask's development server: add gunicorn to the dependencies for production.", ref), 5000, true
+		}
+	}
+	if deps["flask"] {
+		if module, fn, _ := findApp(fsys, flaskFactory); module != "" {
+			if gunicorn {
+				return []string{"gunicorn", "--bind", "0.0.0.0:8000", module + ":" + fn + "()"}, fmt.Sprintf("The Flask app factory %s.%s, served by gunicorn, which the dependencies name.", module, fn), 8000, true
+			}
+			return []string{"flask", "--app", module, "run", "--host", "0.0.0.0", "--port", "5000"}, fmt.Sprintf("The Flask app factory %s.%s with Flask's development server (flask --app finds the factory): add gunicorn to the dependencies for production.", module, fn), 5000, true
 		}
 	}
 	if deps["celery"] {
@@ -124,6 +144,27 @@ func startCommand(fsys fs.FS, deps map[string]bool, hasScripts bool) (cmd []stri
 		}
 	}
 	return nil, "", 0, false
+}
+
+// runPort finds the literal port of an app.run(...) call.
+var runPort = regexp.MustCompile(`\.run\([^)]*\bport\s*=\s*([0-9]{2,5})\b`)
+
+// selfRun returns the port a module's __main__ block runs its app on
+// (app.run(port=N)), or 0 when it does not run itself so.
+func selfRun(fsys fs.FS, module string) int {
+	text, _ := detect.ReadFile(fsys, strings.ReplaceAll(module, ".", "/")+".py")
+	i := strings.Index(text, "__name__ == \"__main__\"")
+	if i < 0 {
+		i = strings.Index(text, "__name__ == '__main__'")
+	}
+	if i < 0 {
+		return 0
+	}
+	if m := runPort.FindStringSubmatch(text[i:]); m != nil {
+		port, _ := strconv.Atoi(m[1])
+		return port
+	}
+	return 0
 }
 
 // findApp returns the module, object and kind of the first match of re in

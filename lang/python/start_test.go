@@ -37,6 +37,20 @@ func TestStartCommand(t *testing.T) {
 			"requirements.txt": file("flask\n"),
 			"app.py":           file("from flask import Flask\napp = Flask(__name__)\n"),
 		}, []string{"flask", "--app", "app:app", "run", "--host", "0.0.0.0", "--port", "5000"}, []int{5000}, detect.Likely},
+		{"flask factory with gunicorn", fstest.MapFS{
+			"requirements.txt": file("flask\ngunicorn\n"),
+			"blog/__init__.py": file("from flask import Flask\n\n\ndef create_app(test_config=None):\n    app = Flask(__name__)\n    return app\n"),
+			"blog/templates/a": file(""),
+		}, []string{"gunicorn", "--bind", "0.0.0.0:8000", "blog:create_app()"}, []int{8000}, detect.Likely},
+		{"flask app that runs itself", fstest.MapFS{
+			"requirements.txt": file("flask\n"),
+			"app.py":           file("from flask import Flask\napp = Flask(__name__)\n\nif __name__ == \"__main__\":\n    app.run(host=\"0.0.0.0\", port=8000)\n"),
+		}, []string{"python", "app.py"}, []int{8000}, detect.Likely},
+		{"fastapi standard brings uvicorn", fstest.MapFS{
+			"pyproject.toml":  file("[project]\nname = \"app\"\ndependencies = [\"fastapi[standard]>=0.114\"]\n"),
+			"app/__init__.py": file(""),
+			"app/main.py":     file("from fastapi import FastAPI\n\napp = FastAPI()\n"),
+		}, []string{"uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"}, []int{8000}, detect.Likely},
 		{"procfile with shell syntax", fstest.MapFS{
 			"requirements.txt": file("gunicorn\nflask\n"),
 			"Procfile":         file("web: gunicorn -w 2 --bind 0.0.0.0:$PORT web:app\nworker: python worker.py\n"),

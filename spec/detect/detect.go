@@ -212,6 +212,12 @@ func Detect(fsys fs.FS, dirName string, lang string) (*Proposal, error) {
 	if p.Name == "" {
 		p.Name = SpecName(dirName)
 	}
+	if len(p.Expose) == 0 {
+		if ports, why, source := ProjectPorts(fsys); len(ports) > 0 {
+			p.Expose, p.ExposeWhy = ports, why
+			p.Sources = append(p.Sources, source)
+		}
+	}
 	slices.Sort(p.Sources)
 	p.Sources = slices.Compact(p.Sources)
 	return p, nil

@@ -240,9 +240,71 @@ var detectCases = []struct {
 			Language: "node", Name: "bare", Sources: []string{"package.json"},
 			Builder: "node:24-bookworm-slim", Runner: "node:24-bookworm-slim",
 			Section: nodeSection("npm", "", ""),
-			Cmd:     []string{"npm", "start"},
+			Cmd:     []string{"node", "-e", "throw new Error('set runtime.cmd in wharf.yaml')"},
+			CmdSure: detect.Unknown, CmdFails: true,
 		},
-		notes: 1,
+		notes: 2,
+	},
+	{
+		name: "node start script of a devDependency, main instead",
+		fsys: files(
+			"package.json", `{"name": "api", "main": "server.js", "scripts": {"start": "nodemon server.js"}, "dependencies": {"express": "4"}, "devDependencies": {"nodemon": "3"}}`,
+			"package-lock.json", `{"packages": {"node_modules/bcrypt": {"hasInstallScript": true}}}`,
+			"server.js", "app.listen(process.env.PORT || 8081)\n",
+		),
+		want: detect.Proposal{
+			Language: "node", Name: "api", Sources: []string{"package-lock.json", "package.json"},
+			Builder: "node:24-bookworm-slim", Runner: "node:24-bookworm-slim",
+			BuildPackages: []string{"python3", "make", "g++"},
+			Section:       nodeSection("npm", "", ""),
+			Cmd:           []string{"node", "server.js"}, CmdSure: detect.Likely,
+			Expose: []int{8081}, ExposeWhy: "server.js listens on 8081.",
+		},
+	},
+	{
+		name: "node start script of a production dependency",
+		fsys: files(
+			"package.json", `{"name": "web", "scripts": {"build": "next build", "start": "next start"}, "dependencies": {"next": "15", "better-sqlite3": "11"}}`,
+			"package-lock.json", "{}",
+		),
+		want: detect.Proposal{
+			Language: "node", Name: "web", Sources: []string{"package-lock.json", "package.json"},
+			Builder: "node:24-bookworm-slim", Runner: "node:24-bookworm-slim",
+			BuildPackages: []string{"python3", "make", "g++"},
+			Section:       nodeSection("npm", "build", ""),
+			Cmd:           []string{"node_modules/.bin/next", "start"},
+			Expose:        []int{3000}, ExposeWhy: "next start listens on 3000 by default.",
+		},
+	},
+	{
+		name: "node nest with the nest cli in devDependencies",
+		fsys: files(
+			"package.json", `{"name": "svc", "scripts": {"build": "nest build", "start": "nest start", "start:prod": "node dist/main"}, "dependencies": {"@nestjs/core": "10"}, "devDependencies": {"@nestjs/cli": "10"}}`,
+			"yarn.lock", "",
+			"src/main.ts", "await app.listen(process.env.PORT ?? 3001);\n",
+		),
+		want: detect.Proposal{
+			Language: "node", Name: "svc", Sources: []string{"package.json", "yarn.lock"},
+			Builder: "node:24-bookworm-slim", Runner: "node:24-bookworm-slim",
+			Section: nodeSection("yarn", "build", ""),
+			Cmd:     []string{"node", "dist/main"}, CmdSure: detect.Likely,
+			Expose: []int{3001}, ExposeWhy: "src/main.ts listens on 3001.",
+		},
+	},
+	{
+		name: "node typescript outDir",
+		fsys: files(
+			"package.json", `{"name": "bot", "scripts": {"build": "tsc", "start": "ts-node src/index.ts"}, "devDependencies": {"ts-node": "10", "typescript": "5"}}`,
+			"package-lock.json", "{}",
+			"tsconfig.json", "{\n  // comment\n  \"compilerOptions\": {\"outDir\": \"./build\", \"rootDir\": \"src\"}\n}\n",
+			"src/index.ts", "",
+		),
+		want: detect.Proposal{
+			Language: "node", Name: "bot", Sources: []string{"package-lock.json", "package.json"},
+			Builder: "node:24-bookworm-slim", Runner: "node:24-bookworm-slim",
+			Section: nodeSection("npm", "build", ""),
+			Cmd:     []string{"node", "build/index.js"}, CmdSure: detect.Likely,
+		},
 	},
 	{
 		name: "forced language in an ambiguous project",
