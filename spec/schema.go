@@ -140,10 +140,12 @@ func list(desc string, item *SchemaNode) *SchemaNode {
 	return &SchemaNode{Description: desc, AnyOf: []*SchemaNode{{Type: "array", Items: item}, appendSchema(item)}}
 }
 
-// relPathSchema is a path inside the build context (see decoder.relPath).
+// relPathSchema is a path inside the build context (see decoder.relPath):
+// relative, and leaving the spec's folder (..) only as far as the context,
+// which the loader checks: the schema cannot know the context's depth.
 func relPathSchema(desc string) *SchemaNode {
 	s := pattern(desc, pathCharsPattern)
-	s.Not = &SchemaNode{Pattern: `^/|^\.\.(/|$)`}
+	s.Not = &SchemaNode{Pattern: `^/`}
 	return s
 }
 
