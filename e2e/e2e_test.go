@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -38,12 +39,22 @@ const snapshotterVar = "WHARF_E2E_SNAPSHOTTER"
 // from fresh clones on the same machine share it.
 const cacheVar = "WHARF_E2E_CACHE"
 
+// indexUser and indexPassword are the login of the loopback index's
+// private part: cases reach it with a netrc build secret holding them, and
+// check that the password is in no blob of the image.
+const indexUser, indexPassword = "wharf", "WHARF-CANARY-7f3a9c"
+
+// indexHost in a case's wharf.yaml is replaced by the loopback index's
+// host:port before generating (the port is new every run).
+const indexHost = "pypi.e2e.invalid"
+
 // env is the running e2e environment; nil unless WHARF_E2E=1.
 var env *e2eEnv
 
 type e2eEnv struct {
 	tools    *harness.Tools
 	registry *harness.Registry
+	index    *harness.PyIndex
 	daemon   *harness.Daemon
 	// wharf is the built wharf CLI, or "" with wharfErr saying why not.
 	wharf    string
@@ -97,7 +108,7 @@ func setup() (*e2eEnv, error) {
 
 	var wg sync.WaitGroup
 	var toolsErr, imagesErr error
-	var layouts []string
+	var layouts map[string]string
 	wg.Add(3)
 	go func() {
 		defer wg.Done()
@@ -139,8 +150,12 @@ func setup() (*e2eEnv, error) {
 	if e.registry, err = harness.StartRegistry(filepath.Join(e.tmp, "registry")); err != nil {
 		return e, err
 	}
+	if e.index, err = harness.StartPyIndex(layouts[harness.Wheelhouse], indexUser, indexPassword); err != nil {
+		return e, err
+	}
+	logf("python index at %s: the PyPI stand-in serves %s", e.index.Addr, strings.Join(e.index.PublicProjects(), " "))
 	t0 := time.Now()
-	if err := harness.Push(ctx, e.registry.Addr, harness.BaseImages, layouts); err != nil {
+	if err := harness.Push(ctx, e.registry.Addr, harness.BaseImages, layouts, e.index.URL("pypi")); err != nil {
 		return e, err
 	}
 	logf("pushed base images to %s in %s", e.registry.Addr, time.Since(t0).Round(time.Second))
@@ -166,6 +181,9 @@ func (e *e2eEnv) close() {
 	}
 	if e.registry != nil {
 		_ = e.registry.Close()
+	}
+	if e.index != nil {
+		_ = e.index.Close()
 	}
 	if e.tmp != "" {
 		_ = os.RemoveAll(e.tmp)
@@ -305,15 +323,17 @@ func generateCaseEdited(t *testing.T, dir string, edit func(spec string) string)
 	if err := os.Remove(filepath.Join(ctxDir, "expect.yaml")); err != nil && !os.IsNotExist(err) {
 		t.Fatal(err)
 	}
-	if edit != nil {
-		specPath := filepath.Join(ctxDir, "wharf.yaml")
-		b, err := os.ReadFile(specPath)
-		if err != nil {
+	specPath := filepath.Join(ctxDir, "wharf.yaml")
+	if b, err := os.ReadFile(specPath); err == nil {
+		spec := strings.ReplaceAll(string(b), indexHost, e.index.Addr)
+		if edit != nil {
+			spec = edit(spec)
+		}
+		if err := os.WriteFile(specPath, []byte(spec), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(specPath, []byte(edit(string(b))), 0o644); err != nil {
-			t.Fatal(err)
-		}
+	} else if edit != nil || !os.IsNotExist(err) {
+		t.Fatal(err)
 	}
 	cmd := exec.Command(e.wharf, "generate", ctxDir)
 	cmd.Dir = ctxDir
@@ -346,10 +366,23 @@ func run(t *testing.T, b *built) *harness.RunResult {
 	return res
 }
 
+// serve runs b's image as a server, runs probe in it until it passes, and
+// returns the probe's output as Stdout (exit status 0), failing t if the
+// probe never passed.
+func serve(t *testing.T, b *built, probe []string) *harness.RunResult {
+	t.Helper()
+	res, out, err := b.Serve(context.Background(), probe, 90*time.Second)
+	if err != nil {
+		t.Fatalf("serve: %v\nserver stdout:\n%s\nserver stderr:\n%s", err, res.Stdout, res.Stderr)
+	}
+	return &harness.RunResult{Stdout: out}
+}
+
 // TestCases builds every e2e/cases/<name>/ with the wharf CLI and checks
 // the runner image against the case's expect.yaml.
 func TestCases(t *testing.T) {
 	requireE2E(t)
+	t.Parallel() // with the other real-build tests; run.sh sets -parallel
 	dirs, err := filepath.Glob("cases/*/wharf.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -370,7 +403,20 @@ func TestCases(t *testing.T) {
 				t.Fatal(err)
 			}
 			b := buildCase(t, abs, exp.Secrets)
-			res := run(t, b)
+			if spec, _ := os.ReadFile(filepath.Join(abs, "wharf.yaml")); strings.Contains(string(spec), indexHost) {
+				// The build got its wheels from the private index, logged in.
+				if !slices.ContainsFunc(env.index.Requests(), func(r string) bool {
+					return strings.HasPrefix(r, "200 GET /private/files/") && strings.HasSuffix(r, " "+indexUser)
+				}) {
+					t.Errorf("no wheel was fetched from the private index with its login; requests: %q", env.index.Requests())
+				}
+			}
+			var res *harness.RunResult
+			if exp.Probe != nil {
+				res = serve(t, b, exp.Probe)
+			} else {
+				res = run(t, b)
+			}
 			for _, msg := range exp.Check(b.Image, res) {
 				t.Error(msg)
 			}

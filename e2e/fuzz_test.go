@@ -28,6 +28,8 @@ import (
 // warned about itself.
 func FuzzGenerate(f *testing.F) {
 	seeds, _ := filepath.Glob("../testdata/golden/*/wharf.yaml")
+	units, _ := filepath.Glob("../lang/*/testdata/golden/*/wharf.yaml")
+	seeds = append(seeds, units...)
 	examples, _ := filepath.Glob("../examples/*/wharf.yaml")
 	for _, path := range append(seeds, examples...) {
 		data, err := os.ReadFile(path)

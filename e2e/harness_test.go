@@ -56,6 +56,7 @@ func main() {
 
 func TestBaseImages(t *testing.T) {
 	requireE2E(t)
+	t.Parallel() // with the other real-build tests; run.sh sets -parallel
 	tests := []struct {
 		name    string
 		files   map[string]string
@@ -67,10 +68,10 @@ func TestBaseImages(t *testing.T) {
 			// a `# syntax=` line that must be ignored, and image config.
 			name: "go-distroless",
 			files: map[string]string{
-				"go.mod":  "module hello\n\ngo 1.19\n",
+				"go.mod":  "module hello\n\ngo 1.26\n",
 				"main.go": helloGo,
 				"Dockerfile": `# syntax=docker/dockerfile:1
-FROM golang:1.19-bookworm AS builder
+FROM golang:1.26-bookworm AS builder
 WORKDIR /src
 COPY go.mod main.go ./
 RUN CGO_ENABLED=0 go build -o /out/hello . && test "$GOPATH" = /go
@@ -96,19 +97,20 @@ ENTRYPOINT ["/usr/local/bin/hello"]
 			},
 		},
 		{
-			// pip builds a wheel offline and installs it into the system
-			// site-packages (no EXTERNALLY-MANAGED), and there is no gcc.
+			// pip builds a wheel (setuptools from the PyPI stand-in that
+			// the image's pip.conf names) and installs it into the system
+			// site-packages (no EXTERNALLY-MANAGED); there is no gcc.
 			name: "python",
 			files: map[string]string{
 				"pyproject.toml":    "[build-system]\nrequires = [\"setuptools\"]\nbuild-backend = \"setuptools.build_meta\"\n\n[project]\nname = \"hello\"\nversion = \"0.1.0\"\n",
 				"hello/__init__.py": "",
 				"hello/__main__.py": "import os, sys\nprint(f'hello from python {sys.version_info[0]}.{sys.version_info[1]}')\nprint(f'uid: {os.getuid()}')\n",
-				"Dockerfile": `FROM python:3.11-slim-bookworm AS builder
+				"Dockerfile": `FROM python:3.13-slim AS builder
 WORKDIR /src
 COPY . .
-RUN pip wheel --no-deps --no-build-isolation --no-index -w /wheels .
+RUN pip wheel --no-deps -w /wheels .
 
-FROM python:3.11-slim-bookworm AS runner
+FROM python:3.13-slim AS runner
 COPY --from=builder /wheels /wheels
 RUN pip install --no-index /wheels/*.whl && rm -rf /wheels
 USER 10001
@@ -116,7 +118,7 @@ CMD ["python", "-m", "hello"]
 `,
 			},
 			expect: harness.Expect{
-				Stdout:      "hello from python 3.11\nuid: 10001\n",
+				Stdout:      "hello from python 3.13\nuid: 10001\n",
 				User:        "10001",
 				FilesAbsent: []string{"/usr/bin/gcc", "/usr/bin/cc", "/wheels", "/src"},
 				Env:         map[string]string{"LANG": "C.UTF-8"},
@@ -124,14 +126,13 @@ CMD ["python", "-m", "hello"]
 		},
 		{
 			// The node image's entrypoint runs `node index.js` for a CMD
-			// that is not a command, as user node (1000).
+			// that is not a command, as user node (1000); npm's own
+			// dependencies are not resolvable from an app.
 			name: "node",
 			files: map[string]string{
-				// Debian's npm would make its ~870 dependencies resolvable
-				// from any app; the image's npm is self-contained.
 				"index.js": "let m = 'absent'; try { require.resolve('strip-json-comments'); m = 'present' } catch {}\n" +
 					"console.log(`hello from node ${process.versions.node.split('.')[0]}`);\nconsole.log(`uid: ${process.getuid()}`);\nconsole.log(`strip-json-comments: ${m}`);\n",
-				"Dockerfile": `FROM node:18-bookworm-slim AS runner
+				"Dockerfile": `FROM node:24-bookworm-slim AS runner
 WORKDIR /app
 COPY index.js ./
 USER node
@@ -139,7 +140,7 @@ CMD ["index.js"]
 `,
 			},
 			expect: harness.Expect{
-				Stdout:       "hello from node 18\nuid: 1000\nstrip-json-comments: absent\n",
+				Stdout:       "hello from node 24\nuid: 1000\nstrip-json-comments: absent\n",
 				User:         "1000",
 				FilesPresent: []string{"/app/index.js", "/usr/local/bin/docker-entrypoint.sh", "/usr/local/bin/npm", "/usr/local/lib/node_modules/npm/package.json"},
 			},

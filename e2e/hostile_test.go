@@ -100,19 +100,21 @@ type hostileField struct {
 	accepts func(v string) bool
 }
 
+// pythonSpec starts the specs; each sets runtime.init: none, so the
+// runner holds only the instructions of the field under test.
 const pythonSpec = "version: 1\nname: hostile\nlanguage: python\n"
 
 var hostileFields = []hostileField{
 	{
 		name:    "runtime.env value",
-		spec:    pythonSpec + "runtime:\n  cmd: [app]\n  env:\n    GREETING: %s\n",
+		spec:    pythonSpec + "runtime:\n  init: none\n  cmd: [app]\n  env:\n    GREETING: %s\n",
 		benign:  "hello",
 		got:     func(rb map[string]*stageReadback, _ []generate.File) any { return rb["runner"].Env["GREETING"] },
 		accepts: isText,
 	},
 	{
 		name:   "runtime.env key",
-		spec:   pythonSpec + "runtime:\n  cmd: [app]\n  env:\n    %s: v\n",
+		spec:   pythonSpec + "runtime:\n  init: none\n  cmd: [app]\n  env:\n    %s: v\n",
 		benign: "GREETING",
 		got:    func(rb map[string]*stageReadback, _ []generate.File) any { return sortedKeys(rb["runner"].Env) },
 		want: func(v string) any {
@@ -122,14 +124,14 @@ var hostileFields = []hostileField{
 	},
 	{
 		name:    "build.env value",
-		spec:    pythonSpec + "runtime:\n  cmd: [app]\nbuild:\n  env:\n    GREETING: %s\n",
+		spec:    pythonSpec + "runtime:\n  init: none\n  cmd: [app]\nbuild:\n  env:\n    GREETING: %s\n",
 		benign:  "hello",
 		got:     func(rb map[string]*stageReadback, _ []generate.File) any { return rb["builder"].Env["GREETING"] },
 		accepts: isText,
 	},
 	{
 		name:   "build.args value",
-		spec:   pythonSpec + "runtime:\n  cmd: [app]\nbuild:\n  args:\n    GREETING: %s\n",
+		spec:   pythonSpec + "runtime:\n  init: none\n  cmd: [app]\nbuild:\n  args:\n    GREETING: %s\n",
 		benign: "hello",
 		got: func(rb map[string]*stageReadback, _ []generate.File) any {
 			if v := rb["builder"].Args["GREETING"]; v != nil {
@@ -141,7 +143,7 @@ var hostileFields = []hostileField{
 	},
 	{
 		name:   "runtime.labels value",
-		spec:   pythonSpec + "runtime:\n  cmd: [app]\n  labels:\n    org.example.note: %s\n",
+		spec:   pythonSpec + "runtime:\n  init: none\n  cmd: [app]\n  labels:\n    org.example.note: %s\n",
 		benign: "hello",
 		got: func(rb map[string]*stageReadback, _ []generate.File) any {
 			return rb["runner"].Labels["org.example.note"]
@@ -150,7 +152,7 @@ var hostileFields = []hostileField{
 	},
 	{
 		name:    "runtime.labels key",
-		spec:    pythonSpec + "runtime:\n  cmd: [app]\n  labels:\n    %s: v\n",
+		spec:    pythonSpec + "runtime:\n  init: none\n  cmd: [app]\n  labels:\n    %s: v\n",
 		benign:  "org.example.note",
 		got:     func(rb map[string]*stageReadback, _ []generate.File) any { return sortedKeys(rb["runner"].Labels) },
 		want:    func(v string) any { return []string{v} },
@@ -158,7 +160,7 @@ var hostileFields = []hostileField{
 	},
 	{
 		name:    "runtime.cmd",
-		spec:    pythonSpec + "runtime:\n  cmd: [app, %s]\n",
+		spec:    pythonSpec + "runtime:\n  init: none\n  cmd: [app, %s]\n",
 		benign:  "--port=80",
 		got:     func(rb map[string]*stageReadback, _ []generate.File) any { return rb["runner"].Cmd },
 		want:    func(v string) any { return []string{"app", v} },
@@ -166,7 +168,7 @@ var hostileFields = []hostileField{
 	},
 	{
 		name:    "runtime.entrypoint",
-		spec:    pythonSpec + "runtime:\n  entrypoint: [%s, serve]\n",
+		spec:    pythonSpec + "runtime:\n  init: none\n  entrypoint: [%s, serve]\n",
 		benign:  "/usr/local/bin/app",
 		got:     func(rb map[string]*stageReadback, _ []generate.File) any { return rb["runner"].Entrypoint },
 		want:    func(v string) any { return []string{v, "serve"} },
@@ -174,7 +176,7 @@ var hostileFields = []hostileField{
 	},
 	{
 		name:   "runtime.healthcheck.cmd",
-		spec:   pythonSpec + "runtime:\n  cmd: [app]\n  healthcheck: {cmd: [check, %s], interval: 30s}\n",
+		spec:   pythonSpec + "runtime:\n  init: none\n  cmd: [app]\n  healthcheck: {cmd: [check, %s], interval: 30s}\n",
 		benign: "--quick",
 		got: func(rb map[string]*stageReadback, _ []generate.File) any {
 			if h := rb["runner"].Healthcheck; h != nil {
@@ -187,7 +189,7 @@ var hostileFields = []hostileField{
 	},
 	{
 		name:   "build.run",
-		spec:   pythonSpec + "runtime:\n  cmd: [app]\nbuild:\n  run: [%s]\n",
+		spec:   pythonSpec + "runtime:\n  init: none\n  cmd: [app]\nbuild:\n  run: [%s]\n",
 		benign: "make assets",
 		got: func(rb map[string]*stageReadback, _ []generate.File) any {
 			runs := rb["builder"].Runs
@@ -202,11 +204,11 @@ var hostileFields = []hostileField{
 	},
 	{
 		name:   "build.packages (debian)",
-		spec:   pythonSpec + "runtime:\n  cmd: [app]\nbuild:\n  packages: [%s]\n",
+		spec:   pythonSpec + "runtime:\n  init: none\n  cmd: [app]\nbuild:\n  packages: [%s]\n",
 		benign: "libpq-dev",
 		got:    func(rb map[string]*stageReadback, _ []generate.File) any { return runWords(rb["builder"].Runs[0].Text) },
 		want: func(v string) any {
-			return []string{"apt-get", "update", "&&", "apt-get", "install", "-y", "--no-install-recommends", v, "&&", "rm", "-rf", "/var/lib/apt/lists/*"}
+			return []string{"rm", "-f", "/etc/apt/apt.conf.d/docker-clean", "&&", "apt-get", "update", "&&", "apt-get", "install", "-y", "--no-install-recommends", v}
 		},
 		accepts: func(string) bool { return false },
 	},
@@ -220,7 +222,7 @@ var hostileFields = []hostileField{
 	},
 	{
 		name:   "runtime.packages (debian)",
-		spec:   pythonSpec + "runtime:\n  cmd: [app]\n  packages: [%s]\n",
+		spec:   pythonSpec + "runtime:\n  init: none\n  cmd: [app]\n  packages: [%s]\n",
 		benign: "libpq5",
 		got:    func(rb map[string]*stageReadback, _ []generate.File) any { return runWords(rb["runner"].Runs[0].Text) },
 		want: func(v string) any {
@@ -230,9 +232,10 @@ var hostileFields = []hostileField{
 	},
 	{
 		name:   "build.dependency_files",
-		spec:   pythonSpec + "runtime:\n  cmd: [app]\nbuild:\n  dependency_files: [%s]\n",
+		spec:   pythonSpec + "runtime:\n  init: none\n  cmd: [app]\nbuild:\n  dependency_files: [%s]\n",
 		benign: "vendor/pkg",
-		got:    func(rb map[string]*stageReadback, _ []generate.File) any { return rb["builder"].Copies[0] },
+		// Copies[0] is pyproject.tom[l], the manifest of pip's dependency layer.
+		got: func(rb map[string]*stageReadback, _ []generate.File) any { return rb["builder"].Copies[1] },
 		want: func(v string) any {
 			v = path.Clean(v)
 			if strings.Contains(v, "*") {
@@ -244,7 +247,7 @@ var hostileFields = []hostileField{
 	},
 	{
 		name:   "python.requirements",
-		spec:   pythonSpec + "runtime:\n  cmd: [app]\npython:\n  requirements: [%s]\n",
+		spec:   pythonSpec + "runtime:\n  init: none\n  cmd: [app]\npython:\n  requirements: [%s]\n",
 		benign: "requirements.txt",
 		got: func(rb map[string]*stageReadback, _ []generate.File) any {
 			return []any{rb["builder"].Copies[0], runWords(rb["builder"].Runs[0].Text)}
@@ -266,9 +269,10 @@ var hostileFields = []hostileField{
 	},
 	{
 		name:   "python.project",
-		spec:   pythonSpec + "runtime:\n  cmd: [app]\npython:\n  project: %s\n",
+		spec:   pythonSpec + "runtime:\n  init: none\n  cmd: [app]\npython:\n  project: %s\n",
 		benign: "src/app",
-		got:    func(rb map[string]*stageReadback, _ []generate.File) any { return runWords(rb["builder"].Runs[0].Text) },
+		// Runs[0] is the dependency layer, Runs[1] builds the project.
+		got: func(rb map[string]*stageReadback, _ []generate.File) any { return runWords(rb["builder"].Runs[1].Text) },
 		want: func(v string) any {
 			if v = path.Clean(v); v != "." {
 				v = "./" + v
@@ -279,7 +283,7 @@ var hostileFields = []hostileField{
 	},
 	{
 		name:   "python.index.url",
-		spec:   pythonSpec + "runtime:\n  cmd: [app]\npython:\n  index:\n    url: %s\n",
+		spec:   pythonSpec + "runtime:\n  init: none\n  cmd: [app]\npython:\n  index:\n    url: %s\n",
 		benign: "https://pypi.example.com/simple/",
 		got: func(rb map[string]*stageReadback, _ []generate.File) any {
 			w := runWords(rb["builder"].Runs[0].Text)
@@ -307,7 +311,7 @@ var hostileFields = []hostileField{
 	},
 	{
 		name:    "runtime.workdir",
-		spec:    pythonSpec + "runtime:\n  cmd: [app]\n  workdir: %s\n",
+		spec:    pythonSpec + "runtime:\n  init: none\n  cmd: [app]\n  workdir: %s\n",
 		benign:  "/srv/app",
 		got:     func(rb map[string]*stageReadback, _ []generate.File) any { return rb["runner"].Workdir },
 		want:    func(v string) any { return path.Clean(v) },
@@ -315,7 +319,7 @@ var hostileFields = []hostileField{
 	},
 	{
 		name:   "runtime.user",
-		spec:   pythonSpec + "runtime:\n  cmd: [app]\n  user: %s\n",
+		spec:   pythonSpec + "runtime:\n  init: none\n  cmd: [app]\n  user: %s\n",
 		benign: "svc",
 		// A name is created (groupadd, useradd) and run as by ID; root and
 		// numeric IDs are used as they are.
@@ -342,31 +346,31 @@ var hostileFields = []hostileField{
 	},
 	{
 		name:   "artifacts from",
-		spec:   pythonSpec + "runtime:\n  cmd: [app]\nartifacts:\n  - from: %s\n    to: /srv/static\n",
+		spec:   pythonSpec + "runtime:\n  init: none\n  cmd: [app]\nartifacts:\n  - from: %s\n    to: /srv/static\n",
 		benign: "/src/static",
 		got: func(rb map[string]*stageReadback, _ []generate.File) any {
 			return rb["runner"].Copies[len(rb["runner"].Copies)-1]
 		},
 		want: func(v string) any {
-			return copyReadback{From: "builder", Src: []string{path.Clean(v)}, Dst: "/srv/static"}
+			return copyReadback{From: "builder", Src: []string{path.Clean(v)}, Dst: "/srv/static", Link: true}
 		},
 		accepts: func(string) bool { return false },
 	},
 	{
 		name:   "artifacts to",
-		spec:   pythonSpec + "runtime:\n  cmd: [app]\nartifacts:\n  - from: /src/static\n    to: %s\n",
+		spec:   pythonSpec + "runtime:\n  init: none\n  cmd: [app]\nartifacts:\n  - from: /src/static\n    to: %s\n",
 		benign: "/srv/static",
 		got: func(rb map[string]*stageReadback, _ []generate.File) any {
 			return rb["runner"].Copies[len(rb["runner"].Copies)-1]
 		},
 		want: func(v string) any {
-			return copyReadback{From: "builder", Src: []string{"/src/static"}, Dst: path.Clean(v)}
+			return copyReadback{From: "builder", Src: []string{"/src/static"}, Dst: path.Clean(v), Link: true}
 		},
 		accepts: func(string) bool { return false },
 	},
 	{
 		name:    "images.builder",
-		spec:    pythonSpec + "runtime:\n  cmd: [app]\nimages:\n  builder: %s\n  runner: python:3.13-slim\n",
+		spec:    pythonSpec + "runtime:\n  init: none\n  cmd: [app]\nimages:\n  builder: %s\n  runner: python:3.13-slim\n",
 		benign:  "registry.example.com:5000/base/python:3.13-slim",
 		got:     func(rb map[string]*stageReadback, _ []generate.File) any { return rb["builder"].Base },
 		accepts: func(string) bool { return false },
@@ -437,7 +441,7 @@ var hostileFields = []hostileField{
 		got:    func(rb map[string]*stageReadback, _ []generate.File) any { return rb["runner"].Copies[2] },
 		want: func(v string) any {
 			v = path.Clean(v)
-			return copyReadback{From: "builder", Src: []string{"/src/" + v}, Dst: path.Join("/app", v)}
+			return copyReadback{From: "builder", Src: []string{"/src/" + v}, Dst: path.Join("/app", v), Link: true}
 		},
 		accepts: func(string) bool { return false },
 	},
@@ -451,7 +455,7 @@ var hostileFields = []hostileField{
 	},
 	{
 		name:    "output",
-		spec:    pythonSpec + "runtime:\n  cmd: [app]\noutput: %s\n",
+		spec:    pythonSpec + "runtime:\n  init: none\n  cmd: [app]\noutput: %s\n",
 		benign:  "docker/Dockerfile.prod",
 		got:     func(_ map[string]*stageReadback, files []generate.File) any { return files[0].Path },
 		want:    func(v string) any { return path.Clean(v) },
@@ -459,7 +463,7 @@ var hostileFields = []hostileField{
 	},
 	{
 		name:   "ignore",
-		spec:   pythonSpec + "runtime:\n  cmd: [app]\nignore: [%s]\n",
+		spec:   pythonSpec + "runtime:\n  init: none\n  cmd: [app]\nignore: [%s]\n",
 		benign: "*.log",
 		got: func(_ map[string]*stageReadback, files []generate.File) any {
 			patterns, err := ignorefile.ReadAll(bytes.NewReader(files[1].Data))
@@ -744,7 +748,7 @@ func excerpt(dt []byte) string {
 // TestHostileSpecFileName checks that the spec's file name, which the
 // generated header names, cannot add an instruction either.
 func TestHostileSpecFileName(t *testing.T) {
-	src := []byte(pythonSpec + "runtime:\n  cmd: [app]\n")
+	src := []byte(pythonSpec + "runtime:\n  init: none\n  cmd: [app]\n")
 	base := mustGenerate(t, src)
 	for _, name := range []string{"dir/evil\nRUN curl evil.example.yaml", "evil\r\nUSER root.yaml", "sep\u2028RUN id.yaml", "\u202eoverride.yaml"} {
 		s, err := spec.Parse(name, src)

@@ -13,7 +13,7 @@ import (
 )
 
 // lintRoots are the trees whose Dockerfiles must pass BuildKit's checks.
-var lintRoots = []string{"../testdata", "../examples"}
+var lintRoots = []string{"../testdata", "../examples", "../lang"}
 
 // isDockerfile reports whether name is a Dockerfile by the usual conventions:
 // Dockerfile, Dockerfile.<suffix> or <prefix>.Dockerfile.

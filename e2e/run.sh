@@ -27,5 +27,7 @@ fi
 
 export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
 start=$(date +%s)
-WHARF_E2E=1 go test -v -timeout 40m "$@" ./...
+# -parallel 4: builds mostly wait on buildkitd and the network, so more run
+# at once than the 2 cores (go test's default).
+WHARF_E2E=1 go test -v -timeout 40m -parallel 4 "$@" ./...
 echo "e2e/run.sh: done in $(($(date +%s) - start))s"

@@ -80,12 +80,12 @@ func TestPrivateIndexLeavesNoSecretInDockerfile(t *testing.T) {
 		dir, id, target string
 		installs        int
 	}{
-		{"python-private-index", "pip_netrc", python.NetrcPath, 1},
-		{"node-private-registry", "npmrc", node.NpmrcPath, 1},
-		{"yarn-private-registry", "npmrc", node.NpmrcPath, 2},
+		{"python/testdata/golden/python-private-index", "pip_netrc", python.NetrcPath, 1},
+		{"node/testdata/golden/node-private-registry", "npmrc", node.NpmrcPath, 1},
+		{"node/testdata/golden/yarn-private-registry", "npmrc", node.NpmrcPath, 2},
 	} {
 		t.Run(tc.dir, func(t *testing.T) {
-			s, err := spec.Load("../testdata/golden/" + tc.dir)
+			s, err := spec.Load("../lang/" + tc.dir)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,7 +1,7 @@
 package generate_test
 
 import (
-	"path/filepath"
+	"github.com/wharf-dev/wharf/internal/golden"
 	"testing"
 
 	"github.com/wharf-dev/wharf/generate"
@@ -11,7 +11,7 @@ import (
 // BenchmarkGenerate renders every golden spec with the built-in templates
 // once per iteration; it reports the time per spec.
 func BenchmarkGenerate(b *testing.B) {
-	paths, _ := filepath.Glob("../testdata/golden/*/wharf.yaml")
+	paths := golden.Specs("..")
 	var specs []*spec.Spec
 	for _, p := range paths {
 		s, err := spec.Load(p)

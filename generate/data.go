@@ -30,7 +30,14 @@ type Dockerfile struct {
 	Recipe any
 	// Spec is the whole spec, for custom templates that need more.
 	Spec *spec.Spec
+
+	pins Pins
 }
+
+// Image returns ref pinned to its digest when wharf.lock records it, for
+// images a language's steps name besides the stages' (COPY --from=...);
+// see spec.ImageRecipe.
+func (d *Dockerfile) Image(ref string) string { return d.pins.ref(ref) }
 
 // templateData is d as template blocks see it: a map of its fields, with
 // the recipe also under each registered language's Field (nil for all but
@@ -68,8 +75,12 @@ type Stage struct {
 	Debian, Alpine, Scratch bool
 	// Packages are installed with the family's package manager, sorted.
 	Packages []string
-	Args     []Var
-	Env      []Var
+	// PackageCache says the install mounts the package manager's caches
+	// (apt's, sharing=locked) instead of deleting its lists: the builder's,
+	// whose layers never ship.
+	PackageCache bool
+	Args         []Var
+	Env          []Var
 	// Run holds the spec's extra shell steps (builder only).
 	Run []string
 	// User is who the runner runs as (runner only).
@@ -116,15 +127,17 @@ func newDockerfile(s *spec.Spec, lang Language, pins Pins) *Dockerfile {
 		Language:  s.Language,
 		Artifacts: s.Artifacts,
 		Spec:      s,
+		pins:      pins,
 	}
 	d.Builder = Stage{
-		Name:     "builder",
-		Image:    pins.ref(s.Images.Builder.Ref),
-		Family:   s.Images.Builder.Family,
-		Packages: s.Build.Packages,
-		Args:     sortedVars(s.Build.Args, nil),
-		Run:      s.Build.Run,
-		Workdir:  SourceDir,
+		Name:         "builder",
+		Image:        pins.ref(s.Images.Builder.Ref),
+		Family:       s.Images.Builder.Family,
+		Packages:     s.Build.Packages,
+		PackageCache: true,
+		Args:         sortedVars(s.Build.Args, nil),
+		Run:          s.Build.Run,
+		Workdir:      SourceDir,
 	}
 	d.Runner = Stage{
 		Name:        "runner",
@@ -146,6 +159,11 @@ func newDockerfile(s *spec.Spec, lang Language, pins Pins) *Dockerfile {
 		d.Runner.Expose = append(d.Runner.Expose, port)
 	}
 	r := lang.Prepare(d, s)
+	if s.Runtime.Init == spec.InitTini {
+		tini := d.Runner.Family.Def().Tini
+		d.Runner.Packages = append(slices.Clone(d.Runner.Packages), "tini")
+		d.Runner.Entrypoint = append([]string{tini, "--"}, d.Runner.Entrypoint...)
+	}
 	d.Builder.Env = sortedVars(s.Build.Env, r.BuilderEnv)
 	d.Runner.Env = sortedVars(s.Runtime.Env, r.RunnerEnv)
 	d.Builder.Packages = uniqueSorted(d.Builder.Packages)

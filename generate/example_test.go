@@ -30,11 +30,11 @@ runtime: {expose: [8080]}
 	}
 	fmt.Print(runnerStage(string(files[0].Data)))
 	// Output:
-	// Dockerfile: 678 bytes
-	// .dockerignore: 118 bytes
+	// Dockerfile: 685 bytes
+	// .dockerignore: 175 bytes
 	// FROM gcr.io/distroless/static-debian12 AS runner
 	// WORKDIR /app
-	// COPY --from=builder /out/hello /usr/local/bin/hello
+	// COPY --link --from=builder /out/hello /usr/local/bin/hello
 	// USER 10001:10001
 	// EXPOSE 8080
 	// ENTRYPOINT ["/usr/local/bin/hello"]

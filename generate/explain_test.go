@@ -21,7 +21,7 @@ var originComment = regexp.MustCompile(` # (from [^ ]+\.yaml:[0-9]+|default|defa
 // and that every value in it says where it came from.
 func TestExplainRoundTrip(t *testing.T) {
 	var specs []string
-	for _, pattern := range []string{"../testdata/golden/*/wharf.yaml", "../examples/*/wharf.yaml", "../examples/monorepo/services/*/wharf.yaml"} {
+	for _, pattern := range []string{"../testdata/golden/*/wharf.yaml", "../lang/*/testdata/golden/*/wharf.yaml", "../examples/*/wharf.yaml", "../examples/monorepo/services/*/wharf.yaml"} {
 		found, _ := filepath.Glob(pattern)
 		specs = append(specs, found...)
 	}

@@ -290,8 +290,41 @@ func builtinTemplates() (*template.Template, error) {
 		}
 		dispatch.WriteString("{{end}}")
 	}
+	// install-packages and create-user pick the stage's family's blocks.
+	var shell []*spec.FamilyDef
+	for _, f := range spec.Families() {
+		if f.Shell {
+			shell = append(shell, f)
+		}
+	}
+	for _, b := range []struct{ name, cond, arg string }{
+		{"install-packages", ".Packages", "."},
+		{"create-user", ".User.Create", ".User"},
+	} {
+		fmt.Fprintf(&dispatch, "{{define %q}}{{if %s}}", b.name, b.cond)
+		for i, f := range shell {
+			if i > 0 {
+				dispatch.WriteString("{{else ")
+			} else {
+				dispatch.WriteString("{{")
+			}
+			fmt.Fprintf(&dispatch, "if eq .Family %q}}{{template \"%s-%s\" %s}}\n", f.Name, b.name, f.Name, b.arg)
+		}
+		if len(shell) > 0 {
+			dispatch.WriteString("{{end}}")
+		}
+		dispatch.WriteString("{{end}}{{end}}")
+	}
 	if _, err := tmpl.New("languages.tmpl").Parse(dispatch.String()); err != nil {
 		return nil, fmt.Errorf("parse language dispatch: %w", err)
+	}
+	for _, f := range spec.Families() {
+		if f.Blocks == nil {
+			continue
+		}
+		if _, err := tmpl.ParseFS(f.Blocks, "*.tmpl"); err != nil {
+			return nil, fmt.Errorf("parse %s templates: %w", f.Name, err)
+		}
 	}
 	for _, l := range languages.list {
 		if _, err := tmpl.ParseFS(l.Blocks(), "*.tmpl"); err != nil {

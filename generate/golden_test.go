@@ -14,15 +14,10 @@ import (
 // (with the custom templates a spec names) and compares each file with the
 // committed one, byte for byte.
 func TestGolden(t *testing.T) {
-	specs, err := filepath.Glob("../testdata/golden/*/wharf.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	specs := golden.Specs("..")
 	examples, _ := filepath.Glob("../examples/*/wharf.yaml")
 	specs = append(specs, examples...)
 	monorepo, _ := filepath.Glob("../examples/monorepo/services/*/wharf.yaml")
-	contexts, _ := filepath.Glob("../testdata/golden/*/services/*/wharf.yaml")
-	monorepo = append(monorepo, contexts...)
 	if len(monorepo) < 5 {
 		t.Errorf("found %d services in examples/monorepo, want at least 5", len(monorepo))
 	}

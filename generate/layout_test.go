@@ -3,7 +3,7 @@ package generate_test
 import (
 	"bytes"
 	"fmt"
-	"path/filepath"
+	"github.com/wharf-dev/wharf/internal/golden"
 	"slices"
 	"strings"
 	"testing"
@@ -24,7 +24,7 @@ func TestLayoutFastPath(t *testing.T) {
 		"  # indented comment\t\n\nFROM x\n  \t \nUSER a\n", "FROM a\nFROM b\n", "RUN x\n#late comment\nFROM y",
 		"# only a header\n", "\t\n# header after blanks\nENV A=1 \\\n    B=2\n",
 	}
-	paths, _ := filepath.Glob("../testdata/golden/*/wharf.yaml")
+	paths := golden.Specs("..")
 	g, err := New(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -66,7 +66,7 @@ func TestDockerignoreUnique(t *testing.T) {
 	for _, n := range []int{0, 5, 40, 200} {
 		s := &spec.Spec{Language: "go", Output: "Dockerfile", Recipe: &golang.Recipe{}}
 		var want []string
-		want = append(want, ".git", ".dockerignore", "**/.DS_Store", "Dockerfile", "**/*.test", "**/*.out")
+		want = append(want, ".git", ".dockerignore", "**/.DS_Store", "Dockerfile", "**/.git", "**/.env", "**/.env.*", "!**/.env.example", ".idea", ".vscode", "**/*.test", "**/*.out")
 		for i := range n {
 			line := fmt.Sprintf("p%d", i%(n/2+1))
 			s.Ignore = append(s.Ignore, line, ".git")

@@ -9,8 +9,10 @@ import (
 
 	. "github.com/wharf-dev/wharf/generate"
 	"github.com/wharf-dev/wharf/lang/golang"
+	"github.com/wharf-dev/wharf/lang/java"
 	"github.com/wharf-dev/wharf/lang/node"
 	"github.com/wharf-dev/wharf/lang/python"
+	"github.com/wharf-dev/wharf/lang/rust"
 )
 
 // TestTemplatesREADME checks that templates/README.md documents every
@@ -39,7 +41,7 @@ func TestTemplatesREADME(t *testing.T) {
 			t.Errorf("README does not document block %q (add a ### `%s` section)", name, name)
 		}
 	}
-	for _, v := range []any{Dockerfile{}, Stage{}, User{}, Var{}, Copy{}, python.Build{}, python.Tool{}, golang.Build{}, golang.Binary{}, node.Build{}, node.Tool{}} {
+	for _, v := range []any{Dockerfile{}, Stage{}, User{}, Var{}, Copy{}, python.Build{}, python.Tool{}, golang.Build{}, golang.Binary{}, node.Build{}, node.Tool{}, rust.Build{}, rust.Binary{}, java.Build{}, java.Tool{}} {
 		typ := reflect.TypeOf(v)
 		heading := "### `" + typ.String() + "`\n"
 		i := strings.Index(readme, heading)
@@ -57,6 +59,9 @@ func TestTemplatesREADME(t *testing.T) {
 		}
 		for f := range typ.NumField() {
 			name := typ.Field(f).Name
+			if !typ.Field(f).IsExported() {
+				continue // templates cannot reach it
+			}
 			if !rows[name] {
 				t.Errorf("README section %s lacks field %s", typ, name)
 			}

@@ -4,10 +4,13 @@
 package lang
 
 import (
+	"github.com/wharf-dev/wharf/family"
 	"github.com/wharf-dev/wharf/generate"
 	"github.com/wharf-dev/wharf/lang/golang"
+	"github.com/wharf-dev/wharf/lang/java"
 	"github.com/wharf-dev/wharf/lang/node"
 	"github.com/wharf-dev/wharf/lang/python"
+	"github.com/wharf-dev/wharf/lang/rust"
 	"github.com/wharf-dev/wharf/spec"
 	"github.com/wharf-dev/wharf/spec/detect"
 )
@@ -21,9 +24,14 @@ type Language interface {
 }
 
 // All lists the languages, in the order messages and the schema name them.
-var All = []Language{python.Language, golang.Language, node.Language}
+var All = []Language{python.Language, golang.Language, node.Language, rust.Language, java.Language}
+
+// Families lists the base-image families, in the order messages and the
+// schema name them.
+var Families = family.All
 
 func init() {
+	spec.RegisterFamilies(Families...)
 	for _, l := range All {
 		spec.Register(l)
 		generate.Register(l)

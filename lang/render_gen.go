@@ -6,8 +6,10 @@ import (
 	"bytes"
 	"github.com/wharf-dev/wharf/generate"
 	"github.com/wharf-dev/wharf/lang/golang"
+	"github.com/wharf-dev/wharf/lang/java"
 	"github.com/wharf-dev/wharf/lang/node"
 	"github.com/wharf-dev/wharf/lang/python"
+	"github.com/wharf-dev/wharf/lang/rust"
 	"github.com/wharf-dev/wharf/spec"
 	"path"
 	"strconv"
@@ -21,6 +23,8 @@ type root struct {
 	Python *python.Build
 	Go     *golang.Build
 	Node   *node.Build
+	Rust   *rust.Build
+	Java   *java.Build
 }
 
 func init() { generate.SetCompiled(Render) }
@@ -31,6 +35,8 @@ func Render(buf *bytes.Buffer, d *generate.Dockerfile) {
 	r.Python, _ = d.Recipe.(*python.Build)
 	r.Go, _ = d.Recipe.(*golang.Build)
 	r.Node, _ = d.Recipe.(*node.Build)
+	r.Rust, _ = d.Recipe.(*rust.Build)
+	r.Java, _ = d.Recipe.(*java.Build)
 	w := writer{buf}
 	w.Dockerfile_root(r)
 }
@@ -59,7 +65,7 @@ func (w writer) Artifacts_root(dot *root) {
 	w.WriteString("\n")
 	for v1, v2 := range dot.Artifacts {
 		_, _ = v1, v2
-		w.WriteString("COPY --from=builder ")
+		w.WriteString("COPY --link --from=builder ")
 		w.WriteString(v2.From)
 		w.WriteString(" ")
 		w.WriteString(v2.To)
@@ -114,7 +120,7 @@ func (w writer) CreateUserDebian_generate_User(dot generate.User) {
 	w.WriteString(strconv.Itoa(dot.ID))
 	w.WriteString(" ")
 	w.WriteString(dot.Create)
-	w.WriteString(" \\\n && useradd --system --uid ")
+	w.WriteString(" \\\n && useradd --system --no-log-init --uid ")
 	w.WriteString(strconv.Itoa(dot.ID))
 	w.WriteString(" --gid ")
 	w.WriteString(dot.Create)
@@ -126,19 +132,17 @@ func (w writer) CreateUserDebian_generate_User(dot generate.User) {
 // CreateUser_generate_Stage is the block "create-user" for a generate.Stage.
 func (w writer) CreateUser_generate_Stage(dot generate.Stage) {
 	_ = dot
-	w.WriteString("\n")
 	if len(dot.User.Create) > 0 {
-		if dot.Debian {
+		if string(dot.Family) == "debian" {
 			w.CreateUserDebian_generate_User(dot.User)
 			w.WriteString("\n")
 		} else {
-			if dot.Alpine {
+			if string(dot.Family) == "alpine" {
 				w.CreateUserAlpine_generate_User(dot.User)
 				w.WriteString("\n")
 			}
 		}
 	}
-	w.WriteString("\n")
 }
 
 // DependencyCopies_root is the block "dependency-copies" for a *root.
@@ -230,12 +234,12 @@ func (w writer) GoRunner_root(dot *root) {
 	_ = dot
 	w.WriteString("\n")
 	if dot.Runner.Scratch {
-		w.WriteString("COPY --from=builder /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt\n")
+		w.WriteString("COPY --link --from=builder /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt\n")
 	}
 	w.WriteString("\n")
 	for v1, v2 := range dot.Go.Binaries {
 		_, _ = v1, v2
-		w.WriteString("COPY --from=builder ")
+		w.WriteString("COPY --link --from=builder ")
 		w.WriteString(v2.Out)
 		w.WriteString(" ")
 		w.WriteString(v2.Installed)
@@ -293,26 +297,134 @@ func (w writer) InstallPackagesAlpine_generate_Stage(dot generate.Stage) {
 // InstallPackagesDebian_generate_Stage is the block "install-packages-debian" for a generate.Stage.
 func (w writer) InstallPackagesDebian_generate_Stage(dot generate.Stage) {
 	_ = dot
-	w.WriteString("\nRUN apt-get update \\\n && apt-get install -y --no-install-recommends ")
-	w.WriteString(generate.ShellJoin(dot.Packages))
-	w.WriteString(" \\\n && rm -rf /var/lib/apt/lists/*\n")
+	w.WriteString("\n")
+	if dot.PackageCache {
+		w.WriteString("RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n    --mount=type=cache,target=/var/lib/apt,sharing=locked \\\n    rm -f /etc/apt/apt.conf.d/docker-clean \\\n && apt-get update \\\n && apt-get install -y --no-install-recommends ")
+		w.WriteString(generate.ShellJoin(dot.Packages))
+		w.WriteString("\n")
+	} else {
+		w.WriteString("RUN apt-get update \\\n && apt-get install -y --no-install-recommends ")
+		w.WriteString(generate.ShellJoin(dot.Packages))
+		w.WriteString(" \\\n && rm -rf /var/lib/apt/lists/*\n")
+	}
 }
 
 // InstallPackages_generate_Stage is the block "install-packages" for a generate.Stage.
 func (w writer) InstallPackages_generate_Stage(dot generate.Stage) {
 	_ = dot
-	w.WriteString("\n")
 	if len(dot.Packages) > 0 {
-		if dot.Debian {
+		if string(dot.Family) == "debian" {
 			w.InstallPackagesDebian_generate_Stage(dot)
 			w.WriteString("\n")
 		} else {
-			if dot.Alpine {
+			if string(dot.Family) == "alpine" {
 				w.InstallPackagesAlpine_generate_Stage(dot)
 				w.WriteString("\n")
 			}
 		}
 	}
+}
+
+// JavaBuilder_root is the block "java-builder" for a *root.
+func (w writer) JavaBuilder_root(dot *root) {
+	_ = dot
+	w.WriteString("\n")
+	w.DependencyCopies_root(dot)
+	w.WriteString("\n")
+	if v1 := dot.Java.Tool.Dependencies; len(v1) > 0 {
+		w.WriteString("RUN --mount=type=cache,target=")
+		w.WriteString(dot.Java.Tool.Cache)
+		w.WriteString(" \\\n    ")
+		w.WriteString(dot.Java.Command)
+		w.JavaInDir_Pjava_Build(dot.Java)
+		w.WriteString(" ")
+		w.WriteString(v1)
+		w.WriteString("\n")
+	}
+	w.WriteString("\nCOPY . .\nRUN --mount=type=cache,target=")
+	w.WriteString(dot.Java.Tool.Cache)
+	w.WriteString(" \\\n    ")
+	w.WriteString(dot.Java.Command)
+	w.JavaInDir_Pjava_Build(dot.Java)
+	w.WriteString(" ")
+	w.WriteString(dot.Java.Tool.Package)
+	w.WriteString(" \\\n")
+	if dot.Java.Thin {
+		w.WriteString(" && ")
+		w.WriteString(dot.Java.Command)
+		w.JavaInDir_Pjava_Build(dot.Java)
+		w.WriteString(" ")
+		w.WriteString(dot.Java.Tool.CopyDependencies)
+		w.WriteString(dot.Java.Lib)
+		w.WriteString(" \\\n")
+	}
+	w.WriteString(" && mkdir -p /out \\\n && cp ")
+	w.WriteString(dot.Java.Jar)
+	w.WriteString(" ")
+	w.WriteString(dot.Java.Out)
+	w.WriteString("\n")
+	if dot.Java.Jlink {
+		w.WriteString("RUN ")
+		if len(dot.Java.Modules) > 0 {
+			w.WriteString("jlink --add-modules ")
+			w.WriteString(strings.Join(dot.Java.Modules, ","))
+		} else {
+			w.WriteString("jdeps --ignore-missing-deps --print-module-deps --multi-release ")
+			w.WriteString(dot.Java.MultiRelease())
+			if dot.Java.Thin {
+				w.WriteString(" --class-path '")
+				w.WriteString(dot.Java.Lib)
+				w.WriteString("/*'")
+			}
+			w.WriteString(" ")
+			w.WriteString(dot.Java.Out)
+			w.WriteString(" > /out/modules \\\n && jlink --add-modules \"$(cat /out/modules)\"")
+		}
+		w.WriteString(" \\\n    --strip-debug --no-man-pages --no-header-files --compress=")
+		w.WriteString(dot.Java.Compress)
+		w.WriteString(" --output ")
+		w.WriteString(dot.Java.JRE)
+		w.WriteString("\n")
+	}
+	w.WriteString("\n")
+	w.RunSteps_generate_Stage(dot.Builder)
+	w.WriteString("\n")
+}
+
+// JavaInDir_Pjava_Build is the block "java-in-dir" for a *java.Build.
+func (w writer) JavaInDir_Pjava_Build(dot *java.Build) {
+	_ = dot
+	if v1 := dot.Dir; len(v1) > 0 {
+		w.WriteString(" ")
+		w.WriteString(dot.Tool.InDir)
+		w.WriteString(" ")
+		w.WriteString(v1)
+	}
+}
+
+// JavaRunner_root is the block "java-runner" for a *root.
+func (w writer) JavaRunner_root(dot *root) {
+	_ = dot
+	w.WriteString("\n")
+	if dot.Java.Jlink {
+		w.WriteString("COPY --from=builder ")
+		w.WriteString(dot.Java.JRE)
+		w.WriteString(" ")
+		w.WriteString(dot.Java.InstalledJRE)
+		w.WriteString("\n")
+	}
+	w.WriteString("\n")
+	if dot.Java.Thin {
+		w.WriteString("COPY --from=builder ")
+		w.WriteString(dot.Java.Lib)
+		w.WriteString(" ")
+		w.WriteString(dot.Java.InstalledLib)
+		w.WriteString("\n")
+	}
+	w.WriteString("\nCOPY --from=builder ")
+	w.WriteString(dot.Java.Out)
+	w.WriteString(" ")
+	w.WriteString(dot.Java.Installed)
 	w.WriteString("\n")
 }
 
@@ -330,6 +442,16 @@ func (w writer) LanguageBuilder_root(dot *root) {
 			if dot.Language == "node" {
 				w.NodeBuilder_root(dot)
 				w.WriteString("\n")
+			} else {
+				if dot.Language == "rust" {
+					w.RustBuilder_root(dot)
+					w.WriteString("\n")
+				} else {
+					if dot.Language == "java" {
+						w.JavaBuilder_root(dot)
+						w.WriteString("\n")
+					}
+				}
 			}
 		}
 	}
@@ -349,6 +471,16 @@ func (w writer) LanguageRunner_root(dot *root) {
 			if dot.Language == "node" {
 				w.NodeRunner_root(dot)
 				w.WriteString("\n")
+			} else {
+				if dot.Language == "rust" {
+					w.RustRunner_root(dot)
+					w.WriteString("\n")
+				} else {
+					if dot.Language == "java" {
+						w.JavaRunner_root(dot)
+						w.WriteString("\n")
+					}
+				}
 			}
 		}
 	}
@@ -358,32 +490,46 @@ func (w writer) LanguageRunner_root(dot *root) {
 func (w writer) NodeBuilder_root(dot *root) {
 	_ = dot
 	w.WriteString("\n")
-	if v1 := dot.Node.Tool.Setup; len(v1) > 0 {
+	if v1 := dot.Node.Setup; len(v1) > 0 {
 		w.WriteString("RUN ")
+		if v2 := dot.Node.SetupCache; len(v2) > 0 {
+			w.WriteString("--mount=type=cache,target=")
+			w.WriteString(v2)
+			w.WriteString(" \\\n    ")
+		}
 		w.WriteString(v1)
 		w.WriteString("\n")
 	}
 	w.WriteString("\n")
 	w.DependencyCopies_root(dot)
-	w.WriteString("\nRUN --mount=type=cache,target=")
-	w.WriteString(dot.Node.Tool.Cache)
-	w.WriteString(" \\\n")
-	w.NodeRegistrySecret_Pnode_Build(dot.Node)
-	w.WriteString("    ")
-	w.WriteString(dot.Node.Tool.Install)
-	w.NodeRegistryUrl_Pnode_Build(dot.Node)
-	w.WriteString("\nCOPY . .\n")
-	if v2 := dot.Node.Build; len(v2) > 0 {
+	w.WriteString("\n")
+	if len(dot.Node.Fetch) > 0 {
+		w.WriteString("RUN --mount=type=cache,target=")
+		w.WriteString(dot.Node.Tool.Cache)
+		w.WriteString(" \\\n")
+		w.NodeRegistrySecret_Pnode_Build(dot.Node)
+		w.WriteString("    ")
+		w.WriteString(dot.Node.Fetch)
+		w.NodeRegistryUrl_Pnode_Build(dot.Node)
+		w.WriteString("\nCOPY . .\nRUN --mount=type=cache,target=")
+		w.WriteString(dot.Node.Tool.Cache)
+		w.WriteString(" \\\n    ")
+		w.WriteString(dot.Node.Install)
+		w.WriteString("\n")
+	} else {
+		w.WriteString("RUN --mount=type=cache,target=")
+		w.WriteString(dot.Node.Tool.Cache)
+		w.WriteString(" \\\n")
+		w.NodeRegistrySecret_Pnode_Build(dot.Node)
+		w.WriteString("    ")
+		w.WriteString(dot.Node.Install)
+		w.NodeRegistryUrl_Pnode_Build(dot.Node)
+		w.WriteString("\nCOPY . .\n")
+	}
+	w.WriteString("\n")
+	if v3 := dot.Node.BuildStep; len(v3) > 0 {
 		w.WriteString("RUN ")
-		w.WriteString(dot.Node.Manager)
-		if v3 := dot.Node.Dir; len(v3) > 0 {
-			w.WriteString(" ")
-			w.WriteString(dot.Node.Tool.InDir)
-			w.WriteString(" ")
-			w.WriteString(v3)
-		}
-		w.WriteString(" run ")
-		w.WriteString(v2)
+		w.WriteString(v3)
 		w.WriteString("\n")
 	}
 	w.WriteString("\n")
@@ -395,12 +541,18 @@ func (w writer) NodeBuilder_root(dot *root) {
 		w.WriteString(" \\\n")
 		w.NodeRegistrySecret_Pnode_Build(dot.Node)
 		w.WriteString("    ")
-		w.WriteString(dot.Node.Tool.Prune)
+		w.WriteString(dot.Node.Prune)
 		w.NodeRegistryUrl_Pnode_Build(dot.Node)
+		if dot.Node.ModulesDir {
+			w.WriteString(" \\\n && mkdir -p node_modules")
+		}
 		w.WriteString("\n")
 	} else {
 		w.WriteString("RUN ")
-		w.WriteString(dot.Node.Tool.Prune)
+		w.WriteString(dot.Node.Prune)
+		if dot.Node.ModulesDir {
+			w.WriteString(" \\\n && mkdir -p node_modules")
+		}
 		w.WriteString("\n")
 	}
 	w.WriteString("\n")
@@ -429,30 +581,59 @@ func (w writer) NodeRegistryUrl_Pnode_Build(dot *node.Build) {
 	}
 }
 
+// NodeRunnerPnp_root is the block "node-runner-pnp" for a *root.
+func (w writer) NodeRunnerPnp_root(dot *root) {
+	_ = dot
+	w.WriteString("\nCOPY --link --from=builder /src/.pnp.cjs /src/.pnp.loader.mjs* ")
+	w.WriteString(dot.Runner.Workdir)
+	w.WriteString("/\nCOPY --link --from=builder /src/.yarn ")
+	w.WriteString(path.Join(dot.Runner.Workdir, ".yarn"))
+	w.WriteString("\nCOPY --link --from=builder ")
+	w.WriteString(path.Join("/src", dot.Node.Dir, "package.json"))
+	w.WriteString(" ")
+	w.WriteString(path.Join(dot.Runner.Workdir, dot.Node.Dir, "package.json"))
+	w.WriteString("\nCOPY --link --from=builder ")
+	w.WriteString(path.Join("/src", dot.Node.Dir, dot.Node.Output))
+	w.WriteString(" ")
+	w.WriteString(path.Join(dot.Runner.Workdir, dot.Node.Dir, dot.Node.Output))
+	w.WriteString("\n")
+	if v1 := dot.Node.Dir; len(v1) > 0 {
+		w.WriteString("WORKDIR ")
+		w.WriteString(path.Join(dot.Runner.Workdir, v1))
+		w.WriteString("\n")
+	}
+	w.WriteString("\n")
+}
+
 // NodeRunner_root is the block "node-runner" for a *root.
 func (w writer) NodeRunner_root(dot *root) {
 	_ = dot
 	w.WriteString("\n")
-	if len(dot.Node.Output) > 0 {
-		w.WriteString("COPY --from=builder ")
-		w.WriteString(path.Join("/src", dot.Node.Dir, "package.json"))
-		w.WriteString(" ")
-		w.WriteString(path.Join(dot.Runner.Workdir, "package.json"))
-		w.WriteString("\nCOPY --from=builder /src/node_modules ")
-		w.WriteString(path.Join(dot.Runner.Workdir, "node_modules"))
-		w.WriteString("\nCOPY --from=builder ")
-		w.WriteString(path.Join("/src", dot.Node.Dir, dot.Node.Output))
-		w.WriteString(" ")
-		w.WriteString(path.Join(dot.Runner.Workdir, dot.Node.Output))
+	if len(dot.Node.Output) > 0 && dot.Node.PnP {
+		w.NodeRunnerPnp_root(dot)
 		w.WriteString("\n")
 	} else {
-		w.WriteString("COPY --from=builder /src ")
-		w.WriteString(dot.Runner.Workdir)
-		w.WriteString("\n")
-		if v1 := dot.Node.Dir; len(v1) > 0 {
-			w.WriteString("WORKDIR ")
-			w.WriteString(path.Join(dot.Runner.Workdir, v1))
+		if len(dot.Node.Output) > 0 {
+			w.WriteString("COPY --link --from=builder ")
+			w.WriteString(path.Join("/src", dot.Node.Dir, "package.json"))
+			w.WriteString(" ")
+			w.WriteString(path.Join(dot.Runner.Workdir, "package.json"))
+			w.WriteString("\nCOPY --link --from=builder /src/node_modules ")
+			w.WriteString(path.Join(dot.Runner.Workdir, "node_modules"))
+			w.WriteString("\nCOPY --link --from=builder ")
+			w.WriteString(path.Join("/src", dot.Node.Dir, dot.Node.Output))
+			w.WriteString(" ")
+			w.WriteString(path.Join(dot.Runner.Workdir, dot.Node.Output))
 			w.WriteString("\n")
+		} else {
+			w.WriteString("COPY --link --from=builder /src ")
+			w.WriteString(dot.Runner.Workdir)
+			w.WriteString("\n")
+			if v1 := dot.Node.Dir; len(v1) > 0 {
+				w.WriteString("WORKDIR ")
+				w.WriteString(path.Join(dot.Runner.Workdir, v1))
+				w.WriteString("\n")
+			}
 		}
 	}
 	w.WriteString("\n")
@@ -462,41 +643,32 @@ func (w writer) NodeRunner_root(dot *root) {
 func (w writer) PythonBuilder_root(dot *root) {
 	_ = dot
 	w.WriteString("\n")
+	if v1 := dot.Python.ToolImage; len(v1) > 0 {
+		w.WriteString("COPY --from=")
+		w.WriteString(v1)
+		w.WriteString(" /uv /uvx /bin/\n")
+	}
+	w.WriteString("\n")
+	if v2 := dot.Python.SetupStep; v2 != nil {
+		w.PythonStep_Ppython_Step(v2)
+	}
+	w.WriteString("\n")
 	w.DependencyCopies_root(dot)
 	w.WriteString("\n")
-	if len(dot.Python.Requirements) > 0 {
-		w.WriteString("RUN --mount=type=cache,target=")
-		w.WriteString(dot.Python.Tool.Cache)
-		w.WriteString(" \\\n")
-		w.PythonIndexSecret_Ppython_Build(dot.Python)
-		w.WriteString("    pip wheel --wheel-dir /wheels")
-		w.PythonIndexUrl_Ppython_Build(dot.Python)
-		for v1, v2 := range dot.Python.Requirements {
-			_, _ = v1, v2
-			w.WriteString(" -r ")
-			w.WriteString(v2)
-		}
-		w.WriteString("\n")
+	if v3 := dot.Python.DependencyStep; v3 != nil {
+		w.PythonStep_Ppython_Step(v3)
 	}
 	w.WriteString("\nCOPY . .\n")
-	if len(dot.Python.Project) > 0 {
-		w.WriteString("RUN --mount=type=cache,target=")
-		w.WriteString(dot.Python.Tool.Cache)
-		w.WriteString(" \\\n")
-		w.PythonIndexSecret_Ppython_Build(dot.Python)
-		w.WriteString("    pip wheel --wheel-dir /wheels")
-		w.PythonIndexUrl_Ppython_Build(dot.Python)
-		w.WriteString(" --find-links /wheels ")
-		w.WriteString(generate.LocalPath(dot.Python.Project))
-		w.WriteString("\n")
+	if v4 := dot.Python.ProjectStep; v4 != nil {
+		w.PythonStep_Ppython_Step(v4)
 	}
 	w.WriteString("\n")
 	w.RunSteps_generate_Stage(dot.Builder)
 	w.WriteString("\n")
 }
 
-// PythonIndexSecret_Ppython_Build is the block "python-index-secret" for a *python.Build.
-func (w writer) PythonIndexSecret_Ppython_Build(dot *python.Build) {
+// PythonIndexSecret_Ppython_Step is the block "python-index-secret" for a *python.Step.
+func (w writer) PythonIndexSecret_Ppython_Step(dot *python.Step) {
 	_ = dot
 	if v1 := dot.Index; v1 != nil {
 		if v2 := v1.Secret; len(v2) > 0 {
@@ -507,25 +679,49 @@ func (w writer) PythonIndexSecret_Ppython_Build(dot *python.Build) {
 	}
 }
 
-// PythonIndexUrl_Ppython_Build is the block "python-index-url" for a *python.Build.
-func (w writer) PythonIndexUrl_Ppython_Build(dot *python.Build) {
-	_ = dot
-	if v1 := dot.Index; v1 != nil {
-		if v2 := v1.URL; len(v2) > 0 {
-			w.WriteString(" --index-url ")
-			w.WriteString(generate.ShellQuote(v2))
-		}
-	}
-}
-
 // PythonRunner_root is the block "python-runner" for a *root.
 func (w writer) PythonRunner_root(dot *root) {
 	_ = dot
 	w.WriteString("\n")
-	if dot.Python.Install == "mount" {
-		w.WriteString("RUN --mount=type=bind,from=builder,source=/wheels,target=/wheels \\\n    pip install --no-cache-dir --no-index --find-links=/wheels /wheels/*.whl\n")
+	if len(dot.Python.Venv) > 0 {
+		w.WriteString("COPY --from=builder ")
+		w.WriteString(dot.Python.Venv)
+		w.WriteString(" ")
+		w.WriteString(dot.Python.Venv)
+		w.WriteString("\n")
 	} else {
-		w.WriteString("COPY --from=builder /wheels /wheels\nRUN pip install --no-cache-dir --no-index --find-links=/wheels /wheels/*.whl \\\n && rm -rf /wheels\n")
+		if dot.Python.Install == "mount" {
+			w.WriteString("RUN --mount=type=bind,from=builder,source=/wheels,target=/wheels \\\n    pip install --no-cache-dir --no-index --find-links=/wheels /wheels/*.whl\n")
+		} else {
+			w.WriteString("COPY --link --from=builder /wheels /wheels\nRUN pip install --no-cache-dir --no-index --find-links=/wheels /wheels/*.whl \\\n && rm -rf /wheels\n")
+		}
+	}
+	w.WriteString("\n")
+}
+
+// PythonStep_Ppython_Step is the block "python-step" for a *python.Step.
+func (w writer) PythonStep_Ppython_Step(dot *python.Step) {
+	_ = dot
+	w.WriteString("RUN ")
+	for v1, v2 := range dot.Caches {
+		_, _ = v1, v2
+		if v1 != 0 {
+			w.WriteString("    ")
+		}
+		w.WriteString("--mount=type=cache,target=")
+		w.WriteString(v2)
+		w.WriteString(" \\\n")
+	}
+	w.PythonIndexSecret_Ppython_Step(dot)
+	if len(dot.Caches) > 0 {
+		w.WriteString("    ")
+	}
+	for v3, v4 := range dot.Commands {
+		_, _ = v3, v4
+		if v3 != 0 {
+			w.WriteString(" \\\n && ")
+		}
+		w.WriteString(v4)
 	}
 	w.WriteString("\n")
 }
@@ -615,5 +811,77 @@ func (w writer) Runner_root(dot *root) {
 	w.Artifacts_root(dot)
 	w.WriteString("\n")
 	w.RunnerConfig_generate_Stage(dot.Runner)
+	w.WriteString("\n")
+}
+
+// RustBuilder_root is the block "rust-builder" for a *root.
+func (w writer) RustBuilder_root(dot *root) {
+	_ = dot
+	w.WriteString("\n")
+	if v1 := dot.Rust.Target; len(v1) > 0 {
+		w.WriteString("RUN rustup target add ")
+		w.WriteString(v1)
+		w.WriteString("\n")
+	}
+	w.WriteString("\n")
+	w.DependencyCopies_root(dot)
+	w.WriteString("\nCOPY . .\nRUN --mount=type=cache,target=")
+	w.WriteString(dot.Rust.Registry)
+	w.WriteString(" \\\n    --mount=type=cache,target=")
+	w.WriteString(dot.Rust.Git)
+	w.WriteString(" \\\n    --mount=type=cache,target=")
+	w.WriteString(dot.Rust.TargetDir)
+	w.WriteString(" \\\n    cargo build --release --locked")
+	if v2 := dot.Rust.Manifest; len(v2) > 0 {
+		w.WriteString(" --manifest-path ")
+		w.WriteString(v2)
+	}
+	if v3 := dot.Rust.Package; len(v3) > 0 {
+		w.WriteString(" --package ")
+		w.WriteString(v3)
+	}
+	for v4, v5 := range dot.Rust.Binaries {
+		_, _ = v4, v5
+		w.WriteString(" --bin ")
+		w.WriteString(v5.Name)
+	}
+	if v6 := dot.Rust.Target; len(v6) > 0 {
+		w.WriteString(" --target ")
+		w.WriteString(v6)
+	}
+	if dot.Rust.NoDefaultFeatures {
+		w.WriteString(" --no-default-features")
+	}
+	if v7 := dot.Rust.Features; len(v7) > 0 {
+		w.WriteString(" --features ")
+		w.WriteString(strings.Join(v7, ","))
+	}
+	w.WriteString(" \\\n && mkdir -p /out \\\n && cp")
+	for v8, v9 := range dot.Rust.Binaries {
+		_, _ = v8, v9
+		w.WriteString(" ")
+		w.WriteString(v9.Built)
+	}
+	w.WriteString(" /out/\n")
+	w.RunSteps_generate_Stage(dot.Builder)
+	w.WriteString("\n")
+}
+
+// RustRunner_root is the block "rust-runner" for a *root.
+func (w writer) RustRunner_root(dot *root) {
+	_ = dot
+	w.WriteString("\n")
+	if dot.Runner.Scratch {
+		w.WriteString("COPY --from=builder /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt\n")
+	}
+	w.WriteString("\n")
+	for v1, v2 := range dot.Rust.Binaries {
+		_, _ = v1, v2
+		w.WriteString("COPY --from=builder ")
+		w.WriteString(v2.Out)
+		w.WriteString(" ")
+		w.WriteString(v2.Installed)
+		w.WriteString("\n")
+	}
 	w.WriteString("\n")
 }

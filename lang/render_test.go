@@ -2,6 +2,7 @@ package lang_test
 
 import (
 	"bytes"
+	"github.com/wharf-dev/wharf/internal/golden"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,8 +34,8 @@ func TestCompiledBlocksFresh(t *testing.T) {
 // TestCompiledMatchesTemplates renders every golden spec and example with
 // the compiled blocks and with text/template, and compares the bytes.
 func TestCompiledMatchesTemplates(t *testing.T) {
-	var paths []string
-	for _, pattern := range []string{"../testdata/golden/*/wharf.yaml", "../testdata/golden/*/services/*/wharf.yaml", "../examples/*/wharf.yaml", "../examples/monorepo/services/*/wharf.yaml"} {
+	paths := golden.Specs("..")
+	for _, pattern := range []string{"../examples/*/wharf.yaml", "../examples/monorepo/services/*/wharf.yaml"} {
 		m, err := filepath.Glob(pattern)
 		if err != nil {
 			t.Fatal(err)

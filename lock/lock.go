@@ -77,14 +77,19 @@ func Path(specFile string) string {
 	return filepath.Join(filepath.Dir(specFile), strings.TrimSuffix(base, filepath.Ext(base))+".lock")
 }
 
-// Images returns the base images of s that a lock pins, sorted and
-// without repeats: every stage's image except scratch and those the spec
-// already pins by digest.
+// Images returns the images of s that a lock pins, sorted and without
+// repeats: every stage's image and those its recipe names besides
+// (spec.ImageRecipe, e.g. uv's image), except scratch and those already
+// pinned by digest.
 func Images(s *spec.Spec) []string {
 	var refs []string
-	for _, b := range []spec.BaseImage{s.Images.Builder, s.Images.Runner} {
-		if Lockable(b.Ref) && !slices.Contains(refs, b.Ref) {
-			refs = append(refs, b.Ref)
+	all := []string{s.Images.Builder.Ref, s.Images.Runner.Ref}
+	if r, ok := s.Recipe.(spec.ImageRecipe); ok {
+		all = append(all, r.ExtraImages()...)
+	}
+	for _, ref := range all {
+		if Lockable(ref) && !slices.Contains(refs, ref) {
+			refs = append(refs, ref)
 		}
 	}
 	slices.Sort(refs)

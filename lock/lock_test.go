@@ -144,12 +144,45 @@ func TestImages(t *testing.T) {
 		{"defaults", "version: 1\nname: a\nlanguage: go\ngo: {main: .}\n", []string{"gcr.io/distroless/static-debian12", "golang:1.26-bookworm"}},
 		{"scratch", "version: 1\nname: a\nlanguage: go\ngo: {main: .}\nimages: {runner: scratch}\n", []string{"golang:1.26-bookworm"}},
 		{"pinned in the spec", "version: 1\nname: a\nlanguage: go\ngo: {main: .}\nimages: {builder: \"golang:1.26@" + digestA + "\", runner: scratch}\n", nil},
+		{"uv's image", "version: 1\nname: a\nlanguage: python\npython: {manager: uv}\nruntime: {cmd: [a]}\n", []string{"ghcr.io/astral-sh/uv:0.10.8", "python:3.13-slim"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if diff := cmp.Diff(tc.want, lock.Images(parseSpec(t, "wharf.yaml", tc.src))); diff != "" {
 				t.Errorf("Images (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestPinToolImage: a locked uv image is written pinned in COPY --from.
+func TestPinToolImage(t *testing.T) {
+	s := parseSpec(t, "app/wharf.yaml", "version: 1\nname: a\nlanguage: python\npython: {manager: uv}\nruntime: {cmd: [a]}\n")
+	l, err := lock.Parse("app/wharf.lock", []byte(`version: 1
+images:
+  ghcr.io/astral-sh/uv:0.10.8:
+    digest: `+digestA+`
+    resolved: 2026-11-26T18:00:00Z
+  python:3.13-slim:
+    digest: `+digestB+`
+    resolved: 2026-11-26T18:00:00Z
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pins, problems := l.Pin(s)
+	if len(problems) > 0 {
+		t.Fatalf("problems: %v", problems)
+	}
+	g, err := generate.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := g.Files(s, pins)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "COPY --from=ghcr.io/astral-sh/uv:0.10.8@" + digestA + " /uv /uvx /bin/\n"; !strings.Contains(string(files[0].Data), want) {
+		t.Errorf("Dockerfile lacks %q:\n%s", want, files[0].Data)
 	}
 }
 

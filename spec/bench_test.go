@@ -1,8 +1,8 @@
 package spec_test
 
 import (
+	"github.com/wharf-dev/wharf/internal/golden"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/wharf-dev/wharf/spec"
@@ -11,7 +11,7 @@ import (
 // BenchmarkLoad loads every golden spec from disk once per iteration, as a
 // run over a monorepo does; it reports the time per spec.
 func BenchmarkLoad(b *testing.B) {
-	paths, _ := filepath.Glob("../testdata/golden/*/wharf.yaml")
+	paths := golden.Specs("..")
 	if len(paths) == 0 {
 		b.Fatal("no golden specs")
 	}
@@ -29,7 +29,7 @@ func BenchmarkLoad(b *testing.B) {
 // BenchmarkParseGolden parses the golden specs from memory: Load without
 // the file system.
 func BenchmarkParseGolden(b *testing.B) {
-	paths, _ := filepath.Glob("../testdata/golden/*/wharf.yaml")
+	paths := golden.Specs("..")
 	data := make([][]byte, len(paths))
 	for i, p := range paths {
 		var err error

@@ -72,6 +72,12 @@ func (d *decoder) check(s *Spec) {
 	s.Recipe.Complete(&Decoder{d}, s)
 	builder, runner := s.Images.Builder, s.Images.Runner
 	builderAt := d.at("images.builder")
+	if s.Runtime.Init == "" {
+		s.Runtime.Init = InitNone
+	}
+	if s.Runtime.Init == InitTini && !runner.Family.HasShell() {
+		d.errorf(d.at("runtime.init"), ErrNoShell, "runtime.init tini needs tini installed in the runner, but %s is %s (no shell, no package manager); set runtime.init: none and let the program handle SIGTERM itself, or use a debian or alpine runner", runner.Ref, runner.Family)
+	}
 
 	if !builder.Family.HasShell() {
 		d.errorf(builderAt, ErrNoShell, "the builder image %s is %s, which has no shell to run the build; use a debian or alpine based builder (e.g. the language's official image)", builder.Ref, builder.Family)
@@ -107,13 +113,13 @@ func (d *decoder) check(s *Spec) {
 }
 
 func (d *decoder) checkPackages(pkgs []string, field string, family Family) {
-	valid, form := isDebianPackage, "name, name=version or name:arch, e.g. libpq-dev or curl=7.88.1-10"
-	if family == Alpine {
-		valid, form = isAlpinePackage, "name, name@tag or name with a version constraint (=, <, >, <=, >=, ~), e.g. openssl>=3.1"
+	def := family.Def()
+	if def == nil || def.Package == nil {
+		return
 	}
 	for i, p := range pkgs {
-		if !valid(p) {
-			d.errorf(d.at(fmt.Sprintf("%s[%d]", field, i)), ErrInvalid, "%s[%d] %q is not a valid %s package name: write %s, starting with a letter or digit, with no spaces or shell syntax", field, i, p, family, form)
+		if !def.Package(p) {
+			d.errorf(d.at(fmt.Sprintf("%s[%d]", field, i)), ErrInvalid, "%s[%d] %q is not a valid %s package name: write %s, starting with a letter or digit, with no spaces or shell syntax", field, i, p, family, def.PackageForm)
 		}
 	}
 }
@@ -190,4 +196,22 @@ func jsonList(args []string) (string, error) {
 		quoted[i] = strings.TrimSuffix(buf.String(), "\n")
 	}
 	return "[" + strings.Join(quoted, ", ") + "]", nil
+}
+
+// LooksSecret reports whether an ENV or ARG named name holding value looks
+// like a credential, by the same rules as validate's warnings: the name
+// (*_TOKEN, *_PASSWORD, ...) or the value (a URL with a password, a known
+// token prefix). wharf import uses it to keep such values out of a spec.
+func LooksSecret(name, value string) bool {
+	return (mayHoldCredential(value) && secretValue.MatchString(value)) || secretNames.get(name)
+}
+
+// RedactCredentials replaces what looks like a credential in text (a URL
+// password, a known token) with "<redacted>", for text that wharf quotes
+// back from a user's file.
+func RedactCredentials(text string) string {
+	if !mayHoldCredential(text) {
+		return text
+	}
+	return secretValue.ReplaceAllString(text, "<redacted>")
 }

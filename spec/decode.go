@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -32,7 +33,7 @@ func (d *decoder) spec(root *yaml.Node) (*Spec, bool) {
 		return s, false
 	}
 	sections := map[string]*yaml.Node{}
-	keys := append([]string{"version", "name", "language", "context", "images", "build", "runtime", "artifacts", "ignore", "output", "templates", "platforms", "publish"}, languageNames()...)
+	keys := append([]string{"version", "name", "language", "context", "images", "build", "runtime", "artifacts", "platforms", "ignore", "output", "templates", "publish"}, languageNames()...)
 	d.fields(root, "", keys, func(key string, v *yaml.Node, p string) {
 		switch key {
 		case "version", "context":
@@ -63,6 +64,8 @@ func (d *decoder) spec(root *yaml.Node) (*Spec, bool) {
 			d.runtime(v, p, s)
 		case "artifacts":
 			d.artifacts(v, p, s)
+		case "platforms":
+			s.Platforms = d.platforms(v, p)
 		case "ignore":
 			s.Ignore = d.list(v, p, `[".git", "**/*.log"]`)
 			for i, line := range s.Ignore {
@@ -82,8 +85,6 @@ func (d *decoder) spec(root *yaml.Node) (*Spec, bool) {
 			if dir, ok := d.nonEmpty(v, p); ok {
 				s.Templates = d.fileRelative(v, dir)
 			}
-		case "platforms":
-			d.platforms(v, p, s)
 		case "publish":
 			d.publish(v, p, s)
 		default:
@@ -119,6 +120,29 @@ func (d *decoder) spec(root *yaml.Node) (*Spec, bool) {
 	}
 	d.defaults(s, lang)
 	return s, known
+}
+
+// Platforms are the values platforms may hold: the Linux platforms that
+// official base images are published for.
+var Platforms = []string{"linux/amd64", "linux/amd64/v2", "linux/amd64/v3", "linux/arm64", "linux/arm/v7", "linux/arm/v6", "linux/386", "linux/ppc64le", "linux/s390x", "linux/riscv64"}
+
+// platforms decodes the list of target platforms: known ones, each once.
+func (d *decoder) platforms(n *yaml.Node, p string) []string {
+	list := d.list(n, p, "[linux/amd64, linux/arm64]")
+	for i, pl := range list {
+		at := d.nodes[itemPath(p, i)]
+		switch {
+		case !slices.Contains(Platforms, pl):
+			msg := fmt.Sprintf("%s[%d] %q is not a platform wharf knows; use os/arch[/variant], one of %s", p, i, pl, strings.Join(Platforms, ", "))
+			if sug := suggest(pl, Platforms); sug != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", sug)
+			}
+			d.errorf(at, ErrInvalid, "%s", msg)
+		case slices.Contains(list[:i], pl):
+			d.errorf(at, ErrInvalid, "%s[%d] %q is listed twice; remove one", p, i, pl)
+		}
+	}
+	return list
 }
 
 // fileRelative resolves a path written relative to the file that holds
@@ -251,7 +275,7 @@ func (d *decoder) baseImage(n *yaml.Node, path string) BaseImage {
 }
 
 func isFamily(f Family) bool {
-	for _, known := range Families {
+	for _, known := range familyNames() {
 		if f == known {
 			return true
 		}
@@ -284,7 +308,7 @@ const envRule = "use letters, digits and '_', not starting with a digit"
 
 func (d *decoder) runtime(n *yaml.Node, path string, s *Spec) {
 	r := &s.Runtime
-	d.fields(n, path, []string{"packages", "env", "user", "workdir", "expose", "entrypoint", "cmd", "healthcheck", "labels"}, func(key string, v *yaml.Node, p string) {
+	d.fields(n, path, []string{"packages", "env", "user", "workdir", "expose", "entrypoint", "cmd", "healthcheck", "labels", "init"}, func(key string, v *yaml.Node, p string) {
 		switch key {
 		case "packages":
 			r.Packages = d.list(v, p, "[libpq5]")
@@ -311,6 +335,13 @@ func (d *decoder) runtime(n *yaml.Node, path string, s *Spec) {
 			r.Healthcheck = d.healthcheck(v, p)
 		case "labels":
 			r.Labels = d.dict(v, p, isLabelKey, "use letters, digits, '.', '_', '/' and '-', e.g. org.opencontainers.image.source")
+		case "init":
+			if i, ok := d.nonEmpty(v, p); ok {
+				if i != InitTini && i != InitNone {
+					d.errorf(v, ErrInvalid, "runtime.init %q is not supported; use %q (run the command under tini, which forwards signals and reaps zombies) or %q (the command is PID 1)", i, InitTini, InitNone)
+				}
+				r.Init = i
+			}
 		default:
 			panic("spec: no case for key " + key)
 		}

@@ -71,6 +71,9 @@ func Explain(s *Spec) ([]byte, error) {
 		e.add(runtime, "healthcheck", hc)
 	}
 	e.add(runtime, "labels", e.dict("runtime.labels", r.Labels))
+	if r.Init != "" {
+		e.add(runtime, "init", e.str("runtime.init", r.Init))
+	}
 	e.add(root, "runtime", runtime)
 
 	artifacts := e.sequence()
@@ -88,6 +91,7 @@ func Explain(s *Spec) ([]byte, error) {
 		s.Recipe.Explain(&Explainer{e}, section)
 		e.add(root, s.Language, section)
 	}
+	e.add(root, "platforms", e.list("platforms", s.Platforms))
 	e.add(root, "ignore", e.list("ignore", s.Ignore))
 	e.add(root, "output", e.str("output", s.Output))
 	if s.Templates != "" {

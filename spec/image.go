@@ -18,11 +18,11 @@ const (
 	Scratch    Family = "scratch"    // empty
 )
 
-// Families lists the families in a stable order.
-var Families = []Family{Debian, Alpine, Distroless, Scratch}
-
 // HasShell reports whether images of the family can run RUN steps.
-func (f Family) HasShell() bool { return f == Debian || f == Alpine }
+func (f Family) HasShell() bool {
+	d := f.Def()
+	return d != nil && d.Shell
+}
 
 // BaseImage is a stage's base image and its family.
 type BaseImage struct {
@@ -39,16 +39,8 @@ const (
 // Libc returns the C library the image provides: Glibc, Musl, or "" when
 // it has none (scratch and static distroless images).
 func (b BaseImage) Libc() string {
-	switch b.Family {
-	case Debian:
-		return Glibc
-	case Alpine:
-		return Musl
-	case Distroless:
-		if strings.Contains(b.repository(), "static") {
-			return ""
-		}
-		return Glibc
+	if d := b.Family.Def(); d != nil && d.Libc != nil {
+		return d.Libc(b.repository())
 	}
 	return ""
 }
@@ -109,21 +101,23 @@ func (b BaseImage) tag() string {
 	return ""
 }
 
-// InferFamily guesses the family from an image reference: "scratch",
-// anything distroless (or Chainguard's static image), anything alpine, and
-// Debian for the rest, which is what official language images are built on.
+// InferFamily guesses the family from an image reference: the last
+// registered family that claims it, else the one that claims no image in
+// particular (Debian, what official language images are built on).
 func InferFamily(ref string) Family {
 	b := BaseImage{Ref: ref}
 	repo, tag := b.repository(), b.tag()
-	switch {
-	case repo == "scratch":
-		return Scratch
-	case strings.Contains(repo, "distroless") || strings.HasSuffix(repo, "chainguard/static"):
-		return Distroless
-	case strings.Contains(repo, "alpine") || strings.Contains(tag, "alpine"):
-		return Alpine
+	defs := Families()
+	var fallback Family
+	for i := len(defs) - 1; i >= 0; i-- {
+		switch {
+		case defs[i].Claims == nil:
+			fallback = defs[i].Name
+		case defs[i].Claims(repo, tag):
+			return defs[i].Name
+		}
 	}
-	return Debian
+	return fallback
 }
 
 // imageRef matches a Docker image reference: optional registry host and
@@ -185,3 +179,10 @@ var imageRefs = newMemo(imageRef.MatchString)
 
 // isImageRef reports whether ref matches imageRef.
 func isImageRef(ref string) bool { return imageRefs.get(ref) }
+
+// Repository returns the image's repository path without registry host,
+// tag or digest ("library/python" as "python").
+func (b BaseImage) Repository() string { return b.repository() }
+
+// Tag returns the image's tag, or "" when it has none.
+func (b BaseImage) Tag() string { return b.tag() }

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"io/fs"
 	"slices"
 	"strings"
 	"sync"
@@ -33,6 +34,28 @@ type Recipe interface {
 	Complete(d *Decoder, s *Spec)
 	// Explain writes the section's effective values into m.
 	Explain(e *Explainer, m *yaml.Node)
+}
+
+// A ContextChecker is a Recipe that also checks the spec against the files
+// of its folder: what the runner will not have, so that the container
+// could not start (a module or file the command runs that is not there).
+// Load calls it, with fsys rooted at the spec's folder, once the spec is
+// otherwise valid; Parse, which has no folder, does not. It should read
+// only a few files, and report only what it can tell without guessing:
+// when the folder does not hold the project the spec describes (say, a
+// spec kept apart from its code), it reports nothing.
+type ContextChecker interface {
+	Recipe
+	CheckContext(d *Decoder, s *Spec, fsys fs.FS)
+}
+
+// An ImageRecipe is a Recipe whose Dockerfile names images besides the
+// stages' base images, such as a tool's image for COPY --from; wharf lock
+// pins them by digest like the base images.
+type ImageRecipe interface {
+	Recipe
+	// ExtraImages are the references, as the Dockerfile names them.
+	ExtraImages() []string
 }
 
 var registry struct {
@@ -136,6 +159,11 @@ func (d *Decoder) PackageIndex(n *yaml.Node, path, example, secretFile string, n
 // Errorf reports a problem at n; kind is one of the Err* values.
 func (d *Decoder) Errorf(n *yaml.Node, kind error, format string, args ...any) {
 	d.d.errorf(n, kind, format, args...)
+}
+
+// Warnf reports a problem at n that does not stop generation.
+func (d *Decoder) Warnf(n *yaml.Node, kind error, format string, args ...any) {
+	d.d.warnf(n, kind, format, args...)
 }
 
 // At returns the node decoded at path, or its closest decoded parent, for

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -64,11 +65,15 @@ func (l *Loader) Load(path string) (*Spec, error) {
 	} else if err != nil {
 		return nil, fmt.Errorf("load spec %s: %w", path, err)
 	}
-	return l.Parse(path, data)
+	return l.parse(path, data, os.DirFS(filepath.Dir(path)))
 }
 
 // Parse is Parse with the base files of l.
-func (l *Loader) Parse(file string, data []byte) (*Spec, error) {
+func (l *Loader) Parse(file string, data []byte) (*Spec, error) { return l.parse(file, data, nil) }
+
+// parse parses and validates a spec; with fsys, the spec's folder, a
+// recipe that is a ContextChecker also checks the spec against its files.
+func (l *Loader) parse(file string, data []byte, fsys fs.FS) (*Spec, error) {
 	if len(data) > MaxSize {
 		return nil, ErrorList{{File: file, Line: 1, Column: 1, Msg: fmt.Sprintf("the spec is larger than %d bytes; a spec is a short file, check that this is the right one", MaxSize), Kind: ErrTooLarge}}
 	}
@@ -90,6 +95,9 @@ func (l *Loader) Parse(file string, data []byte) (*Spec, error) {
 		s, ok = d.spec(root)
 		if ok {
 			d.check(s)
+			if c, isChecker := s.Recipe.(ContextChecker); isChecker && fsys != nil && len(d.errs) == 0 {
+				c.CheckContext(&Decoder{d}, s, fsys)
+			}
 		}
 	}
 	if len(d.errs) > 0 {

@@ -23,8 +23,6 @@ var nameChecks = []struct {
 	{"labelKey", labelKeyPattern, isLabelKey, "aZ09._/-:"},
 	{"userName", userNamePattern, isUserName, "az09_-A:"},
 	{"numericUser", numericUserPattern, isNumericUser, "0123456789::a"},
-	{"debianPackage", debianPackagePattern, isDebianPackage, "az09+.-:=A~_"},
-	{"alpinePackage", alpinePackagePattern, isAlpinePackage, "aZ09_.+-@=<>~"},
 	{"healthDuration", healthDurationPattern, isHealthDuration, "0129.nsumhµ"},
 }
 

@@ -41,27 +41,7 @@ func ExpandPublish(pattern, name, registry, version string) string {
 	return strings.ReplaceAll(pattern, "{version}", version)
 }
 
-var (
-	placeholder  = regexp.MustCompile(`\{[^{}]*\}`)
-	platformRule = regexp.MustCompile(`^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$`)
-)
-
-// platformPattern is platformRule for the schema.
-const platformPattern = `^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$`
-
-// platforms decodes a list of os/arch[/variant] platforms.
-func (d *decoder) platforms(n *yaml.Node, p string, s *Spec) {
-	s.Platforms = d.list(n, p, "[linux/amd64, linux/arm64]")
-	for i, pl := range s.Platforms {
-		item := d.nodes[itemPath(p, i)]
-		switch {
-		case !platformRule.MatchString(pl):
-			d.errorf(item, ErrInvalid, "%s[%d] %q is not a platform; write os/arch or os/arch/variant, e.g. linux/amd64 or linux/arm/v7", p, i, pl)
-		case slices.Index(s.Platforms, pl) < i:
-			d.errorf(item, ErrInvalid, "%s[%d] %q is listed twice; remove one", p, i, pl)
-		}
-	}
-}
+var placeholder = regexp.MustCompile(`\{[^{}]*\}`)
 
 // publish decodes {repository, tags, cache}.
 func (d *decoder) publish(n *yaml.Node, path string, s *Spec) {
@@ -135,21 +115,18 @@ func (d *decoder) placeholders(n *yaml.Node, p, value string) bool {
 	return true
 }
 
-// publishSchema describes the publish and platforms keys.
-func publishSchema() (publish, platforms *SchemaNode) {
+// publishSchema describes the publish key.
+func publishSchema() *SchemaNode {
 	ph := "Placeholders: {name} (the spec's name), {registry} and {version} (the bake file's REGISTRY and VERSION variables)."
-	publish = object("Where wharf bake's target pushes the image, and its registry cache. Set it once in a base spec. "+ph, map[string]*SchemaNode{
+	return object("Where wharf bake's target pushes the image, and its registry cache. Set it once in a base spec. "+ph, map[string]*SchemaNode{
 		"repository": withExamples(text("The image repository, without a tag. "+ph), "{registry}/shop/{name}"),
 		"tags":       withDefault(list("Tags pushed. "+ph, nil), []any{"{version}"}),
 		"cache":      withExamples(text("A registry cache reference, read before each build and written with mode=max after it. "+ph), "{registry}/shop/{name}:buildcache"),
 	}, "repository")
-	platforms = withExamples(list("Platforms wharf bake's target builds, os/arch[/variant].", pattern("", platformPattern)), []any{"linux/amd64", "linux/arm64"})
-	return publish, platforms
 }
 
-// explainPublish adds platforms and publish to the explained spec.
+// explainPublish adds publish to the explained spec.
 func (e *explainer) explainPublish(root *yaml.Node) {
-	e.add(root, "platforms", e.list("platforms", e.s.Platforms))
 	if p := e.s.Publish; p != nil {
 		m := e.mapping()
 		e.add(m, "repository", e.str("publish.repository", p.Repository))

@@ -140,10 +140,12 @@ func list(desc string, item *SchemaNode) *SchemaNode {
 	return &SchemaNode{Description: desc, AnyOf: []*SchemaNode{{Type: "array", Items: item}, appendSchema(item)}}
 }
 
-// relPathSchema is a path inside the build context (see decoder.relPath).
+// relPathSchema is a path inside the build context (see decoder.relPath):
+// relative, and leaving the spec's folder (..) only as far as the context,
+// which the loader checks: the schema cannot know the context's depth.
 func relPathSchema(desc string) *SchemaNode {
 	s := pattern(desc, pathCharsPattern)
-	s.Not = &SchemaNode{Pattern: `^/|^\.\.(/|$)`}
+	s.Not = &SchemaNode{Pattern: `^/`}
 	return s
 }
 
@@ -185,7 +187,7 @@ func imageSchema(stage string) *SchemaNode {
 	}
 	ref := pattern("The image reference, as docker pull takes it.", imageRef.String())
 	var families []string
-	for _, f := range Families {
+	for _, f := range familyNames() {
 		families = append(families, string(f))
 	}
 	return &SchemaNode{
@@ -194,7 +196,7 @@ func imageSchema(stage string) *SchemaNode {
 			ref,
 			object("An image whose family wharf cannot infer from its name.", map[string]*SchemaNode{
 				"image":  ref,
-				"family": enum("How packages are installed and users created, and whether the image has a shell: "+strings.Join(families, ", ")+".", Families...),
+				"family": enum("How packages are installed and users created, and whether the image has a shell: "+strings.Join(families, ", ")+".", familyNames()...),
 			}, "image"),
 		},
 	}
@@ -247,18 +249,19 @@ func specSchema() *SchemaNode {
 			"cmd":         execFormSchema("CMD in exec form: a list of arguments, no shell involved. Required for python and node.", "python", "-m", "app"),
 			"healthcheck": healthcheckSchema(durationSchema),
 			"labels":      vars("LABEL key-value pairs, e.g. org.opencontainers.image.source.", labelKeyPattern),
+			"init":        enum("The runner's PID 1: tini (installed with the runner's package manager; ENTRYPOINT becomes tini -- ..., which forwards signals such as docker stop's SIGTERM and reaps zombies) or none (the command is PID 1). Default: tini for node and python on runners with a shell, else none.", InitTini, InitNone),
 		}),
 		"artifacts": list("Extra paths copied from the builder to the runner.", object("A copy from the builder to the runner.", map[string]*SchemaNode{
 			"from": absPathSchema("A path in the builder."),
 			"to":   absPathSchema("A path in the runner."),
 		}, "from", "to")),
+		"platforms": withExamples(list("The platforms the image is built for, for tools that drive the build (docker buildx bake); the Dockerfile stays platform-agnostic. See the README for which recipes and runners cross-build without emulation.", enum("", Platforms...)), []any{"linux/amd64", "linux/arm64"}),
 		"ignore":    withExamples(list(".dockerignore lines added to wharf's defaults.", nil), []any{".git", "**/*.log"}),
 		"output":    withDefault(relPathSchema("Where the Dockerfile is written, relative to the spec's folder (the build context). Its ignore file is written next to it."), "Dockerfile"),
 		"extends":   extendsSchema(),
 		"templates": withExamples(pattern("A folder of *.tmpl files, relative to the spec's folder, whose named blocks override wharf's built-in templates.", `^[^\n\r]*\S[^\n\r]*$`), "templates"),
 	}, "version")
-	pub, platforms := publishSchema()
-	root.Properties["publish"], root.Properties["platforms"] = nullable(pub), nullable(platforms)
+	root.Properties["publish"] = nullable(publishSchema())
 	for _, lang := range Languages() {
 		root.Properties[lang.Name()] = nullable(lang.Schema())
 	}

@@ -60,6 +60,10 @@ type Spec struct {
 	// "../..". SpecDir is the spec's folder as seen from the context, "."
 	// when they are the same; InContext turns spec paths into context paths.
 	Context, SpecDir string
+	// Platforms are the platforms the image is built for, e.g.
+	// "linux/arm64", for tools that drive the build (a bake file); the
+	// Dockerfile stays platform-agnostic. Empty means the builder's own.
+	Platforms []string
 	// Ignore holds extra .dockerignore lines.
 	Ignore []string
 	// Output is the Dockerfile's path, slash-separated and relative to the
@@ -69,9 +73,6 @@ type Spec struct {
 	// template blocks, as a path usable from where File is (it is written
 	// relative to the file that names it); empty for the built-ins only.
 	Templates string
-	// Platforms are the platforms wharf bake's target builds
-	// ("linux/amd64"); empty for the builder's own.
-	Platforms []string
 	// Publish is where wharf bake's target pushes the image; nil when
 	// the spec does not say.
 	Publish *Publish
@@ -158,7 +159,17 @@ type Runtime struct {
 	Cmd         []string
 	Healthcheck *Healthcheck
 	Labels      map[string]string
+	// Init is the runner's PID 1: InitTini runs the command under tini,
+	// which forwards signals and reaps zombies; InitNone runs it as PID 1.
+	// The language's Complete picks the default when the spec sets none.
+	Init string
 }
+
+// The runner's init processes (runtime.init).
+const (
+	InitTini = "tini"
+	InitNone = "none"
+)
 
 // DefaultUser is the non-root user the runner runs as unless told otherwise.
 const DefaultUser = "app"

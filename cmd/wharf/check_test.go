@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"github.com/wharf-dev/wharf/internal/golden"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -17,7 +18,7 @@ import (
 // example: check right after generate exits 0, and exits 1 once any byte of
 // any generated file changes.
 func TestCheckAfterGenerate(t *testing.T) {
-	specs, _ := filepath.Glob("../../testdata/golden/*/wharf.yaml")
+	specs := golden.Specs("../..")
 	examples, _ := filepath.Glob("../../examples/*/wharf.yaml")
 	specs = append(specs, examples...)
 	monorepo, _ := filepath.Glob("../../examples/monorepo/services/*/wharf.yaml")

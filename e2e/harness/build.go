@@ -28,6 +28,8 @@ type BuildRequest struct {
 	Secrets map[string]string
 	// NoCache builds every step again (--no-cache).
 	NoCache bool
+	// Platform, if set, is the target platform (--opt platform=...).
+	Platform string
 }
 
 // CheckErrorArg makes every Dockerfile check warning fail the build, as
@@ -59,6 +61,9 @@ func (d *Daemon) Build(ctx context.Context, tools *Tools, req BuildRequest) (str
 	sort.Strings(keys)
 	for _, k := range keys {
 		args = append(args, "--opt", "build-arg:"+k+"="+req.BuildArgs[k])
+	}
+	if req.Platform != "" {
+		args = append(args, "--opt", "platform="+req.Platform)
 	}
 	if req.NoCache {
 		args = append(args, "--no-cache")

@@ -79,6 +79,9 @@ func StartDaemon(ctx context.Context, tools *Tools, registryAddr, snapshotter st
 		"--oci-worker-snapshotter", snapshotter,
 		"--containerd-worker=false",
 		"--oci-worker=true",
+		// RUN steps share the host's network, so they reach the loopback
+		// Python index (and the mirrors) as the host does.
+		"--oci-worker-net=host",
 	)
 	d.cmd.Stdout, d.cmd.Stderr = logf, logf
 	// Its own process group, so Close can signal runc children too, and

@@ -16,8 +16,13 @@ import (
 // nothing. See e2e/README.md.
 type Expect struct {
 	// Stdout is the exact output of running the image's own
-	// ENTRYPOINT/CMD with no arguments; the run must also exit 0.
+	// ENTRYPOINT/CMD with no arguments; the run must also exit 0. With
+	// Probe, it is the exact output of the probe instead.
 	Stdout string `yaml:"stdout"`
+	// Probe, if set, makes the image a server: it is started with its own
+	// ENTRYPOINT/CMD, and this command runs inside the container (runc
+	// exec) until it exits 0; its output is what Stdout must be.
+	Probe []string `yaml:"probe"`
 	// User is the uid the process runs as ("10001").
 	User string `yaml:"user"`
 	// FilesPresent and FilesAbsent are absolute paths in the rootfs.

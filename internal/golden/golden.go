@@ -15,6 +15,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"sort"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -52,4 +53,20 @@ func Check(t testing.TB, path string, got []byte) {
 	if diff := cmp.Diff(string(want), string(got)); diff != "" {
 		t.Errorf("%s mismatch; go test -update rewrites it after a wanted change (-want +got):\n%s", path, diff)
 	}
+}
+
+// Specs returns the golden specs of the module whose root is root: those
+// of every language unit (lang/*/testdata/golden) and the ones that are
+// no language's (testdata/golden), each a wharf.yaml in its case's folder
+// or, for a build context above the spec, in its services/<name> folder.
+func Specs(root string) []string {
+	var specs []string
+	for _, base := range []string{"testdata/golden", "lang/*/testdata/golden"} {
+		for _, pattern := range []string{"*/wharf.yaml", "*/services/*/wharf.yaml"} {
+			m, _ := filepath.Glob(filepath.Join(root, base, pattern))
+			specs = append(specs, m...)
+		}
+	}
+	sort.Strings(specs)
+	return specs
 }

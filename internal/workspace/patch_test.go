@@ -17,13 +17,15 @@ func TestCheckDiffPatch(t *testing.T) {
 	if _, err := exec.LookPath("patch"); err != nil {
 		t.Skip("patch is not installed")
 	}
-	golden, err := filepath.Abs("../../testdata/golden")
-	if err != nil {
-		t.Fatal(err)
-	}
 	root := t.TempDir()
-	if err := os.CopyFS(root, os.DirFS(golden)); err != nil {
-		t.Fatal(err)
+	for _, unit := range []string{"golang", "python", "node"} {
+		golden, err := filepath.Abs("../../lang/" + unit + "/testdata/golden")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.CopyFS(root, os.DirFS(golden)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	t.Chdir(root) // relative spec paths give the a/ and b/ paths patch reads
 	// Generated afresh, whatever the state of the golden files (which

@@ -34,6 +34,13 @@ type goPkg struct {
 	dir  string // slash path relative to the module root, "." for the root
 	main bool
 	cgo  bool // imports "C"
+	// opens are the string literals the package passes to functions
+	// that open files at run time (os.Open, template.ParseGlob, ...).
+	opens []string
+	// embeds are the patterns of its //go:embed directives.
+	embeds []string
+	// ports are the ports of literal listen addresses (":8080").
+	ports []int
 }
 
 // Detect reads the project into p.
@@ -119,6 +126,12 @@ func (language) Detect(fsys fs.FS, p *detect.Proposal) error {
 		}
 		g.MainWhy = fmt.Sprintf("The module has more main packages: %s. A spec builds one binary; write one spec per binary, each with its own output.", detect.JoinList(others))
 	}
+	if len(cgo) == 0 {
+		if mods := cgoModules(mod); len(mods) > 0 {
+			g.CGO = true
+			g.CGOWhy = fmt.Sprintf("Cgo: the module requires %s, which needs cgo, so the binary links the C library and the runner needs one. Add the -dev packages of libraries it links to build.packages.", detect.JoinList(mods))
+		}
+	}
 	if len(cgo) > 0 {
 		g.CGO = true
 		dirs := make([]string, len(cgo))
@@ -131,6 +144,8 @@ func (language) Detect(fsys fs.FS, p *detect.Proposal) error {
 		g.CGOWhy = fmt.Sprintf("Cgo: %s imports \"C\", so the binary links the C library and the runner needs one. Add the -dev packages of libraries it links to build.packages, and their runtime packages to a runner with a shell.", detect.JoinList(dirs))
 	}
 	p.Section = g.fields()
+	runtimeFiles(fsys, pkgs, p)
+	listenPorts(pkgs, chosen, p)
 	p.Builder = fmt.Sprintf("golang:1.%d-bookworm", minor)
 	p.Runner = "gcr.io/distroless/static-debian12"
 	p.ImagesWhy = why + " The runner is distroless: no shell, no package manager, only the binary."
@@ -210,7 +225,7 @@ func goPackages(fsys fs.FS) []goPkg {
 		if err != nil {
 			return nil
 		}
-		f, err := parser.ParseFile(token.NewFileSet(), name, data, parser.ImportsOnly)
+		f, err := parser.ParseFile(token.NewFileSet(), name, data, parser.ParseComments|parser.SkipObjectResolution)
 		if err != nil {
 			return nil
 		}
@@ -228,6 +243,7 @@ func goPackages(fsys fs.FS) []goPkg {
 				pkg.cgo = true
 			}
 		}
+		scanFile(f, pkg)
 		return nil
 	})
 	slices.Sort(dirs)

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"path"
 	"slices"
+	"strings"
 
 	"github.com/wharf-dev/wharf/generate"
 	"github.com/wharf-dev/wharf/spec"
@@ -26,6 +27,9 @@ type Build struct {
 	// Cross says the builder runs on the build platform and compiles for
 	// the target's (TARGETOS, TARGETARCH): always without cgo.
 	Cross bool
+	// LDFlags and Tags are the recipe's, with what a static cgo binary needs.
+	LDFlags string
+	Tags    []string
 }
 
 // Binary is one binary the builder compiles.
@@ -45,12 +49,6 @@ func (language) Field() string { return "Go" }
 // Blocks are golang.tmpl's blocks.
 func (language) Blocks() fs.FS { return blocks }
 
-// cToolchain is what cgo needs in a builder of each family.
-var cToolchain = map[spec.Family][]string{
-	spec.Debian: {"gcc", "libc6-dev"},
-	spec.Alpine: {"gcc", "musl-dev"},
-}
-
 // Prepare sets the Go data: the binaries, the C toolchain for cgo, CA
 // certificates on Debian runners, and the binary as the entrypoint.
 func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared {
@@ -60,7 +58,15 @@ func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared 
 		main = "./" + path.Join(s.SpecDir, main)
 	}
 	bin := Binary{Main: main, Out: "/out/" + r.Binary, Installed: "/usr/local/bin/" + r.Binary}
-	b := &Build{Recipe: r, Binaries: []Binary{bin}, Main: bin.Main, Out: bin.Out, Installed: bin.Installed, Cross: !r.CGO}
+	b := &Build{Recipe: r, Binaries: []Binary{bin}, Main: bin.Main, Out: bin.Out, Installed: bin.Installed, Cross: !r.CGO, LDFlags: r.LDFlags, Tags: r.Tags}
+	if r.CGO && r.Static {
+		b.LDFlags = strings.TrimSpace(b.LDFlags + " -linkmode=external -extldflags=-static")
+		for _, t := range []string{"netgo", "osusergo"} {
+			if !slices.Contains(b.Tags, t) {
+				b.Tags = append(slices.Clone(b.Tags), t)
+			}
+		}
+	}
 	d.Recipe = b
 	if b.Cross {
 		d.Builder.Platform = "$BUILDPLATFORM"
@@ -68,10 +74,10 @@ func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared 
 	env := map[string]string{"CGO_ENABLED": "0"}
 	if r.CGO {
 		env["CGO_ENABLED"] = "1"
-		d.Builder.Packages = append(slices.Clone(d.Builder.Packages), cToolchain[d.Builder.Family]...)
+		d.Builder.Packages = append(slices.Clone(d.Builder.Packages), d.Builder.Family.Def().CToolchain...)
 	}
-	if d.Runner.Family == spec.Debian {
-		d.Runner.Packages = append(slices.Clone(d.Runner.Packages), "ca-certificates")
+	if def := d.Runner.Family.Def(); def != nil && def.Shell {
+		d.Runner.Packages = append(slices.Clone(d.Runner.Packages), def.CA...)
 	}
 	if len(d.Runner.Entrypoint) == 0 {
 		d.Runner.Entrypoint = []string{bin.Installed}

@@ -38,9 +38,12 @@ var CGORunner = spec.BaseImage{Ref: "gcr.io/distroless/base-debian12", Family: s
 type Recipe struct {
 	// Main is the package to build, e.g. "./cmd/server", relative to the
 	// spec's folder.
-	Main    string
-	Binary  string
-	CGO     bool
+	Main   string
+	Binary string
+	CGO    bool
+	// Static links a cgo binary statically (-extldflags=-static), so that
+	// it runs on a runner with no C library (distroless static, scratch).
+	Static  bool
 	LDFlags string
 	Tags    []string
 }
@@ -60,7 +63,7 @@ var (
 	binaryRE  = regexp.MustCompile(binaryPattern)
 )
 
-var keys = []string{"main", "binary", "cgo", "ldflags", "tags"}
+var keys = []string{"main", "binary", "cgo", "static", "ldflags", "tags"}
 
 // Decode reads the go section.
 func (language) Decode(d *spec.Decoder, n *yaml.Node) spec.Recipe {
@@ -81,6 +84,8 @@ func (language) Decode(d *spec.Decoder, n *yaml.Node) spec.Recipe {
 				}
 			case "cgo":
 				r.CGO = d.Bool(v, p)
+			case "static":
+				r.Static = d.Bool(v, p)
 			case "ldflags":
 				if f, ok := d.Text(v, p); ok {
 					if !ldflagsRE.MatchString(f) {
@@ -122,14 +127,19 @@ func (r *Recipe) Complete(d *spec.Decoder, s *spec.Spec) {
 	if r.Binary == "" {
 		r.Binary = s.Name
 	}
-	if r.CGO && !d.Has("images.runner") {
+	if r.Static && !r.CGO {
+		d.Errorf(d.At("go.static"), spec.ErrInvalid, "go.static links a cgo binary statically, but go.cgo is false, and a binary without cgo is static already; remove static, or set cgo: true")
+	}
+	if r.CGO && !r.Static && !d.Has("images.runner") {
 		s.Images.Runner = CGORunner
 	}
 	builder, runner := s.Images.Builder, s.Images.Runner
-	if r.CGO {
+	if r.CGO && r.Static && builder.Libc() == spec.Musl && runner.Libc() == spec.Glibc {
+		// A static musl binary runs anywhere; nothing to check.
+	} else if r.CGO && !r.Static {
 		d.RequireSameLibc(s, "cgo binaries")
 		if runner.Libc() == "" {
-			d.Errorf(d.At("images.runner"), spec.ErrLibcMismatch, "go.cgo is true, so the binary links the C library dynamically, but the runner %s has none; use a runner with %s (e.g. gcr.io/distroless/base-debian12 or debian:bookworm-slim) or set cgo: false", runner.Ref, builder.Libc())
+			d.Errorf(d.At("images.runner"), spec.ErrLibcMismatch, "go.cgo is true, so the binary links the C library dynamically, but the runner %s has none; use a runner with %s (e.g. gcr.io/distroless/base-debian12 or debian:bookworm-slim), set static: true to link it statically, or set cgo: false", runner.Ref, builder.Libc())
 		}
 		if _, set := s.Build.Env["CGO_ENABLED"]; set {
 			d.Errorf(d.At("build.env.CGO_ENABLED"), spec.ErrInvalid, "build.env.CGO_ENABLED is set by go.cgo; remove it from build.env")
@@ -148,6 +158,7 @@ func (r *Recipe) Explain(e *spec.Explainer, m *yaml.Node) {
 	e.Add(m, "main", e.Str("go.main", r.Main))
 	e.Add(m, "binary", e.Str("go.binary", r.Binary))
 	e.Add(m, "cgo", e.Bool("go.cgo", r.CGO))
+	e.Add(m, "static", e.Bool("go.static", r.Static))
 	e.Add(m, "ldflags", e.Str("go.ldflags", r.LDFlags))
 	e.Add(m, "tags", e.List("go.tags", r.Tags))
 }
@@ -158,6 +169,7 @@ func (language) Schema() *spec.SchemaNode {
 		"main":    spec.SchemaPattern("The package to build, relative to the spec's folder, e.g. ./cmd/server.", mainPattern).WithDefault("."),
 		"binary":  spec.SchemaPattern("The binary's file name. Defaults to the spec's name.", binaryPattern),
 		"cgo":     spec.SchemaBool("Build with cgo: the binary links the C library dynamically, so the runner needs one (the default runner becomes "+CGORunner.Ref+").", false),
+		"static":  spec.SchemaBool("With cgo, link the binary statically (-extldflags=-static, with the netgo and osusergo tags), so it runs on a runner with no C library such as gcr.io/distroless/static-debian12 or scratch. The builder needs the static libraries (lib*-dev packages hold them on Debian).", false),
 		"ldflags": spec.SchemaPattern("Flags for go build -ldflags: flags and values only, no quotes or shell syntax.", ldflagsPattern).WithDefault("-s -w"),
 		"tags":    spec.SchemaList("Build tags.", spec.SchemaPattern("", tagPattern)).WithExamples([]any{"netgo", "osusergo"}),
 	})

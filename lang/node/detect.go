@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"github.com/wharf-dev/wharf/spec/detect"
 	"io/fs"
-	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -25,6 +24,11 @@ type packageJSON struct {
 	Scripts        map[string]string `json:"scripts"`
 	Engines        map[string]any    `json:"engines"`
 	PackageManager string            `json:"packageManager"`
+	Gypfile        bool              `json:"gypfile"`
+	Workspaces     any               `json:"workspaces"`
+
+	Dependencies    map[string]string `json:"dependencies"`
+	DevDependencies map[string]string `json:"devDependencies"`
 }
 
 // nodeLockfiles maps each lockfile to its manager, in the order a tie is
@@ -110,7 +114,15 @@ func (language) Detect(fsys fs.FS, p *detect.Proposal) error {
 	p.Runner = p.Builder
 	p.ImagesWhy = why + " Keep both stages on one Node version: native addons are built for it."
 
-	p.Cmd, p.CmdWhy = nodeCmd(fsys, pkg)
+	st := nodeCmd(fsys, pkg, p)
+	p.Cmd, p.CmdWhy, p.CmdSure, p.CmdFails = st.cmd, st.why, st.sure, st.fails
+	if port, why := nodePort(fsys, pkg, st.source); port > 0 {
+		p.Expose, p.ExposeWhy = []int{port}, why
+	}
+	if why := nativeAddons(fsys, pkg); why != "" {
+		p.BuildPackages = []string{"python3", "make", "g++"}
+		p.BuildPackagesWhy = why + ": the builder needs python3, make and g++ for node-gyp. They stay out of the runner."
+	}
 	if n.Output != "" {
 		// The runner holds only the output folder: the command must be in it.
 		if len(p.Cmd) < 2 || p.Cmd[0] != "node" || !strings.HasPrefix(detect.CleanRel(p.Cmd[1])+"/", n.Output+"/") {
@@ -151,38 +163,6 @@ func nodeVersion(engines map[string]any) (int, string) {
 		}
 	}
 	return defaultNodeMajor, fmt.Sprintf("Node %d, although engines.node %q allows none of %d to %d; check it.", defaultNodeMajor, want, nodeMajors[0], nodeMajors[len(nodeMajors)-1])
-}
-
-// nodeCmd proposes how the container starts: the start script when it is
-// a plain "node FILE", else package.json's main, else a usual entry file.
-func nodeCmd(fsys fs.FS, pkg packageJSON) ([]string, string) {
-	start := pkg.Scripts["start"]
-	if words := strings.Fields(start); len(words) >= 2 && words[0] == "node" {
-		plain := true
-		for _, w := range words {
-			plain = plain && plainArgs.MatchString(w)
-		}
-		if plain {
-			return words, "The start script in package.json, run without npm so that the app receives signals."
-		}
-	}
-	if pkg.Main != "" {
-		if main := detect.CleanRel(pkg.Main); main != "" {
-			return []string{"node", main}, "main in package.json."
-		}
-	}
-	for _, f := range []string{"index.js", "server.js", "app.js", "main.js", "index.mjs", "server.mjs"} {
-		if detect.IsFile(fsys, f) || detect.IsFile(fsys, path.Join("src", f)) {
-			if !detect.IsFile(fsys, f) {
-				f = path.Join("src", f)
-			}
-			return []string{"node", f}, fmt.Sprintf("%s is the project's entry point, as far as wharf can tell; check it.", f)
-		}
-	}
-	if start != "" {
-		return []string{"npm", "start"}, fmt.Sprintf("The start script (%s) needs a shell or npm; a plain [\"node\", \"FILE\"] starts faster and receives signals.", start)
-	}
-	return []string{"node", "index.js"}, "wharf found no start script, main or entry file: check how your app starts and change this."
 }
 
 // proposal is the proposed node section.

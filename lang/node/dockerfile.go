@@ -3,6 +3,7 @@ package node
 import (
 	"embed"
 	"io/fs"
+	"path"
 
 	"github.com/wharf-dev/wharf/generate"
 	"github.com/wharf-dev/wharf/spec"
@@ -13,11 +14,29 @@ type Build struct {
 	*Recipe
 	Tool     *Tool
 	Lockfile string
-	// NPM, Yarn and PNPM report the Manager, for blocks that dispatch on it.
-	NPM, Yarn, PNPM bool
+	// NPM, Yarn, PNPM and Bun report the Manager, for blocks that dispatch
+	// on it; Yarn is true for every Yarn, Tool.Berry for Yarn 2+.
+	NPM, Yarn, PNPM, Bun bool
+	// PnP says Yarn's Plug'n'Play linker: no node_modules, but .pnp.cjs,
+	// .pnp.loader.mjs and .yarn.
+	PnP bool
 	// Dir is the spec's folder in the build context: "" when it is the
 	// context, else where the build script runs and the app lives.
 	Dir string
+	// Command runs the manager: its name, or "node <release>" for a
+	// committed Yarn release (yarn_path).
+	Command string
+	// Setup is the step that makes the manager available: npm install -g
+	// of the pinned version (with SetupCache mounted), the tool's own
+	// Setup (corepack enable), or "".
+	Setup, SetupCache string
+	// Fetch, Install and Prune are the tool's commands as this spec runs
+	// them (Fetch may be empty); BuildStep runs the build script in Dir,
+	// or is empty.
+	Fetch, Install, Prune, BuildStep string
+	// ModulesDir says the prune step makes sure node_modules exists: the
+	// runner copies it, and a project with no dependencies has none.
+	ModulesDir bool
 }
 
 //go:embed *.tmpl
@@ -33,21 +52,61 @@ func (language) Blocks() fs.FS { return blocks }
 // where a workspace keeps its lockfile.
 func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared {
 	r := s.Recipe.(*Recipe)
-	t := Tools[r.Manager]
-	b := &Build{Recipe: r, Tool: t, Lockfile: t.Lockfile, NPM: t == NPM, Yarn: t == Yarn, PNPM: t == PNPM}
+	t := r.Tool()
+	b := &Build{Recipe: r, Tool: t, Lockfile: t.Lockfile, NPM: t == NPM, Yarn: t.Name == Yarn.Name, PNPM: t == PNPM, Bun: t == Bun,
+		PnP: r.Linker == LinkerPnP, Command: t.Name}
 	if s.SpecDir != "." {
 		b.Dir = s.SpecDir
 	}
-	d.Recipe = b
-	return generate.Prepared{
-		Manifests: []string{"package.json", t.Lockfile},
-		RunnerEnv: map[string]string{"NODE_ENV": "production"},
+	manifests := append([]string{"package.json"}, t.Manifests...)
+	switch {
+	case r.YarnPath != "":
+		release := s.InContext(r.YarnPath)
+		manifests = append(manifests, release)
+		b.Command = "node " + path.Join(generate.SourceDir, release)
+	case r.ManagerVersion != "" && t.Package != "":
+		force := ""
+		if b.Yarn {
+			force = "--force " // over the Yarn 1 that node images bundle
+		}
+		b.Setup, b.SetupCache = "npm install -g "+force+t.Package+"@"+r.ManagerVersion, NPM.Cache
+	case r.ManagerVersion == "":
+		b.Setup = t.Setup
 	}
+	b.Fetch, b.Install, b.Prune = t.command(t.Fetch, b.Command), t.command(t.Install, b.Command), t.command(t.Prune, b.Command)
+	if r.Build != "" {
+		b.BuildStep = b.Command + " run " + r.Build
+		if b.Dir != "" && t.InDir != "" {
+			b.BuildStep = b.Command + " " + t.InDir + " " + b.Dir + " run " + r.Build
+		} else if b.Dir != "" {
+			b.BuildStep = "cd " + b.Dir + " && " + b.BuildStep
+		}
+	}
+	if t.Berry && b.Dir != "" {
+		b.Prune = "cd " + b.Dir + " && " + b.Prune // focus the spec's workspace
+	}
+	d.Recipe = b
+	builderEnv := map[string]string{}
+	runnerEnv := map[string]string{"NODE_ENV": "production"}
+	if t.Berry {
+		builderEnv["YARN_NODE_LINKER"] = r.Linker
+	}
+	b.ModulesDir = r.Output != "" && !b.PnP
+	if b.PnP {
+		// The runner keeps the packages in .yarn/cache, so the builder
+		// must write them there, not to Yarn's global cache.
+		builderEnv["YARN_ENABLE_GLOBAL_CACHE"] = "false"
+		runnerEnv["NODE_OPTIONS"] = "--require " + path.Join(s.Runtime.Workdir, ".pnp.cjs")
+	}
+	return generate.Prepared{Manifests: manifests, BuilderEnv: builderEnv, RunnerEnv: runnerEnv}
 }
 
-// Ignore lists what a Node build never needs, and the build's output.
+// Ignore lists what a Node build never needs, the managers' caches, and
+// the build's output.
 func (language) Ignore(s *spec.Spec) []string {
-	lines := []string{"**/node_modules", "npm-debug.log*", "yarn-debug.log*", "yarn-error.log*", ".npm", "coverage"}
+	lines := []string{"**/node_modules", "npm-debug.log*", "yarn-debug.log*", "yarn-error.log*", ".npm", "coverage",
+		// Managers' local caches and install state, rebuilt in the builder.
+		".yarn/cache", ".yarn/unplugged", ".yarn/install-state.gz", ".pnpm-store", ".bun"}
 	if r := s.Recipe.(*Recipe); r.Output != "" {
 		lines = append(lines, s.InContext(r.Output))
 	}

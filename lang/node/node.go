@@ -9,6 +9,8 @@ package node
 
 import (
 	"regexp"
+	"strconv"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -31,7 +33,19 @@ func (language) Images() spec.Images {
 
 // Recipe is the decoded node section.
 type Recipe struct {
-	Manager string // a key of Tools: "npm", "yarn" or "pnpm"
+	Manager string // a key of Tools: "npm", "yarn", "pnpm" or "bun"
+	// ManagerVersion pins the manager's version, as package.json's
+	// packageManager field does ("yarn@4.5.1" is manager yarn,
+	// manager_version 4.5.1): the builder installs it with npm install -g
+	// instead of using Corepack or the image's copy. Empty keeps the image's.
+	ManagerVersion string
+	// YarnPath is a Yarn 2+ release committed in the project (.yarnrc.yml's
+	// yarnPath), relative to the spec's folder: the builder runs it with
+	// node and installs no Yarn.
+	YarnPath string
+	// Linker is Yarn 2+'s nodeLinker, LinkerNodeModules or LinkerPnP; the
+	// builder sets it (YARN_NODE_LINKER), so it wins over .yarnrc.yml.
+	Linker string
 	// Build is the package.json script to run; empty skips the build.
 	Build string
 	// Output is the folder the runner needs besides node_modules and
@@ -52,7 +66,18 @@ const scriptPattern = `^[A-Za-z0-9][A-Za-z0-9:._-]*$`
 
 var scriptRE = regexp.MustCompile(scriptPattern)
 
-var keys = []string{"manager", "build", "output", "registry"}
+// Yarn 2+ linkers.
+const (
+	LinkerNodeModules = "node-modules"
+	LinkerPnP         = "pnp"
+)
+
+// versionPattern is an exact version, as packageManager pins it.
+const versionPattern = `^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$`
+
+var versionRE = regexp.MustCompile(versionPattern)
+
+var keys = []string{"manager", "manager_version", "yarn_path", "linker", "build", "output", "registry"}
 
 // Decode reads the node section.
 func (language) Decode(d *spec.Decoder, n *yaml.Node) spec.Recipe {
@@ -68,6 +93,37 @@ func (language) Decode(d *spec.Decoder, n *yaml.Node) spec.Recipe {
 					d.Errorf(v, spec.ErrInvalid, "%s %q is not supported; use %s", p, m, toolList())
 				}
 				r.Manager = m
+			}
+		case "manager_version":
+			if m, ok := d.NonEmpty(v, p); ok {
+				name, version, hasName := strings.Cut(m, "@")
+				if !hasName {
+					version = m
+				}
+				exact, _, _ := strings.Cut(version, "+")
+				switch {
+				case hasName:
+					d.Errorf(v, spec.ErrInvalid, "%s %q names the manager; write only the version (manager_version: %q) and the manager in node.manager (%q)", p, m, exact, name)
+				case !versionRE.MatchString(exact):
+					d.Errorf(v, spec.ErrInvalid, "%s %q is not an exact version; write major.minor.patch as package.json's packageManager pins it, e.g. 4.5.1", p, m)
+				case exact != version:
+					d.Errorf(v, spec.ErrInvalid, "%s %q holds a Corepack hash, which npm install cannot check; write %q", p, m, exact)
+				}
+				r.ManagerVersion = m
+			}
+		case "yarn_path":
+			if y, ok := d.NonEmpty(v, p); ok {
+				r.YarnPath = d.RelPath(v, p, y)
+				if !strings.HasSuffix(y, ".cjs") && !strings.HasSuffix(y, ".js") {
+					d.Errorf(v, spec.ErrInvalid, "%s %q is not a Yarn release; name the committed file that .yarnrc.yml's yarnPath names, e.g. .yarn/releases/yarn-4.5.1.cjs", p, y)
+				}
+			}
+		case "linker":
+			if l, ok := d.NonEmpty(v, p); ok {
+				if l != LinkerNodeModules && l != LinkerPnP {
+					d.Errorf(v, spec.ErrInvalid, "%s %q is not a Yarn linker; use %q or %q", p, l, LinkerNodeModules, LinkerPnP)
+				}
+				r.Linker = l
 			}
 		case "build":
 			if b, ok := d.NonEmpty(v, p); ok {
@@ -87,9 +143,46 @@ func (language) Decode(d *spec.Decoder, n *yaml.Node) spec.Recipe {
 	return r
 }
 
-// Complete checks that the runner can run node and that the spec says how
-// the app starts.
+// BunImage is the default image of both stages with manager: bun.
+var BunImage = spec.BaseImage{Ref: "oven/bun:1-slim", Family: spec.Debian}
+
+// Berry reports whether the recipe uses Yarn 2 or later: manager yarn with
+// a committed release or a pinned version from 2 on.
+func (r *Recipe) Berry() bool {
+	return r.Manager == Yarn.Name && (r.YarnPath != "" || major(r.ManagerVersion) >= 2)
+}
+
+// Tool is the recipe's package manager.
+func (r *Recipe) Tool() *Tool {
+	if r.Berry() {
+		return YarnBerry
+	}
+	return Tools[r.Manager]
+}
+
+// major is a version's major number, or 0.
+func major(version string) int {
+	m, _, _ := strings.Cut(version, ".")
+	n, _ := strconv.Atoi(m)
+	return n
+}
+
+// nodeImageRE reads the Node major version of an official node image.
+var nodeImageRE = regexp.MustCompile(`(?:^|/)node:([0-9]+)(?:[.-]|$)`)
+
+// Complete picks Bun's images, checks the manager's settings against each
+// other and the builder, checks that the runner can run node, and that the
+// spec says how the app starts.
 func (r *Recipe) Complete(d *spec.Decoder, s *spec.Spec) {
+	if r.Manager == Bun.Name {
+		if !d.Has("images.builder") {
+			s.Images.Builder = BunImage
+		}
+		if !d.Has("images.runner") {
+			s.Images.Runner = BunImage
+		}
+	}
+	r.checkManager(d, s)
 	if s.Images.Runner.Family == spec.Scratch {
 		d.Errorf(d.At("images.runner"), spec.ErrNoShell, "a Node runner needs the node runtime, which scratch lacks; use a node image (e.g. %s) or gcr.io/distroless/nodejs22-debian12", s.Images.Builder.Ref)
 	}
@@ -98,12 +191,73 @@ func (r *Recipe) Complete(d *spec.Decoder, s *spec.Spec) {
 	if r.Output != "" {
 		out = r.Output
 	}
-	d.RequireCmd(s, []string{"node", out + "/index.js"})
+	run := "node"
+	if r.Manager == Bun.Name {
+		run = "bun"
+	}
+	d.RequireCmd(s, []string{run, out + "/index.js"})
+	if s.Runtime.Init == "" && s.Images.Runner.Family.HasShell() {
+		s.Runtime.Init = spec.InitTini
+	}
+}
+
+// checkManager reports manager settings that contradict each other, and
+// a manager the builder image does not have.
+func (r *Recipe) checkManager(d *spec.Decoder, s *spec.Spec) {
+	if r.Linker == "" && r.Berry() {
+		r.Linker = LinkerNodeModules
+	}
+	switch {
+	case r.YarnPath != "" && r.Manager != Yarn.Name:
+		d.Errorf(d.At("node.yarn_path"), spec.ErrInvalid, "node.yarn_path is a Yarn release, but node.manager is %s; set manager: yarn or remove yarn_path", r.Manager)
+	case r.YarnPath != "" && r.ManagerVersion != "":
+		d.Errorf(d.At("node.manager_version"), spec.ErrInvalid, "node.manager_version is not installed when node.yarn_path names the committed release, which runs instead; remove one of them")
+	case r.Linker != "" && !r.Berry():
+		d.Errorf(d.At("node.linker"), spec.ErrInvalid, "node.linker is a Yarn 2+ setting, but this spec uses %s; set manager: yarn with manager_version 2 or later (or yarn_path), or remove linker", r.describeManager())
+	case r.Manager == Bun.Name && r.ManagerVersion != "":
+		d.Errorf(d.At("node.manager_version"), spec.ErrInvalid, "node.manager_version cannot pin bun, which comes with its image; pin it with the image tag instead, e.g. images: {builder: oven/bun:1.2.5-slim, runner: oven/bun:1.2.5-slim}")
+	}
+	if r.Berry() && r.Registry != nil {
+		d.Errorf(d.At("node.registry"), spec.ErrInvalid, "node.registry works through --registry and an .npmrc secret, neither of which Yarn 2+ reads; set npmRegistryServer in .yarnrc.yml (with npmAuthToken: \"${NPM_TOKEN}\"), or use Yarn 1, npm or pnpm")
+	}
+	if r.ManagerVersion != "" || r.YarnPath != "" {
+		return
+	}
+	// Unpinned pnpm needs Corepack, which Node 25 images dropped; unpinned
+	// Yarn 1 is in the image, which Node 26 images dropped.
+	m := nodeImageRE.FindStringSubmatch(s.Images.Builder.Ref)
+	if m == nil {
+		return
+	}
+	v, _ := strconv.Atoi(m[1])
+	switch {
+	case r.Manager == PNPM.Name && v >= 25:
+		d.Errorf(d.At("node.manager"), spec.ErrInvalid, "node.manager pnpm without a version needs Corepack, which the builder %s (Node %d) no longer ships; set node.manager_version to the version in package.json's packageManager (e.g. 10.6.0)", s.Images.Builder.Ref, v)
+	case r.Manager == Yarn.Name && v >= 26:
+		d.Errorf(d.At("node.manager"), spec.ErrInvalid, "node.manager yarn without a version needs the Yarn 1 that node images bundled, which the builder %s (Node %d) no longer has; set node.manager_version (e.g. 1.22.22, or 4.5.1 for Yarn 4) or node.yarn_path", s.Images.Builder.Ref, v)
+	}
+}
+
+// describeManager names the manager and version for messages.
+func (r *Recipe) describeManager() string {
+	if r.ManagerVersion != "" {
+		return r.Manager + " " + r.ManagerVersion
+	}
+	return r.Manager
 }
 
 // Explain writes the section's effective values.
 func (r *Recipe) Explain(e *spec.Explainer, m *yaml.Node) {
 	e.Add(m, "manager", e.Str("node.manager", r.Manager))
+	if r.ManagerVersion != "" {
+		e.Add(m, "manager_version", e.Str("node.manager_version", r.ManagerVersion))
+	}
+	if r.YarnPath != "" {
+		e.Add(m, "yarn_path", e.Str("node.yarn_path", r.YarnPath))
+	}
+	if r.Linker != "" {
+		e.Add(m, "linker", e.Str("node.linker", r.Linker))
+	}
 	if r.Build != "" {
 		e.Add(m, "build", e.Str("node.build", r.Build))
 	}
@@ -118,9 +272,12 @@ func (r *Recipe) Explain(e *spec.Explainer, m *yaml.Node) {
 // Schema is the node section's JSON Schema.
 func (language) Schema() *spec.SchemaNode {
 	return spec.SchemaObject("The Node recipe: install from the lockfile, run a build script, prune to production dependencies.", map[string]*spec.SchemaNode{
-		"manager": spec.SchemaEnum("The package manager, which decides the lockfile: npm (package-lock.json), yarn (yarn.lock) or pnpm (pnpm-lock.yaml).", toolNames()...).WithDefault(NPM.Name),
-		"build":   spec.SchemaPattern("The package.json script to run in the builder; unset skips the build.", scriptPattern).WithExamples("build"),
-		"output":  spec.SchemaRelPath("The folder the runner needs besides node_modules and package.json; unset copies the whole pruned project.").WithExamples("dist"),
+		"manager":         spec.SchemaEnum("The package manager, which decides the lockfile: npm (package-lock.json), yarn (yarn.lock), pnpm (pnpm-lock.yaml) or bun (bun.lock or bun.lockb; default images "+BunImage.Ref+").", toolNames()...).WithDefault(NPM.Name),
+		"manager_version": spec.SchemaPattern("The manager's exact version, as package.json's packageManager pins it (\"pnpm@10.6.0\" is manager pnpm, manager_version 10.6.0). The builder installs it with npm install -g, without Corepack. For yarn, 2 or later means Yarn Berry (yarn install --immutable, yarn workspaces focus --production). Unset uses the image's copy (Yarn 1) or Corepack (pnpm).", versionPattern).WithExamples("4.5.1"),
+		"yarn_path":       spec.SchemaRelPath("A Yarn 2+ release committed in the project, as .yarnrc.yml's yarnPath names it, relative to the spec's folder: the builder runs it with node and installs no Yarn.").WithExamples(".yarn/releases/yarn-4.5.1.cjs"),
+		"linker":          spec.SchemaEnum("Yarn 2+'s nodeLinker, set in the builder over .yarnrc.yml's: node-modules, or pnp (Plug'n'Play: the runner gets .pnp.cjs, .pnp.loader.mjs and .yarn, and NODE_OPTIONS requires .pnp.cjs).", LinkerNodeModules, LinkerPnP).WithDefault(LinkerNodeModules),
+		"build":           spec.SchemaPattern("The package.json script to run in the builder; unset skips the build.", scriptPattern).WithExamples("build"),
+		"output":          spec.SchemaRelPath("The folder the runner needs besides node_modules and package.json; unset copies the whole pruned project.").WithExamples("dist"),
 		"registry": spec.SchemaPackageIndex("A private package registry. Its token is never in the spec, the Dockerfile or the image: the install steps mount it from a BuildKit secret holding an .npmrc file (docker build --secret id=ID,src=FILE).",
 			"https://npm.example.com/"),
 	})

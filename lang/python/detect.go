@@ -2,7 +2,6 @@ package python
 
 import (
 	"fmt"
-	"github.com/wharf-dev/wharf/spec/detect"
 	"io/fs"
 	"path"
 	"regexp"
@@ -12,6 +11,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/wharf-dev/wharf/spec"
+	"github.com/wharf-dev/wharf/spec/detect"
 )
 
 // pythonMinors are the Python 3 minor versions with python:3.N-slim
@@ -26,6 +26,7 @@ type pyproject struct {
 	Project struct {
 		Name           string            `toml:"name"`
 		RequiresPython string            `toml:"requires-python"`
+		Dependencies   []string          `toml:"dependencies"`
 		Scripts        map[string]string `toml:"scripts"`
 	} `toml:"project"`
 	BuildSystem struct {
@@ -40,6 +41,8 @@ type pyproject struct {
 		Setuptools struct {
 			ExtModules []any `toml:"ext-modules"`
 		} `toml:"setuptools"`
+		UV  map[string]any `toml:"uv"`
+		PDM map[string]any `toml:"pdm"`
 	} `toml:"tool"`
 }
 
@@ -134,11 +137,19 @@ func (language) Detect(fsys fs.FS, p *detect.Proposal) error {
 			reqs = names[:1]
 		}
 	}
-	if !hasPyproject && !hasSetup && len(reqs) == 0 {
-		return fmt.Errorf("python: found no pyproject.toml, setup.py or requirements*.txt; the python recipe builds wheels from them")
+	manager, managerWhy, hint := detectManager(fsys, &py, hasPyproject)
+	if manager != nil {
+		reqs = nil // the lockfile holds the dependencies
+	}
+	hasPipfile := manager == Pipenv
+	if !hasPyproject && !hasSetup && len(reqs) == 0 && !hasPipfile {
+		return fmt.Errorf("python: found no pyproject.toml, setup.py, requirements*.txt or Pipfile.lock; the python recipe installs from them")
 	}
 	p.Sources = append(p.Sources, reqs...)
-	r := &proposal{Requirements: reqs}
+	r := &proposal{Requirements: reqs, Manager: manager, ManagerWhy: managerWhy, Hint: hint}
+	if manager != nil {
+		p.Sources = append(p.Sources, manager.Lockfile)
+	}
 	defer func() { p.Section = r.fields() }()
 	if hasPyproject || hasSetup {
 		r.Project = "."
@@ -170,6 +181,15 @@ func (language) Detect(fsys fs.FS, p *detect.Proposal) error {
 	p.ImagesWhy = why + " Keep both stages on one Python version: wheels built for one do not install on the other."
 
 	p.Cmd, p.CmdWhy = pythonCmd(fsys, p, r.Project, name, scripts)
+	if cmd, why, port, ok := startCommand(fsys, dependencies(fsys, py, reqs), len(scripts) > 0); ok {
+		p.Cmd, p.CmdWhy, p.CmdSure = cmd, why, detect.Likely
+		if port > 0 {
+			p.Expose, p.ExposeWhy = []int{port}, fmt.Sprintf("The port the command binds (%d).", port)
+		}
+	} else if p.CmdSure == detect.Unknown {
+		p.Cmd, p.CmdFails = []string{"python3", "-c", "raise SystemExit('set runtime.cmd in wharf.yaml')"}, true
+		p.Notes = append(p.Notes, "cannot tell how the app starts: set runtime.cmd in wharf.yaml (until then the container exits saying so)")
+	}
 	if r.Project == "" {
 		p.Artifacts = []spec.Artifact{{From: "/src", To: "/app"}}
 		p.ArtifactsWhy = "With requirements only, the runner receives the installed packages but not your code: this copies the project into the runner's workdir. Narrow it to what the app needs."
@@ -264,7 +284,8 @@ func pythonCmd(fsys fs.FS, p *detect.Proposal, project, name string, scripts map
 	if module == "" {
 		module = "app"
 	}
-	return []string{"python", "-m", module}, "wharf found no console script and no __main__.py: check how your app starts and change this."
+	p.CmdSure = detect.Unknown
+	return nil, "wharf found no Procfile, console script, framework app, __main__.py or main.py; set runtime.cmd to how your app starts. Until then the container exits with this message."
 }
 
 func quoteAll(items []string) []string {
@@ -313,14 +334,46 @@ func localRequirements(fsys fs.FS, file string, reqs []string) []string {
 	return out
 }
 
+// detectManager proposes the package manager whose lockfile the project
+// has (uv.lock, poetry.lock, pdm.lock, Pipfile.lock), with why. A
+// [tool.uv], [tool.poetry] or [tool.pdm] table without its lockfile gives
+// no manager (the build would fail on the missing lockfile) but a hint.
+func detectManager(fsys fs.FS, py *pyproject, hasPyproject bool) (*Tool, string, string) {
+	tables := []struct {
+		tool *Tool
+		has  bool
+	}{{UV, py.Tool.UV != nil}, {Poetry, py.Tool.Poetry.Name != "" || py.Tool.Poetry.Dependencies != nil}, {PDM, py.Tool.PDM != nil}}
+	for _, t := range []*Tool{UV, Poetry, PDM, Pipenv} {
+		if !detect.IsFile(fsys, t.Lockfile) || (t.Manifest == "pyproject.toml" && !hasPyproject) || !detect.IsFile(fsys, t.Manifest) {
+			continue
+		}
+		return t, fmt.Sprintf("%s is locked in %s: the builder installs exactly those versions (%s fails the build when the lockfile is out of date with %s).", t.Manifest, t.Lockfile, t.Name, t.Manifest), ""
+	}
+	for _, tb := range tables {
+		if tb.has {
+			return nil, "", fmt.Sprintf("pyproject.toml has [tool.%s] but no %s: run %s lock and set manager: %s to install the locked versions.", tb.tool.Name, tb.tool.Lockfile, tb.tool.Name, tb.tool.Name)
+		}
+	}
+	return nil, "", ""
+}
+
 // proposal is the proposed python section.
 type proposal struct {
+	Manager      *Tool  // nil for pip
+	ManagerWhy   string // why Manager
+	Hint         string // a manager that could be used, as a comment
 	Project      string // "" when only requirements are installed
 	Requirements []string
 }
 
 func (r *proposal) fields() []detect.Field {
 	var f []detect.Field
+	switch {
+	case r.Manager != nil:
+		f = append(f, detect.Field{Key: "manager", Value: detect.Scalar(r.Manager.Name), Why: r.ManagerWhy})
+	case r.Hint != "":
+		f = append(f, detect.Field{Key: "manager", Value: detect.Scalar(Pip.Name), Why: r.Hint})
+	}
 	if r.Project != "" {
 		f = append(f, detect.Field{Key: "project", Value: detect.Scalar(r.Project)})
 	}
@@ -332,5 +385,5 @@ func (r *proposal) fields() []detect.Field {
 
 // Markers are the files that tell a Python project.
 func (language) Markers() []string {
-	return []string{"pyproject.toml", "setup.py", "requirements*.txt"}
+	return []string{"pyproject.toml", "setup.py", "requirements*.txt", "Pipfile.lock"}
 }

@@ -50,15 +50,52 @@ type Proposal struct {
 	Artifacts    []spec.Artifact
 	ArtifactsWhy string
 
+	// Expose are the ports the app listens on (runtime.expose); ExposeWhy
+	// says where they were found.
+	Expose    []int
+	ExposeWhy string
+
 	Cmd    []string // runtime.cmd; empty leaves the recipe's default
 	CmdWhy string
 	// CmdSure says how sure detection is of Cmd; with Unknown, the spec
-	// holds it commented out, and init says it cannot tell.
-	CmdSure Confidence
+	// holds it commented out, and init says it cannot tell, unless
+	// CmdFails: then Cmd is a command that exits saying so, for a language
+	// whose spec needs a cmd.
+	CmdSure  Confidence
+	CmdFails bool
 
 	// Notes are things the user should know or do, which the spec cannot
 	// hold, such as a missing lockfile.
 	Notes []string
+
+	// Output is the spec's output when it is not the default Dockerfile,
+	// e.g. beside a hand-written Dockerfile.
+	Output, OutputWhy string
+	// Build and Runtime are further keys of the build and runtime
+	// sections, in the order written (Runtime before cmd).
+	Build, Runtime []Field
+	// Ignore are the spec's ignore lines.
+	Ignore    []string
+	IgnoreWhy string
+	// Leftovers are the instructions of an existing Dockerfile that the
+	// spec does not hold, written as comments at the end of the spec so
+	// that nothing is dropped silently.
+	Leftovers []Leftover
+}
+
+// Leftover is an instruction of an existing Dockerfile that no key of the
+// proposed spec holds.
+type Leftover struct {
+	// At is the instruction's position, "Dockerfile:12" (or a range,
+	// "Dockerfile:20-31", for a whole stage).
+	At string
+	// Code is the instruction, shortened, with credentials redacted.
+	Code string
+	// Why says what became of it.
+	Why string
+	// Handled: wharf's recipe does the same its own way; otherwise it is
+	// not carried over, and the user should decide.
+	Handled bool
 }
 
 // Field is one proposed key of the language's section.
@@ -72,6 +109,9 @@ type Field struct {
 	// Sure says how sure detection is; with Unknown, the key is written
 	// commented out, for the user to decide.
 	Sure Confidence
+	// Lines, when Value is empty, are the value's lines as a YAML block
+	// (a mapping or a list), written indented below the key.
+	Lines []string
 }
 
 // Confidence is how sure detection is of a proposed value.
@@ -172,6 +212,12 @@ func Detect(fsys fs.FS, dirName string, lang string) (*Proposal, error) {
 	if p.Name == "" {
 		p.Name = SpecName(dirName)
 	}
+	if len(p.Expose) == 0 {
+		if ports, why, source := ProjectPorts(fsys); len(ports) > 0 {
+			p.Expose, p.ExposeWhy = ports, why
+			p.Sources = append(p.Sources, source)
+		}
+	}
 	slices.Sort(p.Sources)
 	p.Sources = slices.Compact(p.Sources)
 	return p, nil
@@ -182,7 +228,7 @@ func markerList() string {
 	for _, l := range languages() {
 		names = append(names, l.Markers()...)
 	}
-	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+	return orList(names)
 }
 
 // nameList is "python, go or node": the registered languages.
@@ -191,7 +237,18 @@ func nameList() string {
 	for _, l := range languages() {
 		names = append(names, l.Name())
 	}
-	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+	return orList(names)
+}
+
+// orList is "a", "a or b" or "a, b or c"; "none registered" when empty.
+func orList(items []string) string {
+	switch len(items) {
+	case 0:
+		return "(no language registered: import github.com/wharf-dev/wharf/lang)"
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
 }
 
 // IsFile reports whether name is a regular file in fsys.

@@ -98,8 +98,65 @@ var detectCases = []struct {
 		want: detect.Proposal{
 			Language: "python", Name: "worker", Sources: []string{"pyproject.toml"},
 			Builder: "python:3.10-slim", Runner: "python:3.10-slim",
-			Section: pySection("."),
+			// no poetry.lock: pip, and a comment saying how to lock
+			Section: append([]detect.Field{{Key: "manager", Value: "pip"}}, pySection(".")...),
 			Cmd:     []string{"worker"},
+		},
+	},
+	{
+		name: "uv project with its lockfile",
+		fsys: files(
+			"pyproject.toml", "[project]\nname = \"api\"\nrequires-python = \">=3.12\"\n[project.scripts]\napi = \"api:main\"\n[tool.uv]\ndev-dependencies = [\"pytest\"]\n",
+			"uv.lock", "version = 1\n",
+			"requirements.txt", "flask\n",
+		),
+		want: detect.Proposal{
+			Language: "python", Name: "api", Sources: []string{"pyproject.toml", "uv.lock"},
+			Builder: "python:3.13-slim", Runner: "python:3.13-slim",
+			Section: append([]detect.Field{{Key: "manager", Value: "uv"}}, pySection(".")...),
+			Cmd:     []string{"api"},
+		},
+	},
+	{
+		name: "poetry project with its lockfile",
+		fsys: files(
+			"pyproject.toml", "[tool.poetry]\nname = \"worker\"\n[tool.poetry.dependencies]\npython = \"^3.11\"\n",
+			"poetry.lock", "",
+			"worker/__main__.py", "",
+		),
+		want: detect.Proposal{
+			Language: "python", Name: "worker", Sources: []string{"poetry.lock", "pyproject.toml"},
+			Builder: "python:3.13-slim", Runner: "python:3.13-slim",
+			Section: append([]detect.Field{{Key: "manager", Value: "poetry"}}, pySection(".")...),
+			Cmd:     []string{"python", "-m", "worker"},
+		},
+	},
+	{
+		name: "pdm table without a lockfile stays pip, with a hint",
+		fsys: files(
+			"pyproject.toml", "[project]\nname = \"svc\"\n[tool.pdm]\ndistribution = true\n",
+		),
+		want: detect.Proposal{
+			Language: "python", Name: "svc", Sources: []string{"pyproject.toml"},
+			Builder: "python:3.13-slim", Runner: "python:3.13-slim",
+			Section: append([]detect.Field{{Key: "manager", Value: "pip"}}, pySection(".")...),
+			Cmd:     []string{"python3", "-c", "raise SystemExit('set runtime.cmd in wharf.yaml')"}, CmdSure: detect.Unknown, CmdFails: true,
+		},
+		notes: 1, // cannot tell how it starts
+	},
+	{
+		name: "pipenv app",
+		fsys: files(
+			"Pipfile", "[packages]\nflask = \"*\"\n",
+			"Pipfile.lock", "{}\n",
+			"app.py", "",
+		),
+		want: detect.Proposal{
+			Language: "python", Sources: []string{"Pipfile.lock"},
+			Builder: "python:3.13-slim", Runner: "python:3.13-slim",
+			Section:   []detect.Field{{Key: "manager", Value: "pipenv"}},
+			Cmd:       []string{"python", "app.py"},
+			Artifacts: []spec.Artifact{{From: "/src", To: "/app"}},
 		},
 	},
 	{
@@ -183,9 +240,71 @@ var detectCases = []struct {
 			Language: "node", Name: "bare", Sources: []string{"package.json"},
 			Builder: "node:24-bookworm-slim", Runner: "node:24-bookworm-slim",
 			Section: nodeSection("npm", "", ""),
-			Cmd:     []string{"npm", "start"},
+			Cmd:     []string{"node", "-e", "throw new Error('set runtime.cmd in wharf.yaml')"},
+			CmdSure: detect.Unknown, CmdFails: true,
 		},
-		notes: 1,
+		notes: 2,
+	},
+	{
+		name: "node start script of a devDependency, main instead",
+		fsys: files(
+			"package.json", `{"name": "api", "main": "server.js", "scripts": {"start": "nodemon server.js"}, "dependencies": {"express": "4"}, "devDependencies": {"nodemon": "3"}}`,
+			"package-lock.json", `{"packages": {"node_modules/bcrypt": {"hasInstallScript": true}}}`,
+			"server.js", "app.listen(process.env.PORT || 8081)\n",
+		),
+		want: detect.Proposal{
+			Language: "node", Name: "api", Sources: []string{"package-lock.json", "package.json"},
+			Builder: "node:24-bookworm-slim", Runner: "node:24-bookworm-slim",
+			BuildPackages: []string{"python3", "make", "g++"},
+			Section:       nodeSection("npm", "", ""),
+			Cmd:           []string{"node", "server.js"}, CmdSure: detect.Likely,
+			Expose: []int{8081}, ExposeWhy: "server.js listens on 8081.",
+		},
+	},
+	{
+		name: "node start script of a production dependency",
+		fsys: files(
+			"package.json", `{"name": "web", "scripts": {"build": "next build", "start": "next start"}, "dependencies": {"next": "15", "better-sqlite3": "11"}}`,
+			"package-lock.json", "{}",
+		),
+		want: detect.Proposal{
+			Language: "node", Name: "web", Sources: []string{"package-lock.json", "package.json"},
+			Builder: "node:24-bookworm-slim", Runner: "node:24-bookworm-slim",
+			BuildPackages: []string{"python3", "make", "g++"},
+			Section:       nodeSection("npm", "build", ""),
+			Cmd:           []string{"node_modules/.bin/next", "start"},
+			Expose:        []int{3000}, ExposeWhy: "next start listens on 3000 by default.",
+		},
+	},
+	{
+		name: "node nest with the nest cli in devDependencies",
+		fsys: files(
+			"package.json", `{"name": "svc", "scripts": {"build": "nest build", "start": "nest start", "start:prod": "node dist/main"}, "dependencies": {"@nestjs/core": "10"}, "devDependencies": {"@nestjs/cli": "10"}}`,
+			"yarn.lock", "",
+			"src/main.ts", "await app.listen(process.env.PORT ?? 3001);\n",
+		),
+		want: detect.Proposal{
+			Language: "node", Name: "svc", Sources: []string{"package.json", "yarn.lock"},
+			Builder: "node:24-bookworm-slim", Runner: "node:24-bookworm-slim",
+			Section: nodeSection("yarn", "build", ""),
+			Cmd:     []string{"node", "dist/main"}, CmdSure: detect.Likely,
+			Expose: []int{3001}, ExposeWhy: "src/main.ts listens on 3001.",
+		},
+	},
+	{
+		name: "node typescript outDir",
+		fsys: files(
+			"package.json", `{"name": "bot", "scripts": {"build": "tsc", "start": "ts-node src/index.ts"}, "devDependencies": {"ts-node": "10", "typescript": "5"}}`,
+			"package-lock.json", "{}",
+			"tsconfig.json", "{\n  // comment\n  \"compilerOptions\": {\"outDir\": \"./build\", \"rootDir\": \"src\"}\n}\n",
+			"src/index.ts", "",
+		),
+		want: detect.Proposal{
+			Language: "node", Name: "bot", Sources: []string{"package-lock.json", "package.json"},
+			Builder: "node:24-bookworm-slim", Runner: "node:24-bookworm-slim",
+			Section: nodeSection("npm", "build", ""),
+			Cmd:     []string{"node", "build/index.js"}, CmdSure: detect.Likely,
+		},
 	},
 	{
 		name: "forced language in an ambiguous project",
@@ -308,6 +427,10 @@ func checkLoaded(t *testing.T, p *detect.Proposal, s *spec.Spec) {
 		switch r := r.(type) {
 		case *python.Recipe:
 			switch k {
+			case "manager":
+				r.Tool = v.(string)
+			case "handoff":
+				r.Handoff = v.(string)
 			case "project":
 				r.Project = v.(string)
 			case "requirements":
@@ -335,6 +458,13 @@ func checkLoaded(t *testing.T, p *detect.Proposal, s *spec.Spec) {
 			}
 		}
 	}
+	// handoff's default: wheels for pip (shell runners), venv for the managers.
+	if r, ok := r.(*python.Recipe); ok && r.Handoff == "" {
+		r.Handoff = python.HandoffVenv
+		if r.Tool == "pip" && s.Images.Runner.Family.HasShell() {
+			r.Handoff = python.HandoffWheels
+		}
+	}
 	check(s.Language, s.Recipe, r)
 }
 
@@ -346,7 +476,7 @@ func TestDetectErrors(t *testing.T) {
 		kind error
 		msg  string
 	}{
-		{"empty folder", "", files(), detect.ErrNoProject, "wharf looks for pyproject.toml, setup.py, requirements*.txt, go.mod or package.json"},
+		{"empty folder", "", files(), detect.ErrNoProject, "wharf looks for pyproject.toml, setup.py, requirements*.txt, Pipfile.lock, go.mod, package.json, Cargo.toml, pom.xml, build.gradle or build.gradle.kts"},
 		{"unrelated files", "", files("README.md", "hi", "src/main.rs", ""), detect.ErrNoProject, "run wharf init in the project's folder"},
 		{"go and node", "", files("go.mod", "module x\n", "package.json", "{}"), detect.ErrAmbiguous, "found go.mod (go), package.json (node); pass --language go or --language node to choose"},
 		{"python and node", "", files("requirements.txt", "", "package.json", "{}"), detect.ErrAmbiguous, "found requirements.txt (python), package.json (node)"},

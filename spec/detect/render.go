@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/wharf-dev/wharf/spec"
@@ -27,6 +29,11 @@ func (p *Proposal) YAML() []byte {
 	w.key(0, "version", "1")
 	w.key(0, "name", Scalar(p.Name))
 	w.key(0, "language", p.Language)
+	if p.Output != "" {
+		w.blank()
+		w.comment(0, p.OutputWhy)
+		w.key(0, "output", Scalar(p.Output))
+	}
 
 	w.blank()
 	w.key(0, "images", "")
@@ -34,9 +41,12 @@ func (p *Proposal) YAML() []byte {
 	w.key(2, "builder", Scalar(p.Builder))
 	w.key(2, "runner", Scalar(p.Runner))
 
-	if len(p.BuildPackages) > 0 || len(p.DependencyFiles) > 0 {
+	if len(p.BuildPackages) > 0 || len(p.DependencyFiles) > 0 || len(p.Build) > 0 {
 		w.blank()
 		w.key(0, "build", "")
+		for _, f := range p.Build {
+			w.field(2, f)
+		}
 		if len(p.BuildPackages) > 0 {
 			w.comment(2, p.BuildPackagesWhy)
 			w.key(2, "packages", FlowList(p.BuildPackages))
@@ -51,34 +61,42 @@ func (p *Proposal) YAML() []byte {
 		w.blank()
 		w.key(0, p.Language, "")
 		for _, f := range p.Section {
-			switch {
-			case f.Sure == Unknown:
-				w.comment(2, "Cannot tell: "+f.Why)
-				if f.Value != "" {
-					w.raw("  # " + f.Key + ": " + f.Value)
-				}
-			default:
-				w.comment(2, f.Why)
-				if f.Value != "" {
-					w.key(2, f.Key, f.Value)
-				}
-			}
+			w.field(2, f)
 		}
 	}
 
 	w.blank()
-	if len(p.Cmd) > 0 && p.CmdSure == Unknown {
+	runtime := p.Runtime
+	isExpose := func(f Field) bool { return f.Key == "expose" }
+	if len(p.Expose) > 0 && !slices.ContainsFunc(runtime, isExpose) {
+		items := make([]string, len(p.Expose))
+		for i, port := range p.Expose {
+			items[i] = strconv.Itoa(port)
+		}
+		runtime = append(slices.Clone(runtime), Field{Key: "expose", Value: "[" + strings.Join(items, ", ") + "]", Why: p.ExposeWhy})
+	}
+	exposed := slices.ContainsFunc(runtime, func(f Field) bool { return isExpose(f) && f.Sure != Unknown })
+	if len(p.Cmd) > 0 || len(runtime) > 0 {
 		w.key(0, "runtime", "")
-		w.comment(2, "Cannot tell how the app starts: "+p.CmdWhy)
-		w.raw("  # cmd: " + execList(p.Cmd))
-		w.comment(2, "Ports the service listens on, for EXPOSE:")
-		w.raw("  # expose: [8080]")
-	} else if len(p.Cmd) > 0 {
-		w.key(0, "runtime", "")
-		w.comment(2, p.CmdWhy)
-		w.key(2, "cmd", execList(p.Cmd))
-		w.comment(2, "Ports the service listens on, for EXPOSE:")
-		w.raw("  # expose: [8080]")
+		for _, f := range runtime {
+			w.field(2, f)
+		}
+		switch {
+		case len(p.Cmd) > 0 && p.CmdSure == Unknown && p.CmdFails:
+			// A command that fails loudly, never a confident guess.
+			w.comment(2, "Cannot tell how the app starts: "+p.CmdWhy)
+			w.key(2, "cmd", execList(p.Cmd))
+		case len(p.Cmd) > 0 && p.CmdSure == Unknown:
+			w.comment(2, "Cannot tell how the app starts: "+p.CmdWhy)
+			w.raw("  # cmd: " + execList(p.Cmd))
+		case len(p.Cmd) > 0:
+			w.comment(2, p.CmdWhy)
+			w.key(2, "cmd", execList(p.Cmd))
+		}
+		if !exposed {
+			w.comment(2, "Ports the service listens on, for EXPOSE:")
+			w.raw("  # expose: [8080]")
+		}
 	} else {
 		w.comment(0, "Ports the service listens on, for EXPOSE:")
 		w.raw("# runtime:")
@@ -93,7 +111,92 @@ func (p *Proposal) YAML() []byte {
 			w.raw(fmt.Sprintf("  - {from: %s, to: %s}", Scalar(a.From), Scalar(a.To)))
 		}
 	}
+	if len(p.Ignore) > 0 {
+		w.blank()
+		w.comment(0, p.IgnoreWhy)
+		w.key(0, "ignore", "")
+		for _, l := range p.Ignore {
+			w.raw("  - " + Scalar(l))
+		}
+	}
+	p.writeLeftovers(w)
 	return w.buf.Bytes()
+}
+
+// writeLeftovers lists, as comments, the instructions of an existing
+// Dockerfile that the spec does not hold: first those wharf's recipe
+// does its own way, then those it does not carry over.
+func (p *Proposal) writeLeftovers(w *yamlWriter) {
+	for _, handled := range []bool{true, false} {
+		var items []Leftover
+		for _, l := range p.Leftovers {
+			if l.Handled == handled {
+				items = append(items, l)
+			}
+		}
+		if len(items) == 0 {
+			continue
+		}
+		w.blank()
+		if handled {
+			w.comment(0, "Done by wharf's own steps, so not in the spec:")
+		} else {
+			w.comment(0, "Not carried over from the Dockerfile; add to the spec what the image needs:")
+		}
+		for _, l := range items {
+			text := l.At + ": " + l.Code
+			if l.Why != "" {
+				text += " -- " + l.Why
+			}
+			w.item(text)
+		}
+	}
+}
+
+// field writes one proposed key; an Unknown one commented out.
+func (w *yamlWriter) field(indent int, f Field) {
+	pad := strings.Repeat(" ", indent)
+	if f.Sure == Unknown {
+		w.comment(indent, "Cannot tell: "+f.Why)
+		switch {
+		case f.Value != "":
+			w.raw(pad + "# " + f.Key + ": " + f.Value)
+		case len(f.Lines) > 0:
+			w.raw(pad + "# " + f.Key + ":")
+			for _, l := range f.Lines {
+				w.raw(pad + "#   " + l)
+			}
+		}
+		return
+	}
+	w.comment(indent, f.Why)
+	switch {
+	case f.Value != "":
+		w.key(indent, f.Key, f.Value)
+	case len(f.Lines) > 0:
+		w.key(indent, f.Key, "")
+		for _, l := range f.Lines {
+			w.raw(pad + "  " + l)
+		}
+	}
+}
+
+// item writes text as a comment list item, "#   - text", wrapped with
+// a hanging indent.
+func (w *yamlWriter) item(text string) {
+	first, rest := "# - ", "#   "
+	line := first
+	for _, word := range strings.Fields(text) {
+		if line != first && line != rest && len(line)+1+len(word) > commentWidth {
+			w.raw(line)
+			line = rest
+		}
+		if line != first && line != rest {
+			line += " "
+		}
+		line += word
+	}
+	w.raw(line)
 }
 
 type yamlWriter struct{ buf bytes.Buffer }
@@ -166,8 +269,10 @@ func FlowList(items []string) string {
 	return "[" + strings.Join(out, ", ") + "]"
 }
 
-// execList writes a command as a JSON list, the way exec form is written
+// ExecList writes a command as a JSON list, the way exec form is written
 // in a Dockerfile.
+func ExecList(args []string) string { return execList(args) }
+
 func execList(args []string) string {
 	out := make([]string, len(args))
 	for i, s := range args {

@@ -402,6 +402,20 @@ func (c *compiler) call(fn string, args []value) (value, error) {
 	}
 	list := strings.Join(exprs, ", ")
 	switch fn {
+	case "and", "or":
+		// As conditions: text/template's and/or return an argument, whose
+		// truth is the conjunction's (or disjunction's).
+		op := map[string]string{"and": " && ", "or": " || "}[fn]
+		conds := make([]string, len(args))
+		for i, a := range args {
+			conds[i] = truth(a)
+		}
+		return value{"(" + strings.Join(conds, op) + ")", reflect.TypeFor[bool]()}, nil
+	case "not":
+		if len(args) != 1 {
+			return value{}, fmt.Errorf("not with %d arguments", len(args))
+		}
+		return value{"!(" + truth(args[0]) + ")", reflect.TypeFor[bool]()}, nil
 	case "eq":
 		if len(args) != 2 {
 			return value{}, fmt.Errorf("eq with %d arguments is not supported", len(args))
@@ -450,6 +464,14 @@ func (c *compiler) fields(v value, names []string) (value, error) {
 				t = t.Elem().Field(0).Type
 			}
 		}
+		if m, ok := v.typ.MethodByName(name); ok && v.typ != c.root {
+			// A method with no arguments and one result, as templates call it.
+			if m.Type.NumIn() != 1 || m.Type.NumOut() != 1 {
+				return value{}, fmt.Errorf("method %s of %s: only methods with no arguments and one result are supported", name, v.typ)
+			}
+			v = value{v.expr + "." + name + "()", m.Type.Out(0)}
+			continue
+		}
 		if t.Kind() == reflect.Pointer {
 			t = t.Elem()
 		}
@@ -458,7 +480,7 @@ func (c *compiler) fields(v value, names []string) (value, error) {
 		}
 		f, ok := t.FieldByName(name)
 		if !ok {
-			return value{}, fmt.Errorf("%s has no field %s", v.typ, name)
+			return value{}, fmt.Errorf("%s has no field or method %s", v.typ, name)
 		}
 		v = value{v.expr + "." + name, f.Type}
 	}

@@ -93,7 +93,7 @@ Exit codes:
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: ExitError, err: fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
 	})
-	root.AddCommand(newGenerate(), newValidate(), newCheck(), newLock(), newExplain(), newSchema(), newInit(), newBake(), newAffected())
+	root.AddCommand(newGenerate(), newValidate(), newCheck(), newLock(), newExplain(), newSchema(), newInit(), newImport(), newBake(), newAffected())
 	return root
 }
 

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -13,12 +14,14 @@ import (
 	"github.com/wharf-dev/wharf"
 	"github.com/wharf-dev/wharf/generate"
 	"github.com/wharf-dev/wharf/internal/atomicfile"
+	"github.com/wharf-dev/wharf/internal/dockerfile"
 	"github.com/wharf-dev/wharf/spec"
 	"github.com/wharf-dev/wharf/spec/detect"
 )
 
 type initOptions struct {
 	language string
+	replace  bool
 }
 
 func newInit() *cobra.Command {
@@ -32,11 +35,23 @@ Python; go.mod and its main packages for Go; package.json and its lockfile
 for Node. It writes a commented wharf.yaml, then generates the Dockerfile
 and .dockerignore from it, as wharf generate does.
 
-init never overwrites a file: if any of the three exists it writes nothing.
-It asks nothing; when the project holds files of more than one language,
---language chooses.`,
+When DIR has a hand-written Dockerfile, init reads it first (as wharf
+import does) and takes what it finds ahead of its own detection: images,
+packages, ports, command, environment, user, healthcheck, labels, copied
+files; what does not map is listed in wharf.yaml with its line. The spec
+then writes Dockerfile.wharf (and Dockerfile.wharf.dockerignore), leaving
+Dockerfile and .dockerignore byte for byte as they were; the patterns of
+.dockerignore are carried into the spec's ignore list. A Dockerfile init
+cannot read is reported in one line, and the spec comes from detection.
+
+--replace makes wharf own the usual names: the spec writes Dockerfile and
+.dockerignore, replacing the hand-written ones (whose ignore patterns are
+kept in the spec). init never overwrites wharf.yaml: if it exists, init
+writes nothing. It asks nothing; when the project holds files of more than
+one language, --language chooses (or the Dockerfile's base images do).`,
 		Example: `  wharf init
   wharf init services/api
+  wharf init --replace services/api   # replace the hand-written Dockerfile
   wharf init --language go    # a Go service with a package.json for tooling`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -44,8 +59,12 @@ It asks nothing; when the project holds files of more than one language,
 		},
 	}
 	cmd.Flags().StringVar(&opts.language, "language", "", "the project's language (python, go or node), instead of detecting it")
+	cmd.Flags().BoolVar(&opts.replace, "replace", false, "write Dockerfile and .dockerignore, replacing hand-written ones, instead of Dockerfile.wharf beside them")
 	return cmd
 }
+
+// besideOutput is the output init proposes beside a hand-written Dockerfile.
+const besideOutput = "Dockerfile.wharf"
 
 func runInit(cmd *cobra.Command, opts initOptions, dir string) error {
 	lang := opts.language
@@ -55,66 +74,175 @@ func runInit(cmd *cobra.Command, opts initOptions, dir string) error {
 	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
 		return invalid(fmt.Errorf("init %s: not a folder; pass the project's folder", dir))
 	}
-	// The proposal keeps the default output, so these are the files init
-	// writes; check them first: an existing spec matters more than what
-	// detection would say.
-	var existing []string
-	for _, name := range []string{spec.FileName, "Dockerfile", generate.DockerignorePath("Dockerfile")} {
-		target := filepath.Join(dir, name)
-		if _, err := os.Lstat(target); err == nil {
-			existing = append(existing, target)
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			return invalid(err)
+	specPath := filepath.Join(dir, spec.FileName)
+	exists := func(name string) (bool, error) {
+		_, err := os.Lstat(filepath.Join(dir, name))
+		if err == nil {
+			return true, nil
 		}
+		if errors.Is(err, fs.ErrNotExist) {
+			return false, nil
+		}
+		return false, err
 	}
-	if len(existing) > 0 {
-		verb, advice := "exists", "move it aside and run init again"
-		if len(existing) > 1 {
-			verb, advice = "exist", "move them aside and run init again"
-		}
-		if existing[0] == filepath.Join(dir, spec.FileName) {
-			advice = "the project has a spec already: edit it and run wharf generate"
-		}
-		list := strings.Join(existing, ", ")
-		if n := len(existing); n > 1 {
-			list = strings.Join(existing[:n-1], ", ") + " and " + existing[n-1]
-		}
-		return invalid(fmt.Errorf("%s already %s; wharf init never overwrites a file and wrote nothing: %s", list, verb, advice))
+	if ok, err := exists(spec.FileName); err != nil {
+		return invalid(err)
+	} else if ok {
+		return invalid(fmt.Errorf("%s already exists; wharf init never overwrites a spec and wrote nothing: the project has a spec already: edit it and run wharf generate", specPath))
 	}
-	abs, err := filepath.Abs(dir)
+	hasDockerfile, err := exists("Dockerfile")
 	if err != nil {
 		return invalid(err)
 	}
-	proposal, err := detect.Detect(os.DirFS(dir), filepath.Base(abs), lang)
+	hasIgnore, err := exists(generate.DockerignorePath("Dockerfile"))
+	if err != nil {
+		return invalid(err)
+	}
+	output := "Dockerfile"
+	if (hasDockerfile || hasIgnore) && !opts.replace {
+		output = besideOutput
+	}
+	// The files init writes besides the spec must not exist, except the
+	// hand-written ones --replace replaces.
+	if output != "Dockerfile" {
+		var found []string
+		for _, name := range []string{output, generate.DockerignorePath(output)} {
+			if ok, err := exists(name); err != nil {
+				return invalid(err)
+			} else if ok {
+				found = append(found, filepath.Join(dir, name))
+			}
+		}
+		if len(found) > 0 {
+			return invalid(fmt.Errorf("%s already %s; wharf init never overwrites it and wrote nothing: move it aside, or pass --replace to write Dockerfile and .dockerignore instead", detect.JoinList(found), map[bool]string{true: "exists", false: "exist"}[len(found) == 1]))
+		}
+	}
+
+	var df *dockerfile.File
+	var readErr error
+	if hasDockerfile {
+		df, readErr = readDockerfile(filepath.Join(dir, "Dockerfile"))
+	}
+	proposal, err := propose(dir, lang, df, output)
 	if err != nil {
 		return invalid(fmt.Errorf("init %s: %w", dir, err))
 	}
-
-	specPath := filepath.Join(dir, spec.FileName)
-	data := proposal.YAML()
-	s, err := spec.Parse(specPath, data)
+	data, files, err := render(specPath, proposal)
 	if err != nil {
-		return invalid(proposalError(specPath, err))
+		return err
 	}
-	r, err := wharf.Complete(s, wharf.Options{}) // as generate does, should a wharf.lock be there
-	if err != nil {
-		return invalid(err)
-	}
-	files := r.Files
-	writes := []generate.File{{Path: spec.FileName, Data: data}}
-	writes = append(writes, files...)
-
+	writes := append([]generate.File{{Path: spec.FileName, Data: data}}, files...)
 	for _, f := range writes {
 		target := filepath.Join(dir, filepath.FromSlash(f.Path))
-		if err := writeNewFile(target, f.Data); err != nil {
+		if opts.replace && f.Path != spec.FileName {
+			if err := writeFileAtomic(target, f.Data); err != nil {
+				return invalid(err)
+			}
+		} else if err := writeNewFile(target, f.Data); err != nil {
 			return invalid(err)
 		}
 		fmt.Fprintf(cmd.OutOrStdout(), "wrote %s\n", target)
 	}
+	stderr := cmd.ErrOrStderr()
+	if readErr != nil {
+		fmt.Fprintf(stderr, "wharf: note: could not read the Dockerfile, so the spec comes from the project's files alone: %v\n", readErr)
+	}
 	for _, note := range proposal.Notes {
-		fmt.Fprintf(cmd.ErrOrStderr(), "wharf: note: %s\n", note)
+		fmt.Fprintf(stderr, "wharf: note: %s\n", note)
+	}
+	if output == besideOutput {
+		fmt.Fprintf(stderr, "wharf: note: the hand-written Dockerfile and .dockerignore are untouched; to let wharf own them, set output: Dockerfile in %s and run wharf generate --force --prune %s\n", specPath, dir)
 	}
 	return nil
+}
+
+// readDockerfile reads the Dockerfile at name.
+func readDockerfile(name string) (*dockerfile.File, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	return dockerfile.Read(name, data)
+}
+
+// propose is the spec init and import propose for the project in dir:
+// detection, with what the Dockerfile df (when not nil) says ahead of it,
+// writing output, and the patterns of the project's .dockerignore.
+func propose(dir, lang string, df *dockerfile.File, output string) (*detect.Proposal, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	fsys := os.DirFS(dir)
+	var notes []string
+	if lang == "" && df != nil {
+		if hint := df.Language(); hint != "" {
+			if _, err := detect.Detect(fsys, filepath.Base(abs), ""); errors.Is(err, detect.ErrAmbiguous) {
+				lang = hint
+				notes = append(notes, fmt.Sprintf("the project has files of more than one language; the Dockerfile's base images say %s (pass --language to choose another)", hint))
+			}
+		}
+	}
+	p, err := detect.Detect(fsys, filepath.Base(abs), lang)
+	if err != nil {
+		return nil, err
+	}
+	p.Notes = append(notes, p.Notes...)
+	if output != "Dockerfile" {
+		p.Output = output
+		p.OutputWhy = "Written beside the hand-written Dockerfile, which wharf leaves alone; set output: Dockerfile (and run wharf generate --force --prune) to let wharf own it."
+	}
+	if df != nil {
+		dockerfile.Apply(p, df, fsys)
+	}
+	if data, err := os.ReadFile(filepath.Join(dir, ".dockerignore")); err == nil {
+		if lines := ignoreLines(data, p, output); len(lines) > 0 {
+			p.Ignore = lines
+			p.IgnoreWhy = "From .dockerignore, so that builds of wharf's Dockerfile leave out what the hand-written one did (BuildKit reads only one ignore file per Dockerfile)."
+		}
+	}
+	return p, nil
+}
+
+// ignoreLines are the patterns of a hand-written .dockerignore that the
+// ignore file wharf generates for p lacks.
+func ignoreLines(data []byte, p *detect.Proposal, output string) []string {
+	have := map[string]bool{}
+	if s, err := spec.Parse(spec.FileName, p.YAML()); err == nil {
+		if files, err := wharf.Render(s, nil, nil); err == nil {
+			for _, f := range files {
+				if f.Path == generate.DockerignorePath(output) {
+					for _, l := range strings.Split(string(f.Data), "\n") {
+						have[strings.TrimSpace(l)] = true
+					}
+				}
+			}
+		}
+	}
+	var out []string
+	for _, l := range strings.Split(string(data), "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || strings.HasPrefix(l, "#") || have[l] || slices.Contains(out, l) {
+			continue
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// render parses the proposal as the spec at specPath and renders its
+// files, as generate would.
+func render(specPath string, p *detect.Proposal) ([]byte, []generate.File, error) {
+	data := p.YAML()
+	s, err := spec.Parse(specPath, data)
+	if err != nil {
+		return nil, nil, invalid(proposalError(specPath, err))
+	}
+	r, err := wharf.Complete(s, wharf.Options{}) // as generate does, should a wharf.lock be there
+	if err != nil {
+		return nil, nil, invalid(err)
+	}
+	return data, r.Files, nil
 }
 
 // proposalError explains why the spec init proposed for specPath is not

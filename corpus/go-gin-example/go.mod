@@ -1,0 +1,3 @@
+module github.com/EDDYCJY/go-gin-example
+
+go 1.22

@@ -1,0 +1,4 @@
+package common
+
+// Pong answers /api/ping.
+const Pong = "pong"

@@ -1,0 +1,3 @@
+module github.com/rakyll/hey
+
+go 1.22

@@ -1,0 +1,1 @@
+// copies src/public into dist/public

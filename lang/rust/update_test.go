@@ -1,0 +1,3 @@
+package rust_test
+
+import _ "github.com/wharf-dev/wharf/internal/golden"
