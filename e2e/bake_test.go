@@ -168,7 +168,8 @@ func TestBakePrint(t *testing.T) {
 	}
 }
 
-// TestBakeBuild is a real `buildx bake` of three services with the bake
+// TestBakeBuild is a real `buildx bake` of three Go services (wharf's
+// default images, alpha for linux/amd64 and linux/arm64) with the bake
 // file wharf writes: buildx, with the remote driver, drives the suite's own
 // buildkitd over its Unix socket and pushes the images and a registry cache
 // to the loopback registry. A second bake after touching one service's
@@ -185,9 +186,6 @@ func TestBakeBuild(t *testing.T) {
 	files := map[string]string{
 		"base.yaml": `version: 1
 language: go
-images:
-  builder: golang:1.19-bookworm
-  runner: {image: gcr.io/distroless/static-debian12, family: distroless}
 go: {main: ., cgo: false}
 publish:
   repository: "{registry}/bake/{name}"
@@ -197,6 +195,9 @@ publish:
 	}
 	for _, s := range services {
 		files["services/"+s+"/wharf.yaml"] = "version: 1\nextends: [../../base.yaml]\nname: " + s + "\n"
+		if s == "alpha" { // cross-compiled, on a runner that needs no emulation
+			files["services/"+s+"/wharf.yaml"] += "platforms: [linux/amd64, linux/arm64]\n"
+		}
 		files["services/"+s+"/go.mod"] = "module example.com/" + s + "\n\ngo 1.19\n"
 		files["services/"+s+"/main.go"] = "package main\n\nfunc main() { println(\"" + s + "\") }\n"
 	}
@@ -262,6 +263,12 @@ publish:
 	for _, s := range services {
 		if !strings.Contains(first, e.registry.Addr+"/bake/"+s+":e2e") {
 			t.Errorf("the first bake did not push %s/bake/%s:e2e", e.registry.Addr, s)
+		}
+	}
+	// alpha was built for both of its platforms: its steps show them.
+	for _, p := range []string{"linux/amd64", "linux/arm64"} {
+		if !strings.Contains(first, "[alpha "+p+" ") && !strings.Contains(first, "[alpha "+p+"->") {
+			t.Errorf("the first bake shows no step of alpha for %s", p)
 		}
 	}
 
