@@ -140,9 +140,6 @@ var packageName = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$
 // runner, a venv the same Python at the same path, and both the same C
 // library.
 func (r *Recipe) Complete(d *spec.Decoder, s *spec.Spec) {
-	if r.Project == "" && len(s.Artifacts) == 0 {
-		d.Warnf(d.At("python"), spec.ErrInvalid, "the runner gets the packages of python.requirements but none of this folder's code: set python.project to the folder with pyproject.toml or setup.py, or copy the code with artifacts: [{from: /src, to: %s}]", s.Runtime.Workdir)
-	}
 	tool := Tools[r.Tool]
 	builder, runner := s.Images.Builder, s.Images.Runner
 	if r.Handoff == "" {
