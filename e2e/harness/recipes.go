@@ -37,15 +37,15 @@ var PublicProjects = []string{
 
 // WheelPackages are the Debian 13 packages whose installed Python
 // distributions (with every python3-* package they pull in) are repacked
-// as wheels for PyIndex. The managers Poetry, PDM and Pipenv are left out:
-// no case installs them yet, and with their dependencies they were about
-// half of the wheelhouse's build time.
+// as wheels for PyIndex, the managers Poetry, PDM and Pipenv among them
+// (no case installs those yet).
 var WheelPackages = []string{
 	"python3-flask", "python3-gunicorn", "python3-werkzeug", "python3-jinja2", "python3-click",
 	"python3-itsdangerous", "python3-markupsafe", "python3-blinker", "python3-fastapi",
 	"python3-starlette", "python3-pydantic", "python3-pydantic-core", "python3-uvicorn",
 	"python3-requests", "python3-setuptools", "python3-wheel", "python3-packaging",
-	"python3-poetry-core", "python3-pdm-backend", "python3-hatchling", "flit",
+	"python3-poetry", "python3-poetry-core", "python3-pdm", "python3-pdm-backend", "pipenv",
+	"python3-hatchling", "flit",
 }
 
 // golangScript finishes a golang look-alike: Go in /usr/local/go (laid out
