@@ -135,6 +135,9 @@ func (language) Decode(d *spec.Decoder, n *yaml.Node) spec.Recipe {
 		case "output":
 			if o, ok := d.NonEmpty(v, p); ok {
 				r.Output = d.RelPath(v, p, o)
+				if r.Output == "." {
+					d.Errorf(v, spec.ErrPath, "%s %q is the whole project, which the runner gets when output is left out; remove output, or name the build's output folder (e.g. dist)", p, o)
+				}
 			}
 		case "registry":
 			r.Registry = d.PackageIndex(v, p, "https://npm.example.com/", "an .npmrc file, e.g. \"//npm.example.com/:_authToken=...\"", false)
