@@ -99,7 +99,7 @@ func (d *decoder) spec(root *yaml.Node) (*Spec, bool) {
 		for _, l := range languageNames() {
 			quoted = append(quoted, fmt.Sprintf("\"language: %s\"", l))
 		}
-		d.errorf(root, ErrRequired, "language is required: add %s", orList(quoted))
+		d.errorf(root, ErrRequired, "language is required: add %s", OrList(quoted))
 	}
 	lang, known := LookupLanguage(s.Language)
 	dec := &Decoder{d}

@@ -104,8 +104,8 @@ func languageNames() []string {
 	return names
 }
 
-// orList is "a", "a or b" or "a, b or c".
-func orList(items []string) string {
+// OrList is "a", "a or b" or "a, b or c", for messages that list choices.
+func OrList(items []string) string {
 	switch len(items) {
 	case 0:
 		return ""

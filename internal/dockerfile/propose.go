@@ -259,6 +259,18 @@ func (m *mapper) stageEnv(s *Stage) *envMap {
 	return e
 }
 
+// setArgs records an ARG's values in env: its own defaults, else the
+// defaults of the ARGs before the first FROM.
+func (m *mapper) setArgs(c *instructions.ArgCommand, env *envMap) {
+	for _, kv := range c.Args {
+		if kv.Value != nil {
+			env.set(kv.Key, *kv.Value)
+		} else if v, ok := m.metaDefault(kv.Key); ok {
+			env.set(kv.Key, v)
+		}
+	}
+}
+
 // metaDefault is the default of the meta ARG key, if it has one.
 func (m *mapper) metaDefault(key string) (string, bool) {
 	for _, a := range m.f.MetaArgs {
@@ -356,13 +368,7 @@ func (m *mapper) groups() []group {
 					m.leftover(ln, code(c), "uses variables wharf cannot resolve: "+strings.Join(skipped, ", "), false)
 				}
 			case *instructions.ArgCommand:
-				for _, kv := range c.Args {
-					if kv.Value != nil {
-						env.set(kv.Key, *kv.Value)
-					} else if v, ok := m.metaDefault(kv.Key); ok {
-						env.set(kv.Key, v)
-					}
-				}
+				m.setArgs(c, env)
 				m.leftover(ln, argCode(c), "a build argument; add it to build.args if the build uses it", false)
 			case *instructions.WorkdirCommand:
 				workdir = joinDir(workdir, c.Path)
@@ -778,13 +784,7 @@ func (m *mapper) finalGroups() []group {
 					m.leftover(ln, code(c), "uses variables wharf cannot resolve: "+strings.Join(skipped, ", "), false)
 				}
 			case *instructions.ArgCommand:
-				for _, kv := range c.Args {
-					if kv.Value != nil {
-						env.set(kv.Key, *kv.Value)
-					} else if v, ok := m.metaDefault(kv.Key); ok {
-						env.set(kv.Key, v)
-					}
-				}
+				m.setArgs(c, env)
 				m.leftover(ln, argCode(c), "a build argument of the final stage; the runner has none", false)
 			case *instructions.WorkdirCommand:
 				if v, ok := m.expand(c.Path, env); ok {

@@ -1,6 +1,10 @@
 package node
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/wharf-dev/wharf/spec"
+)
 
 // A Tool is a Node package manager: its lockfile, how it installs and
 // prunes, and what it caches between builds. Its commands start with the
@@ -77,8 +81,7 @@ func toolNames() []string {
 
 // toolList is "npm, yarn, pnpm or bun".
 func toolList() string {
-	names := toolNames()
-	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+	return spec.OrList(toolNames())
 }
 
 // command is one of t's commands run as cmd instead of t.Name.

@@ -85,7 +85,7 @@ func (language) Decode(d *spec.Decoder, n *yaml.Node) spec.Recipe {
 			case "manager":
 				if m, ok := d.NonEmpty(v, p); ok {
 					if Tools[m] == nil {
-						d.Errorf(v, spec.ErrInvalid, "%s must be %s, not %q: the tool whose lockfile the builder installs", p, orList(toolNames()), m)
+						d.Errorf(v, spec.ErrInvalid, "%s must be %s, not %q: the tool whose lockfile the builder installs", p, spec.OrList(toolNames()), m)
 					} else {
 						r.Tool = m
 					}

@@ -88,14 +88,6 @@ func toolNames() []string {
 	return names
 }
 
-// orList is "a, b or c".
-func orList(items []string) string {
-	if len(items) < 2 {
-		return strings.Join(items, "")
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
-}
-
 // A Step is one RUN of the recipe's builder: the caches it mounts and its
 // commands, run one after the other (joined with &&). Steps that reach
 // the package index also mount its secret (.Index.Secret).

@@ -240,15 +240,12 @@ func nameList() string {
 	return orList(names)
 }
 
-// orList is "a", "a or b" or "a, b or c"; "none registered" when empty.
+// orList is spec.OrList, saying so when no language is registered.
 func orList(items []string) string {
-	switch len(items) {
-	case 0:
+	if len(items) == 0 {
 		return "(no language registered: import github.com/wharf-dev/wharf/lang)"
-	case 1:
-		return items[0]
 	}
-	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
+	return spec.OrList(items)
 }
 
 // IsFile reports whether name is a regular file in fsys.

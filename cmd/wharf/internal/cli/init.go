@@ -277,5 +277,5 @@ func languageList() string {
 	for _, l := range spec.Languages() {
 		names = append(names, l.Name())
 	}
-	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+	return spec.OrList(names)
 }
