@@ -97,8 +97,6 @@ type merger struct {
 	// bases are the files inherited from, in the order first met.
 	bases    []string
 	reported map[string]bool
-	// wd is the working folder, looked up once per spec (see abs).
-	wd string
 	// reports, when not nil, records every base file met, in the order
 	// first met, once each (see resolvedBase).
 	reports []frame
@@ -186,7 +184,7 @@ func newMerger(l *Loader, top string) *merger {
 }
 
 // abs is filepath.Abs, but asks the system for the working folder once
-// per spec rather than once per file the spec extends.
+// per Loader rather than once per file.
 func (m *merger) abs(name string) (string, error) {
 	if runtime.GOOS == "windows" {
 		return filepath.Abs(name)
@@ -194,14 +192,12 @@ func (m *merger) abs(name string) (string, error) {
 	if filepath.IsAbs(name) {
 		return filepath.Clean(name), nil
 	}
-	if m.wd == "" {
-		wd, err := os.Getwd()
-		if err != nil {
-			return "", err
-		}
-		m.wd = wd
+	l := m.loader
+	l.wdOnce.Do(func() { l.wd, l.wdErr = os.Getwd() })
+	if l.wdErr != nil {
+		return "", l.wdErr
 	}
-	return filepath.Join(m.wd, name), nil
+	return filepath.Join(l.wd, name), nil
 }
 
 // fileOf returns the file node n came from.

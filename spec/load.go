@@ -32,9 +32,14 @@ const MaxSize = 1 << 20
 // many specs extend it. Use one Loader for a run over files that do not
 // change meanwhile (as wharf's commands do); a new Loader reads them
 // afresh. The zero value is ready to use, and a Loader is safe for
-// concurrent use.
+// concurrent use. A Loader resolves relative paths against the working
+// folder of its first Load, so a run must not change folders meanwhile.
 type Loader struct {
 	mu sync.Mutex
+	// wd is the working folder, asked of the system once per Loader.
+	wd     string
+	wdErr  error
+	wdOnce sync.Once
 	// files holds the base files read so far, by absolute path.
 	files map[string]*baseFile
 	// resolved holds the resolved trees of base files, by absolute path
