@@ -260,7 +260,7 @@ func (d *decoder) baseImage(n *yaml.Node, path string) BaseImage {
 			}
 		})
 		if refNode == nil && n.Kind == yaml.MappingNode {
-			d.errorf(n, ErrRequired, "%s.image is required: name the base image, e.g. image: debian:bookworm-slim", path)
+			d.errorf(n, ErrRequired, "%s.image is required: name the base image, e.g. image: debian:trixie-slim", path)
 		}
 	}
 	if b.Ref != "" {

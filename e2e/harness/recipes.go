@@ -8,9 +8,9 @@ import (
 // newest patch release; these are pinned so that the cache key, and so the
 // content, is fixed.
 const (
-	// Go126 is what golang:1.26-bookworm holds: wharf's default builder.
+	// Go126 is what golang:1.26-trixie holds: wharf's default builder.
 	Go126 = "1.26.11"
-	// Node24 is what node:24-bookworm-slim (wharf's default) holds, and
+	// Node24 is what node:24-trixie-slim (wharf's default) holds, and
 	// Npm11 the newest release of the npm line Node 24 bundles; the exact
 	// npm patch release of the official image may differ. (examples/ use
 	// wharf's default images, so no older Go or Node line is built.)
@@ -92,14 +92,14 @@ test "$(npm --version)" = "$NPM"
 echo "NODE_VERSION=$WANT" >> /tmp/image-env
 `
 
-// golangPackages are what golang:*-bookworm has beside Go (it is built on
-// buildpack-deps:bookworm-scm: gcc, libc6-dev, make, pkg-config, git, ...).
+// golangPackages are what golang:*-trixie has beside Go (it is built on
+// buildpack-deps:trixie-scm: gcc, libc6-dev, make, pkg-config, git, ...).
 var golangPackages = []string{"gcc", "libc6-dev", "make", "pkg-config", "git", "ca-certificates"}
 
 func golang(version, minor string) BaseImage {
 	return BaseImage{
-		Ref: "golang:" + minor + "-bookworm", Repo: "library/golang", Tag: minor + "-bookworm",
-		From: "debian:bookworm-slim", GoVersion: version,
+		Ref: "golang:" + minor + "-trixie", Repo: "library/golang", Tag: minor + "-trixie",
+		From: "debian:trixie-slim", GoVersion: version,
 		Packages: golangPackages,
 		Script:   "WANT=" + version + "\n" + golangScript,
 		Config: v1.Config{
@@ -112,8 +112,8 @@ func golang(version, minor string) BaseImage {
 
 func node(version, npm, major string) BaseImage {
 	return BaseImage{
-		Ref: "node:" + major + "-bookworm-slim", Repo: "library/node", Tag: major + "-bookworm-slim",
-		From: "debian:bookworm-slim", NodeVersion: version, NpmVersion: npm,
+		Ref: "node:" + major + "-trixie-slim", Repo: "library/node", Tag: major + "-trixie-slim",
+		From: "debian:trixie-slim", NodeVersion: version, NpmVersion: npm,
 		Script: "WANT=" + version + " NPM=" + npm + "\n" + nodeScript,
 		Config: v1.Config{
 			Env:        []string{"PATH=" + defaultPath},

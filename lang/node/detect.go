@@ -10,9 +10,12 @@ import (
 	"strings"
 )
 
-// nodeMajors are the Node majors with node:N-bookworm-slim images that
-// detection chooses from, oldest first.
+// nodeMajors are the Node majors with node:N-*-slim images that
+// detection chooses from, oldest first; those from oldestNodeTrixie on have
+// Debian 13 (trixie) images, wharf's default line, and older ones Debian 12.
 var nodeMajors = []int{18, 20, 22, 24}
+
+const oldestNodeTrixie = 20
 
 // defaultNodeMajor is the major of the default node image.
 const defaultNodeMajor = 24
@@ -110,7 +113,12 @@ func (language) Detect(fsys fs.FS, p *detect.Proposal) error {
 	}
 
 	major, why := nodeVersion(pkg.Engines)
-	p.Builder = fmt.Sprintf("node:%d-bookworm-slim", major)
+	codename := "trixie"
+	if major < oldestNodeTrixie {
+		codename = "bookworm"
+		why += fmt.Sprintf(" Node %d has no Debian 13 image, so it runs on Debian 12.", major)
+	}
+	p.Builder = fmt.Sprintf("node:%d-%s-slim", major, codename)
 	p.Runner = p.Builder
 	p.ImagesWhy = why + " Keep both stages on one Node version: native addons are built for it."
 

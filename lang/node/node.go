@@ -27,7 +27,7 @@ func (language) Name() string { return "node" }
 
 // Images are the default base images: the official slim image for both stages.
 func (language) Images() spec.Images {
-	img := spec.BaseImage{Ref: "node:24-bookworm-slim", Family: spec.Debian}
+	img := spec.BaseImage{Ref: "node:24-trixie-slim", Family: spec.Debian}
 	return spec.Images{Builder: img, Runner: img}
 }
 
@@ -187,7 +187,7 @@ func (r *Recipe) Complete(d *spec.Decoder, s *spec.Spec) {
 	}
 	r.checkManager(d, s)
 	if s.Images.Runner.Family == spec.Scratch {
-		d.Errorf(d.At("images.runner"), spec.ErrNoShell, "a Node runner needs the node runtime, which scratch lacks; use a node image (e.g. %s) or gcr.io/distroless/nodejs22-debian12", s.Images.Builder.Ref)
+		d.Errorf(d.At("images.runner"), spec.ErrNoShell, "a Node runner needs the node runtime, which scratch lacks; use a node image (e.g. %s) or gcr.io/distroless/nodejs24-debian13", s.Images.Builder.Ref)
 	}
 	d.RequireSameLibc(s, "node_modules (native addons)")
 	out := "dist"
