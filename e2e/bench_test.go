@@ -214,7 +214,7 @@ func benchBuild(t *testing.T, e *e2eEnv, ctxDir, dfDir, target string, cold bool
 	log, err := e.daemon.Build(ctx, e.tools, harness.BuildRequest{
 		ContextDir: ctxDir, DockerfileDir: dfDir, Target: target,
 		BuildArgs: map[string]string{harness.CheckErrorArg: "error=true"},
-		OutputTar: tar, Name: "wharf-e2e/bench:latest",
+		OutputTar: tar, Name: "wharf-e2e/bench:latest", Hosts: e.hosts(),
 	})
 	took := time.Since(start)
 	if err != nil {

@@ -201,6 +201,12 @@ func buildWharf(ctx context.Context, dir string) (string, error) {
 	return out, nil
 }
 
+// hosts are the names every build resolves: indexHost is the loopback
+// index on port 80, for lockfiles that record their index's URL.
+func (e *e2eEnv) hosts() map[string]string {
+	return map[string]string{indexHost: e.index.HostIP}
+}
+
 // requireE2E skips t unless the real-build environment is up.
 func requireE2E(t *testing.T) *e2eEnv {
 	t.Helper()
@@ -257,7 +263,7 @@ func buildTarget(t *testing.T, dir, target string, buildArgs, secrets map[string
 	b.Log, err = e.daemon.Build(context.Background(), e.tools, harness.BuildRequest{
 		ContextDir: dir, DockerfileDir: dir, Target: target,
 		BuildArgs: args, OutputTar: filepath.Join(work, "image.tar"), Name: name,
-		Secrets: secretFiles,
+		Secrets: secretFiles, Hosts: e.hosts(),
 	})
 	if logDir := os.Getenv(logDirVar); logDir != "" {
 		logName := strings.NewReplacer("/", "_", " ", "_").Replace(t.Name()) + ".log"
@@ -402,7 +408,8 @@ func TestCases(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			b := buildCase(t, abs, exp.Secrets)
+			gen := generateCase(t, abs)
+			b := buildTarget(t, gen, "runner", nil, exp.Secrets)
 			if spec, _ := os.ReadFile(filepath.Join(abs, "wharf.yaml")); strings.Contains(string(spec), indexHost) {
 				// The build got its wheels from the private index, logged in.
 				if !slices.ContainsFunc(env.index.Requests(), func(r string) bool {
@@ -419,6 +426,20 @@ func TestCases(t *testing.T) {
 			}
 			for _, msg := range exp.Check(b.Image, res) {
 				t.Error(msg)
+			}
+			for _, msg := range exp.CheckLock(abs, res) {
+				t.Error(msg)
+			}
+			if exp.Rebuild != nil {
+				touch(t, filepath.Join(gen, exp.Rebuild.Touch), "\n# touched by TestCases\n")
+				st := parseSteps(buildTarget(t, gen, "runner", nil, exp.Secrets).Log)
+				if !st.cached(exp.Rebuild.Cached) {
+					t.Errorf("rebuild after a change to %s: the %q step was not CACHED (ran: %q)", exp.Rebuild.Touch, exp.Rebuild.Cached, st.ran())
+				}
+				if !slices.ContainsFunc(st.ran(), func(s string) bool { return strings.Contains(s, "COPY . .") }) {
+					t.Errorf("rebuild after a change to %s: COPY . . was CACHED, the change did not reach the build (ran: %q)", exp.Rebuild.Touch, st.ran())
+				}
+				t.Logf("rebuild after a change to %s: %s cached, ran %q", exp.Rebuild.Touch, st.count(), st.ran())
 			}
 		})
 	}

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strings"
 )
 
 // BuildRequest is one `buildctl build` of a Dockerfile with the built-in
@@ -30,6 +31,9 @@ type BuildRequest struct {
 	NoCache bool
 	// Platform, if set, is the target platform (--opt platform=...).
 	Platform string
+	// Hosts maps host names to IP addresses in the /etc/hosts of every
+	// RUN step (--opt add-hosts=NAME=IP,...).
+	Hosts map[string]string
 }
 
 // CheckErrorArg makes every Dockerfile check warning fail the build, as
@@ -64,6 +68,18 @@ func (d *Daemon) Build(ctx context.Context, tools *Tools, req BuildRequest) (str
 	}
 	if req.Platform != "" {
 		args = append(args, "--opt", "platform="+req.Platform)
+	}
+	if len(req.Hosts) > 0 {
+		names := make([]string, 0, len(req.Hosts))
+		for name := range req.Hosts {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		pairs := make([]string, len(names))
+		for i, name := range names {
+			pairs[i] = name + "=" + req.Hosts[name]
+		}
+		args = append(args, "--opt", "add-hosts="+strings.Join(pairs, ","))
 	}
 	if req.NoCache {
 		args = append(args, "--no-cache")

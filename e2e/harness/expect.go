@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 
 	"go.yaml.in/yaml/v3"
@@ -42,6 +43,23 @@ type Expect struct {
 	// SecretAbsent are strings that must not occur in any blob of the
 	// image (layers decompressed, config and its history, manifest).
 	SecretAbsent []string `yaml:"secret_absent"`
+	// Lockfile, a file of the case (poetry.lock, pdm.lock, Pipfile.lock),
+	// is compared with the `dist NAME VERSION` lines the run prints (what
+	// importlib.metadata sees in the runner): every runtime package at its
+	// locked version, no dev-only package, and nothing else but Unlocked
+	// (the project itself, the venv's pip).
+	Lockfile string   `yaml:"lockfile"`
+	Unlocked []string `yaml:"unlocked"`
+	// Rebuild, if set, changes one line of the source and builds again.
+	Rebuild *Rebuild `yaml:"rebuild"`
+}
+
+// Rebuild is a source-only change and what it must reuse.
+type Rebuild struct {
+	// Touch is a file of the case that gets a line appended.
+	Touch string `yaml:"touch"`
+	// Cached is part of the dependency step, which must come from cache.
+	Cached string `yaml:"cached"`
 }
 
 // LoadExpect strictly decodes an expect.yaml: unknown keys are errors.
@@ -59,6 +77,9 @@ func LoadExpect(path string) (*Expect, error) {
 	// A stdout of "" would pass for an app that printed nothing at all.
 	if e.Stdout == "" {
 		return nil, fmt.Errorf("%s: stdout is required and must not be empty", path)
+	}
+	if e.Rebuild != nil && (e.Rebuild.Touch == "" || e.Rebuild.Cached == "") {
+		return nil, fmt.Errorf("%s: rebuild needs touch and cached", path)
 	}
 	return &e, nil
 }
@@ -129,6 +150,23 @@ func (e *Expect) Check(im *Image, run *RunResult) []string {
 		}
 	}
 	return bad
+}
+
+// CheckLock compares the run's `dist` lines with e.Lockfile in caseDir
+// (nothing when no lockfile is named). It returns one line per mismatch.
+func (e *Expect) CheckLock(caseDir string, run *RunResult) []string {
+	if e.Lockfile == "" {
+		return nil
+	}
+	l, err := ReadLockfile(filepath.Join(caseDir, e.Lockfile))
+	if err != nil {
+		return []string{err.Error()}
+	}
+	installed := Dists(run.Stdout)
+	if len(installed) == 0 {
+		return []string{"lockfile: the run printed no `dist NAME VERSION` lines"}
+	}
+	return l.CheckInstalled(installed, e.Unlocked)
 }
 
 func sortedKeys(m map[string]string) []string {

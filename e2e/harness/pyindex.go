@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -43,9 +44,18 @@ var PublicRoots = []string{"setuptools", "wheel", "flit-core", "hatchling", "poe
 //
 // Files are at /pypi/files/NAME and /private/files/NAME, each page's links
 // carry #sha256= (pip checks it).
+//
+// It also serves on port 80 of a loopback address of its own (HostIP), so
+// that builds can reach it by a fixed URL such as
+// http://pypi.e2e.invalid/private/simple/ with that name mapped to HostIP:
+// a lockfile that records its index's URL (Poetry's, through
+// pyproject.toml's content hash) cannot name a port that changes every run.
 type PyIndex struct {
 	// Addr is host:port, e.g. "127.0.0.1:40123".
-	Addr           string
+	Addr string
+	// HostIP is the loopback address (127.x.y.z, random per run, so that
+	// concurrent runs do not collide) where the index also serves on port 80.
+	HostIP         string
 	User, Password string
 
 	dir      string
@@ -74,7 +84,7 @@ func StartPyIndex(dir, user, password string) (*PyIndex, error) {
 	if err != nil {
 		return nil, err
 	}
-	x := &PyIndex{User: user, Password: password, dir: dir, projects: map[string][]wheelFile{}, public: map[string]bool{}, done: make(chan error, 1)}
+	x := &PyIndex{User: user, Password: password, dir: dir, projects: map[string][]wheelFile{}, public: map[string]bool{}, done: make(chan error, 2)}
 	requires := map[string][]string{}
 	for _, e := range entries {
 		if !strings.HasSuffix(e.Name(), ".whl") {
@@ -106,9 +116,31 @@ func StartPyIndex(dir, user, password string) (*PyIndex, error) {
 		return nil, fmt.Errorf("listen: %w", err)
 	}
 	x.Addr = ln.Addr().String()
+	ln80, err := listenLoopback80()
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
+	x.HostIP, _, _ = net.SplitHostPort(ln80.Addr().String())
 	x.srv = &http.Server{Handler: x}
 	go func() { x.done <- x.srv.Serve(ln) }()
+	go func() { x.done <- x.srv.Serve(ln80) }()
 	return x, nil
+}
+
+// listenLoopback80 listens on port 80 of a random 127.x.y.z address (all of
+// 127/8 is the loopback device on Linux), trying a few in case another run
+// holds one.
+func listenLoopback80() (net.Listener, error) {
+	var err error
+	for range 20 {
+		ip := fmt.Sprintf("127.%d.%d.%d", 1+rand.IntN(254), rand.IntN(256), 1+rand.IntN(254))
+		var ln net.Listener
+		if ln, err = net.Listen("tcp", ip+":80"); err == nil {
+			return ln, nil
+		}
+	}
+	return nil, fmt.Errorf("listen on port 80 of a loopback address: %w", err)
 }
 
 // readWheel returns a wheel's sha256 and the projects its METADATA
@@ -258,8 +290,10 @@ func (x *PyIndex) serve(w http.ResponseWriter, r *http.Request) (int, string) {
 // Close stops the index.
 func (x *PyIndex) Close() error {
 	err := x.srv.Shutdown(context.Background())
-	if serveErr := <-x.done; !errors.Is(serveErr, http.ErrServerClosed) {
-		return serveErr
+	for range 2 {
+		if serveErr := <-x.done; !errors.Is(serveErr, http.ErrServerClosed) {
+			return serveErr
+		}
 	}
 	return err
 }

@@ -5,10 +5,16 @@
 # Debian de-vendors some projects (setuptools, pip, poetry, pipenv): they
 # import what upstream bundles, so each wheel also requires the
 # distributions of the python3-* packages its Debian package depends on.
+# Upstream metadata can ask for more than Debian ships with it (PDM 2.20.1
+# wants hishel<0.1.0, Debian 13 has 0.1.2; Poetry wants pbs-installer's
+# "install" extra, zstandard, which Debian leaves out): a requirement on a
+# repacked distribution is made to accept what Debian ships (debianize).
 # Wheels with compiled modules are tagged cp313-cp313-linux_x86_64, the
 # others py3-none-any. Runs in the Debian 13 chroot of the wheelhouse recipe.
 import base64, hashlib, os, re, subprocess, sys, zipfile
 
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 SP = "/usr/lib/python3/dist-packages"
@@ -121,6 +127,50 @@ for pkg, pkg_metas in by_pkg.items():
         dists.setdefault(pkg, []).append(header(headers(metadata(m)[0])[0], "Name"))
 
 
+def requires_dist(lines):
+    return [l.partition(":")[2].strip() for l in lines if l.lower().startswith("requires-dist:")]
+
+
+# normalized name -> (version, Requires-Dist values) of every distribution
+# repacked, for debianize.
+shipped = {}
+for pkg_metas in by_pkg.values():
+    for m in pkg_metas:
+        lines = headers(metadata(m)[0])[0]
+        try:
+            shipped[norm(header(lines, "Name"))] = (Version(header(lines, "Version")), requires_dist(lines))
+        except InvalidVersion:
+            pass
+
+
+def debianize(value):
+    """A Requires-Dist value on a repacked distribution, made to accept
+    what Debian ships: a version bound that excludes Debian's version is
+    dropped, and so is an extra that needs a distribution Debian does not
+    ship. Debian's own package dependencies are what it tested together."""
+    try:
+        r = Requirement(value)
+    except InvalidRequirement:
+        return value
+    if norm(r.name) not in shipped:
+        return value
+    version, reqs = shipped[norm(r.name)]
+    changed = False
+    if r.specifier and not r.specifier.contains(version, prereleases=True):
+        r.specifier, changed = SpecifierSet(), True
+    for extra in sorted(r.extras):
+        for dep in reqs:
+            try:
+                d = Requirement(dep)
+            except InvalidRequirement:
+                continue
+            if d.marker and "extra" in str(d.marker) and d.marker.evaluate({"extra": extra}) and norm(d.name) not in shipped:
+                r.extras.discard(extra)
+                changed = True
+                break
+    return str(r) if changed else value
+
+
 def debian_deps(pkg):
     out = subprocess.run(["dpkg-query", "-W", "-f=${Depends},${Pre-Depends}", pkg],
                          capture_output=True, text=True, check=True).stdout
@@ -170,9 +220,17 @@ for pkg, pkg_metas in sorted(by_pkg.items()):
                     if "extra ==" not in header_value}
         wanted = debian_requires(pkg) + EXTRA_REQUIRES.get(norm(name), [])
         added = sorted({d for d in wanted if norm(d) not in declared and norm(d) != norm(name)})
-        if added:
-            head, sep, body = text.partition("\n\n")
-            text = head + "".join("\nRequires-Dist: " + d for d in added) + (sep or "\n\n") + body
+        head, sep, body = text.partition("\n\n")
+        out = []
+        for line in head.split("\n"):
+            if line.lower().startswith("requires-dist:"):
+                value = line.partition(":")[2].strip()
+                fixed = debianize(value)
+                if fixed != value:
+                    print("wheels: %s: requires %s instead of %s" % (name, fixed, value))
+                line = "Requires-Dist: " + fixed
+            out.append(line)
+        text = "\n".join(out + ["Requires-Dist: " + d for d in added]) + (sep or "\n\n") + body
         tops = top_names(m, name)
         mine = []
         for f in files:

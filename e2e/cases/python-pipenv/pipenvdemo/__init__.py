@@ -1,0 +1,1 @@
+"""A Pipfile app, not a package: the code is copied next to the venv."""

@@ -1,0 +1,1 @@
+"""A Poetry app: renders a Jinja2 template and signs it with itsdangerous."""
