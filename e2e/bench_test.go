@@ -202,6 +202,12 @@ type benchBuilt struct {
 // The build's wall time goes to m.cold, whether the build was cold or not.
 func benchBuild(t *testing.T, e *e2eEnv, ctxDir, dfDir, target string, cold bool) *benchBuilt {
 	t.Helper()
+	return benchBuildWith(t, e, ctxDir, dfDir, target, cold, nil)
+}
+
+// benchBuildWith is benchBuild with build secrets (id to file).
+func benchBuildWith(t *testing.T, e *e2eEnv, ctxDir, dfDir, target string, cold bool, secrets map[string]string) *benchBuilt {
+	t.Helper()
 	ctx := context.Background()
 	if cold {
 		if out, err := exec.CommandContext(ctx, e.tools.Buildctl, "--addr", e.daemon.Addr, "prune", "--all").CombinedOutput(); err != nil {
@@ -214,7 +220,7 @@ func benchBuild(t *testing.T, e *e2eEnv, ctxDir, dfDir, target string, cold bool
 	log, err := e.daemon.Build(ctx, e.tools, harness.BuildRequest{
 		ContextDir: ctxDir, DockerfileDir: dfDir, Target: target,
 		BuildArgs: map[string]string{harness.CheckErrorArg: "error=true"},
-		OutputTar: tar, Name: "wharf-e2e/bench:latest", Hosts: e.hosts(),
+		OutputTar: tar, Name: "wharf-e2e/bench:latest", Hosts: e.hosts(), Secrets: secrets,
 	})
 	took := time.Since(start)
 	if err != nil {

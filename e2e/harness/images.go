@@ -233,13 +233,27 @@ func (b *ImageBuilder) Prepare(ctx context.Context, images []BaseImage) (map[str
 	return dirs, nil
 }
 
-// pruneImages removes cached layouts that no current recipe names, so the
-// cache does not grow with every recipe change.
+// staleAfter is how long a cached layout that no current recipe names is
+// kept: the cache is shared by runs from other branches on the same
+// machine, whose recipes may differ, and a run serves the wheelhouse from
+// its layout for the whole run.
+const staleAfter = 24 * time.Hour
+
+// pruneImages marks the layouts in keep as used now and removes those that
+// no current recipe names and no run has used for staleAfter, so the cache
+// does not grow with every recipe change.
 func (b *ImageBuilder) pruneImages(keep []string) {
+	now := time.Now()
+	for _, dir := range keep {
+		_ = os.Chtimes(dir, now, now)
+	}
 	all, _ := filepath.Glob(filepath.Join(b.CacheDir, "images", "*"))
 	for _, dir := range all {
-		if !slices.Contains(keep, dir) {
-			b.Log("images: removing stale %s", filepath.Base(dir))
+		if slices.Contains(keep, dir) {
+			continue
+		}
+		if fi, err := os.Stat(dir); err == nil && now.Sub(fi.ModTime()) > staleAfter {
+			b.Log("images: removing %s, unused for %s", filepath.Base(dir), now.Sub(fi.ModTime()).Round(time.Hour))
 			removeAllRoot(dir)
 		}
 	}
