@@ -295,15 +295,6 @@ func writeSecrets(dir string, secrets map[string]string) (map[string]string, err
 	return files, nil
 }
 
-// buildCase copies the case folder dir (wharf.yaml + app), generates its
-// Dockerfile with the wharf CLI, requires it to pass BuildKit's lint, and
-// builds and unpacks its runner image, with the build secrets (id to
-// content) given.
-func buildCase(t *testing.T, dir string, secrets map[string]string) *built {
-	t.Helper()
-	return buildTarget(t, generateCase(t, dir), "runner", nil, secrets)
-}
-
 // generateCase copies the case folder dir to a temp folder, generates its
 // Dockerfile there with the wharf CLI and requires it to pass BuildKit's
 // lint. It returns the copy.
