@@ -289,6 +289,13 @@ func (b *Build) commands(pythonMinor int) (setup, deps, project *Step) {
 		export = []string{env + t.Command + " lock --check" + at, env + t.Command + " export --prod --output " + DependenciesFile + at}
 	case Pipenv:
 		export = []string{env + t.Command + " verify", env + t.Command + " requirements --hash > " + DependenciesFile}
+		if index != "" {
+			// pipenv requirements writes the lock's sources (-i
+			// https://pypi.org/simple), not PIPENV_PYPI_MIRROR, and a
+			// requirements file's -i wins over pip's --index-url: drop
+			// PyPI's, as the mirror replaces it.
+			export = append(export, `sed -i -E '\#^(-i|--extra-index-url) https?://pypi(\.python)?\.org/simple/?$#d' `+DependenciesFile)
+		}
 	}
 	deps = &Step{Caches: []string{t.Cache, PipCache}, Commands: append(export,
 		"pip wheel --wheel-dir /wheels"+index+" --require-hashes -r "+DependenciesFile)}
