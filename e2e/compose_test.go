@@ -17,6 +17,7 @@ import (
 
 	"github.com/wharf-dev/wharf"
 	"github.com/wharf-dev/wharf/internal/golden"
+	"github.com/wharf-dev/wharf/spec"
 )
 
 // composeFile is a spec's generated compose file.
@@ -77,9 +78,9 @@ func TestComposeValid(t *testing.T) {
 	for _, f := range files {
 		langs[f.spec.Spec.Language] = true
 	}
-	for _, l := range []string{"python", "go", "node", "rust", "java"} {
-		if !langs[l] {
-			t.Errorf("no golden spec of language %s writes a compose file", l)
+	for _, l := range spec.Languages() {
+		if !langs[l.Name()] {
+			t.Errorf("no golden spec of language %s writes a compose file", l.Name())
 		}
 	}
 	for _, cf := range files {
