@@ -301,7 +301,7 @@ func findOrphans(specFile string, files []File, listings Listings) ([]File, erro
 		}
 		for _, e := range entries {
 			path := filepath.Join(dir, e.Name())
-			if !e.Type().IsRegular() || known[path] || !looksGenerated(e.Name()) {
+			if !e.Type().IsRegular() || known[path] || path == want || !looksGenerated(e.Name()) {
 				continue
 			}
 			head, err := readHead(path)
