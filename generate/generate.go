@@ -20,6 +20,7 @@ import (
 	"text/template"
 	"text/template/parse"
 
+	"github.com/wharf-dev/wharf/internal/readfile"
 	"github.com/wharf-dev/wharf/internal/suggest"
 	"github.com/wharf-dev/wharf/spec"
 	"github.com/wharf-dev/wharf/templates"
@@ -120,7 +121,7 @@ func NewDir(dir string) (*Generator, error) {
 	case !info.IsDir():
 		return nil, fmt.Errorf("templates folder %s is a file; name the folder that holds the *.tmpl files", dir)
 	}
-	g, err := newGenerator(os.DirFS(dir), dir)
+	g, err := newGenerator(readfile.FS(dir, MaxTemplateSize), dir)
 	if err != nil {
 		return nil, err
 	}
@@ -129,6 +130,9 @@ func NewDir(dir string) (*Generator, error) {
 	}
 	return g, nil
 }
+
+// MaxTemplateSize is the largest custom template file NewDir reads.
+const MaxTemplateSize = 1 << 20
 
 // newGenerator parses the built-in templates, then the custom ones; dir
 // prefixes the custom file names in messages.

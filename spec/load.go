@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -26,6 +25,10 @@ const FileName = "wharf.yaml"
 
 // MaxSize is the largest spec wharf reads, in bytes.
 const MaxSize = 1 << 20
+
+// MaxProjectFile is the largest file of the project (a package.json, a
+// requirements file) that a ContextChecker reads.
+const MaxProjectFile = 4 << 20
 
 // A Loader loads specs, sharing what they have in common: it reads each
 // base file once, and merges each base file's own extends once, however
@@ -70,7 +73,7 @@ func (l *Loader) Load(path string) (*Spec, error) {
 	} else if err != nil {
 		return nil, fmt.Errorf("load spec %s: %w", path, err)
 	}
-	return l.parse(path, data, os.DirFS(filepath.Dir(path)))
+	return l.parse(path, data, readfile.FS(filepath.Dir(path), MaxProjectFile))
 }
 
 // Parse is Parse with the base files of l.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -152,7 +151,7 @@ func Check(specPath string, opts CheckOptions) *Result {
 		var have []byte
 		err := fs.ErrNotExist
 		if !opts.Listings.lacks(f.Path) {
-			have, err = readfile.Read(f.Path, len(g.Data), math.MaxInt)
+			have, err = ReadOutput(f.Path, g.Data)
 		}
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
@@ -167,8 +166,7 @@ func Check(specPath string, opts CheckOptions) *Result {
 		default:
 			f.Status, f.Want, f.Have = Stale, g.Data, have
 			if opts.Diff {
-				name := Display(f.Path)
-				f.Diff = diff.Diff("a/"+name, have, "b/"+name, g.Data)
+				f.Diff = Diff(f.Path, have, g.Data)
 			}
 		}
 		r.Files = append(r.Files, f)
@@ -196,7 +194,7 @@ func Generate(specPath string, opts GenerateOptions) *Result {
 	var refused []error
 	for _, g := range files {
 		f := File{Path: filepath.Join(dir, filepath.FromSlash(g.Path)), Want: g.Data}
-		have, err := readfile.Read(f.Path, len(g.Data), math.MaxInt)
+		have, err := ReadOutput(f.Path, g.Data)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			f.Status = Missing
@@ -323,6 +321,30 @@ func findOrphans(specFile string, files []File, listings Listings) ([]File, erro
 func looksGenerated(name string) bool {
 	return name == "Dockerfile" || strings.HasPrefix(name, "Dockerfile.") ||
 		strings.HasSuffix(name, ".Dockerfile") || strings.HasSuffix(name, ".dockerignore")
+}
+
+// OutputSlack is how many bytes longer than what wharf writes an existing
+// output file is read, for a diff: a longer file is stale or hand-written
+// all the same, and reading a file of any size would cost memory and time
+// without bound.
+const OutputSlack = 1 << 20
+
+// ReadOutput reads the existing file at path that wharf would replace
+// with want: whole when it is at most OutputSlack bytes longer than want,
+// else that much of it (enough to tell that it differs, and whether it has
+// wharf's header).
+func ReadOutput(path string, want []byte) ([]byte, error) {
+	return readfile.Read(path, len(want), len(want)+OutputSlack+1)
+}
+
+// Diff is the unified diff from have, as ReadOutput read it, to want, for
+// the file at path; a note instead when have was cut short.
+func Diff(path string, have, want []byte) []byte {
+	name := Display(path)
+	if len(have) > len(want)+OutputSlack {
+		return fmt.Appendf(nil, "%s: stale, and more than %d bytes longer than what wharf writes: too large to show a diff\n", name, OutputSlack)
+	}
+	return diff.Diff("a/"+name, have, "b/"+name, want)
 }
 
 // readHead reads the start of a file, where wharf's header would be.

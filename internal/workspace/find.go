@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/wharf-dev/wharf/internal/ignore"
+	"github.com/wharf-dev/wharf/internal/readfile"
 	"github.com/wharf-dev/wharf/spec"
 )
 
@@ -238,7 +239,7 @@ func nestedIgnore(dir, rel string, entries []fs.DirEntry, excluded *ignore.Match
 	if !ok || entries[i].IsDir() {
 		return excluded, nil
 	}
-	data, err := os.ReadFile(joinPath(dir, gitignore))
+	data, err := readIgnore(joinPath(dir, gitignore))
 	if errors.Is(err, fs.ErrNotExist) {
 		return excluded, nil // a dangling symbolic link, as at the root
 	} else if err != nil {
@@ -258,11 +259,19 @@ func joinPath(dir, name string) string {
 	return dir + string(filepath.Separator) + name
 }
 
+// MaxIgnoreFile is the largest .gitignore or .wharfignore the walk reads.
+const MaxIgnoreFile = 4 << 20
+
+// readIgnore reads an ignore file of the walk.
+func readIgnore(name string) ([]byte, error) {
+	return readfile.ReadAll(name, "an ignore file", MaxIgnoreFile)
+}
+
 // loadIgnore reads root's .gitignore, then its .wharfignore.
 func loadIgnore(root string) (*ignore.Matcher, error) {
 	m := ignore.Parse(nil)
 	for _, name := range []string{gitignore, IgnoreFile} {
-		data, err := os.ReadFile(filepath.Join(root, name))
+		data, err := readIgnore(filepath.Join(root, name))
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		} else if err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/wharf-dev/wharf/internal/readfile"
 	"github.com/wharf-dev/wharf/internal/registry"
 	"github.com/wharf-dev/wharf/internal/workspace"
 	"github.com/wharf-dev/wharf/lock"
@@ -183,7 +184,7 @@ func updateLock(ctx context.Context, s *spec.Spec, only string, resolve lock.Res
 		return lockedSpec{}, fmt.Errorf("lock %s: %w", s.File, err)
 	}
 	data := next.Marshal()
-	prev, err := os.ReadFile(file)
+	prev, err := readfile.Read(file, len(data), len(data)+1)
 	changed := err != nil || !bytes.Equal(prev, data)
 	return lockedSpec{file: file, data: data, changed: changed, changes: changes}, nil
 }
