@@ -279,7 +279,7 @@ func builtinTemplates() (*template.Template, error) {
 	languages.RLock()
 	defer languages.RUnlock()
 	var dispatch strings.Builder
-	for _, stage := range []string{"builder", "runner"} {
+	for _, stage := range spec.StageNames {
 		fmt.Fprintf(&dispatch, "{{define \"language-%s\"}}", stage)
 		for i, l := range languages.list {
 			if i > 0 {

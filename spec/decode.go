@@ -266,12 +266,28 @@ func (d *decoder) baseImage(n *yaml.Node, path string) BaseImage {
 	if b.Ref != "" {
 		if why := ImageRefProblem(b.Ref); why != "" {
 			d.errorf(refNode, ErrInvalid, "%s: %q is not a valid image reference; %s", path, b.Ref, why)
+		} else if stage := stageName(b.Ref); stage != "" {
+			d.errorf(refNode, ErrInvalid, "%s: %q is the name of a stage of the Dockerfile, so FROM %s would start from the %s stage instead of an image; name an image (for one called %s, write docker.io/library/%s)", path, b.Ref, b.Ref, stage, b.Ref, strings.ToLower(b.Ref))
 		}
 	}
 	if b.Family == "" && b.Ref != "" {
 		b.Family = InferFamily(b.Ref)
 	}
 	return b
+}
+
+// StageNames are the stages of every generated Dockerfile, in order.
+var StageNames = []string{"builder", "runner"}
+
+// stageName returns the stage that ref names in a FROM of the Dockerfile
+// (BuildKit matches stage names without regard to case), or "".
+func stageName(ref string) string {
+	for _, s := range StageNames {
+		if strings.EqualFold(ref, s) {
+			return s
+		}
+	}
+	return ""
 }
 
 func isFamily(f Family) bool {
