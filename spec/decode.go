@@ -494,8 +494,35 @@ func (d *decoder) checkOutput(n *yaml.Node, out string) {
 		d.errorf(n, ErrPath, "output %q is a folder; name the Dockerfile, e.g. docker/Dockerfile", out)
 	case base == FileName || strings.HasSuffix(base, ".yaml") || strings.HasSuffix(base, ".yml"):
 		d.errorf(n, ErrPath, "output %q would overwrite a YAML file such as the spec; name the Dockerfile, e.g. Dockerfile", out)
+	case strings.HasSuffix(base, ".lock"):
+		d.errorf(n, ErrPath, "output %q would overwrite a lock file such as wharf.lock; name the Dockerfile, e.g. Dockerfile", out)
+	case strings.HasSuffix(base, ".tmpl"):
+		d.errorf(n, ErrPath, "output %q would overwrite a template file; name the Dockerfile, e.g. Dockerfile", out)
 	case out == ".git" || strings.HasPrefix(out, ".git/"):
 		d.errorf(n, ErrPath, "output %q is inside .git; write the Dockerfile elsewhere, e.g. docker/Dockerfile", out)
+	}
+}
+
+// checkOutputFiles refuses an output that is one of the files the spec
+// extends, or inside its templates folder: wharf would overwrite its own
+// inputs. bases are the files extended, as paths usable from where the
+// spec's file is.
+func (d *decoder) checkOutputFiles(s *Spec, bases []string) {
+	n, ok := d.nodes["output"]
+	if !ok {
+		return // the default, Dockerfile, is neither
+	}
+	out := filepath.Join(filepath.Dir(d.file), filepath.FromSlash(s.Output))
+	for _, b := range bases {
+		if filepath.Clean(b) == out {
+			d.errorf(n, ErrPath, "output %q is %s, a file the spec extends; name another Dockerfile, e.g. Dockerfile", s.Output, b)
+			return
+		}
+	}
+	if t := s.Templates; t != "" {
+		if rel, err := filepath.Rel(filepath.Clean(t), out); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			d.errorf(n, ErrPath, "output %q is inside the templates folder %s; write the Dockerfile elsewhere, e.g. Dockerfile", s.Output, t)
+		}
 	}
 }
 

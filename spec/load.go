@@ -103,6 +103,7 @@ func (l *Loader) parse(file string, data []byte, fsys fs.FS) (*Spec, error) {
 		s, ok = d.spec(root)
 		if ok {
 			d.check(s)
+			d.checkOutputFiles(s, m.bases)
 			if c, isChecker := s.Recipe.(ContextChecker); isChecker && fsys != nil && len(d.errs) == 0 {
 				c.CheckContext(&Decoder{d}, s, fsys)
 			}

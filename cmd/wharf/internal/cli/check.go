@@ -102,7 +102,11 @@ func runCheck(cmd *cobra.Command, opts checkOptions, args []string) error {
 	)
 	cache := &wharf.Cache{}
 	var toBake []string // bake configs whose bake file wharf bake fixes
+	var claims workspace.Claims
 	emit := func(r *workspace.Result, isBake bool) {
+		if !isBake {
+			claims.Claim(r)
+		}
 		js := jsonSpec{Path: workspace.Display(r.Spec), Status: "fresh", Files: []jsonFile{}}
 		switch {
 		case r.Err != nil:

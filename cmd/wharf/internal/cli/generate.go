@@ -81,9 +81,16 @@ func runGenerate(cmd *cobra.Command, opts generateOptions, args []string) error 
 	out, errOut := cmd.OutOrStdout(), cmd.ErrOrStderr()
 	failed := false
 	cache := &wharf.Cache{}
+	gopts := workspace.GenerateOptions{Force: opts.force, Prune: opts.prune, Templates: opts.templates, Cache: cache}
+	// Specs are prepared in parallel and written in path order, so that
+	// of two specs that would write one file the first always wins.
+	var claims workspace.Claims
 	workspace.Each(len(specs), func(i int) *workspace.Result {
-		return workspace.Generate(specs[i], workspace.GenerateOptions{Force: opts.force, Prune: opts.prune, Templates: opts.templates, Cache: cache})
+		return workspace.Prepare(specs[i], gopts)
 	}, func(_ int, r *workspace.Result) {
+		if claims.Claim(r) {
+			workspace.Write(r, gopts)
+		}
 		for _, w := range r.Problems() {
 			fmt.Fprintf(errOut, "%s:%d:%d: warning: %s\n", w.File, w.Line, w.Column, w.Msg)
 		}
