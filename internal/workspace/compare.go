@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -337,7 +338,71 @@ func load(specPath, templates string, listings Listings, c *wharf.Cache) (*Resul
 		return r, nil, nil
 	}
 	r.Warnings, r.LockProblems = out.Warnings, out.LockProblems
+	if err := outsideContext(s, out.Files); err != nil {
+		r.Err = err
+		return r, nil, nil
+	}
 	return r, s, out.Files
+}
+
+// outsideContext refuses generated files whose folder, once symbolic
+// links are resolved, is outside the build context (the spec's folder, or
+// the folder context names): writing there would follow a link the path's
+// text does not show, even into .git/hooks. Files in the spec's own folder
+// need no look (renaming over a link replaces the link), so most specs
+// cost no system call.
+func outsideContext(s *spec.Spec, files []generate.File) error {
+	var dir, root string // the spec's absolute folder and the context's real path, once needed
+	for _, g := range files {
+		sub := path.Dir(g.Path)
+		if sub == "." {
+			continue
+		}
+		if root == "" {
+			abs, err := filepath.Abs(s.File)
+			if err == nil {
+				dir = filepath.Dir(abs)
+				root, err = filepath.EvalSymlinks(filepath.Join(dir, filepath.FromSlash(s.Context)))
+			}
+			if err != nil {
+				return fmt.Errorf("%s: resolve the build context: %w", s.File, err)
+			}
+		}
+		real, err := realFolder(filepath.Join(dir, filepath.FromSlash(sub)))
+		if err != nil {
+			return fmt.Errorf("%s: resolve the folder of %s: %w", s.File, g.Path, err)
+		}
+		rel, err := filepath.Rel(root, real)
+		outside := err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator))
+		if outside || slices.Contains(strings.Split(filepath.ToSlash(rel), "/"), ".git") {
+			where := "outside the build context " + root
+			if !outside {
+				where = "into git's folder .git"
+			}
+			e := &spec.Error{File: s.File, Kind: spec.ErrPath, Msg: fmt.Sprintf("%s would be written to %s: its folder %s is a symbolic link (or below one) leading %s; write the Dockerfile to a real folder inside the context", g.Path, filepath.Join(real, path.Base(g.Path)), sub, where)}
+			if o, ok := s.Origin("output"); ok {
+				e.File, e.Line, e.Column = o.File, o.Line, o.Column
+			}
+			return spec.ErrorList{e}
+		}
+	}
+	return nil
+}
+
+// realFolder returns the real path of the folder dir: the real path of
+// its deepest existing ancestor, joined with the rest, which writing
+// creates as plain folders.
+func realFolder(dir string) (string, error) {
+	real, err := filepath.EvalSymlinks(dir)
+	if !errors.Is(err, fs.ErrNotExist) {
+		return real, err
+	}
+	parent := filepath.Dir(dir)
+	if parent == dir {
+		return "", err
+	}
+	real, err = realFolder(parent)
+	return filepath.Join(real, filepath.Base(dir)), err
 }
 
 // findOrphans looks in the folders of the spec and of its files for files
