@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"text/template"
 	"text/template/parse"
 
@@ -41,6 +42,9 @@ type Generator struct {
 	custom map[string]string
 	// noCompiled renders with text/template even without custom blocks.
 	noCompiled bool
+	// gaveUp holds the error of a render that ran out of time: the
+	// custom blocks are not run again (see RenderTimeout).
+	gaveUp *atomic.Pointer[error]
 }
 
 // Interpreted returns a Generator with g's blocks that always renders
@@ -141,7 +145,7 @@ func newGenerator(custom fs.FS, dir string) (*Generator, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Generator{tmpl: tmpl, custom: map[string]string{}}
+	g := &Generator{tmpl: tmpl, custom: map[string]string{}, gaveUp: new(atomic.Pointer[error])}
 	if custom == nil {
 		return g, nil
 	}
@@ -161,7 +165,7 @@ func newGenerator(custom fs.FS, dir string) (*Generator, error) {
 			return nil, fmt.Errorf("read template %s: %w", file, err)
 		}
 		// Parse alone first, to learn which blocks the file defines.
-		t, err := template.New(file).Funcs(funcs).Option("missingkey=error").Parse(string(data))
+		t, err := template.New(file).Funcs(funcs).Funcs(boundedFuncs).Option("missingkey=error").Parse(string(data))
 		if err != nil {
 			return nil, fmt.Errorf("parse template %s: %w", file, err)
 		}
@@ -199,8 +203,15 @@ func newGenerator(custom fs.FS, dir string) (*Generator, error) {
 		// line can be traced to it.
 		tree.Root.Nodes = append([]parse.Node{&parse.TextNode{NodeType: parse.NodeText, Text: []byte(blockStart + name + blockStartEnd)}},
 			append(tree.Root.Nodes, &parse.TextNode{NodeType: parse.NodeText, Text: []byte(blockEnd)})...)
+		addBudget(tree.Root)
 		if _, err := g.tmpl.AddParseTree(name, tree); err != nil {
 			return nil, fmt.Errorf("template %s: %w", g.custom[name], err)
+		}
+	}
+	if len(defined) > 0 {
+		g.tmpl.Funcs(boundedFuncs)
+		if err := g.checkRecursion(); err != nil {
+			return nil, err
 		}
 	}
 	return g, nil
@@ -395,12 +406,23 @@ func (g *Generator) Files(s *spec.Spec, pins Pins) ([]File, error) {
 	buf := renderBuffers.Get().(*bytes.Buffer)
 	defer renderBuffers.Put(buf)
 	buf.Reset()
-	if len(g.custom) == 0 && compiled != nil && !g.noCompiled {
+	var raw []byte
+	switch {
+	case len(g.custom) > 0:
+		var err error
+		if raw, err = g.executeCustom(data.templateData(lang), s.File); err != nil {
+			return nil, err
+		}
+	case compiled != nil && !g.noCompiled:
 		compiled(buf, data)
-	} else if err := g.tmpl.ExecuteTemplate(buf, "dockerfile", data.templateData(lang)); err != nil {
-		return nil, fmt.Errorf("render Dockerfile for %s: %w", s.File, err)
+		raw = buf.Bytes()
+	default:
+		if err := g.tmpl.ExecuteTemplate(buf, "dockerfile", data.templateData(lang)); err != nil {
+			return nil, fmt.Errorf("render Dockerfile for %s: %w", s.File, err)
+		}
+		raw = buf.Bytes()
 	}
-	out, blocks := layout(buf.Bytes())
+	out, blocks := layout(raw)
 	if err := checkSyntax(out, blocks); err != nil {
 		switch {
 		case err.block != "":
