@@ -69,7 +69,7 @@ func TestCustomTemplateBounds(t *testing.T) {
 // another, is refused when the folder is read.
 func TestCustomTemplateRecursion(t *testing.T) {
 	for text, want := range map[string]string{
-		`{{define "create-user-debian"}}{{template "create-user-debian" .}}{{end}}`: `block "create-user-debian" calls itself (create-user-debian → create-user-debian)`,
+		`{{define "create-user-debian"}}{{template "create-user-debian" .}}{{end}}`:                                                                                `block "create-user-debian" calls itself (create-user-debian → create-user-debian)`,
 		`{{define "a"}}{{template "b" .}}{{template "b" .}}{{end}}{{define "b"}}{{template "a" .}}{{end}}{{define "create-user-debian"}}{{template "a" .}}{{end}}`: `block "a" calls itself (a → b → a)`,
 	} {
 		_, err := generate.NewDir(templateDir(t, "users.tmpl", text))
