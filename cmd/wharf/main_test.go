@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -42,6 +43,7 @@ func TestScripts(t *testing.T) {
 			"replace":  replace,
 			"push":     push,
 			"envsubst": envsubst,
+			"mtime":    mtime,
 			"stop-registry": func(ts *testscript.TestScript, neg bool, args []string) {
 				ts.Value(registryKey{}).(*registrytest.Registry).Close()
 			},
@@ -91,6 +93,21 @@ func envsubst(ts *testscript.TestScript, neg bool, args []string) {
 		data, err := os.ReadFile(ts.MkAbs(f))
 		ts.Check(err)
 		ts.Check(os.WriteFile(ts.MkAbs(f), []byte(os.Expand(string(data), ts.Getenv)), 0o644))
+	}
+}
+
+// mtime OFFSET FILE... sets the files' modification times to now plus
+// OFFSET (a Go duration: -1h for files an earlier run left, 1h for files
+// of a run still going).
+func mtime(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: mtime OFFSET FILE...")
+	}
+	d, err := time.ParseDuration(args[0])
+	ts.Check(err)
+	t := time.Now().Add(d)
+	for _, f := range args[1:] {
+		ts.Check(os.Chtimes(ts.MkAbs(f), t, t))
 	}
 }
 

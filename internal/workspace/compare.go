@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/rogpeppe/go-internal/diff"
 
@@ -41,6 +42,9 @@ const (
 	// Orphaned: the file's header names the spec, which no longer
 	// generates it (its output moved); Generate removes it.
 	Orphaned Status = "orphaned"
+	// Temporary: a temporary file that an interrupted wharf generate left
+	// beside one of the spec's files; Generate removes it.
+	Temporary Status = "temporary"
 )
 
 // ErrHandWritten is the problem with replacing a file that lacks wharf's
@@ -133,6 +137,10 @@ type GenerateOptions struct {
 	// Cache, when set, shares base files and template folders between
 	// the specs of a run.
 	Cache *wharf.Cache
+	// Listings are folder listings from ExpandListings, taken before
+	// anything was written, in which Generate looks for temporary files
+	// left by an interrupted run.
+	Listings Listings
 }
 
 // Check loads the spec at specPath (a file, or a folder holding
@@ -174,7 +182,7 @@ func Check(specPath string, opts CheckOptions) *Result {
 		}
 		r.Files = append(r.Files, f)
 	}
-	orphans, err := findOrphans(s.File, r.Files, opts.Listings)
+	orphans, err := strays(s.File, r.Files, opts.Listings, true)
 	if err != nil {
 		r.Err = fmt.Errorf("check %s: %w", s.File, err)
 		return r
@@ -256,19 +264,23 @@ func Write(r *Result, opts GenerateOptions) {
 		r.Err = fmt.Errorf("generate %s: %w", r.Spec, err)
 		return
 	}
-	if !opts.Prune {
-		return
-	}
 	// Orphans go only once their replacements are written: a failure
-	// leaves old files behind, never no files.
-	orphans, err := findOrphans(r.Spec, r.Files, nil)
+	// leaves old files behind, never no files. Temporary files that an
+	// interrupted run left go too, with or without --prune; the walk's
+	// listings show them (they are older than this run), but orphans are
+	// looked for afresh.
+	listings := opts.Listings
+	if opts.Prune {
+		listings = nil
+	}
+	found, err := strays(r.Spec, r.Files, listings, opts.Prune)
 	if err != nil {
 		r.Err = fmt.Errorf("generate %s: %w", r.Spec, err)
 		return
 	}
-	for _, f := range orphans {
+	for _, f := range found {
 		if err := os.Remove(f.Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			r.Err = fmt.Errorf("generate %s: remove orphaned file: %w", r.Spec, err)
+			r.Err = fmt.Errorf("generate %s: remove %s file: %w", r.Spec, f.Status, err)
 			return
 		}
 		f.Removed = true
@@ -297,7 +309,7 @@ func (c *Claims) Claim(r *Result) bool {
 		c.by = map[string]string{}
 	}
 	for _, f := range r.Files {
-		if f.Status == Orphaned {
+		if f.Status == Orphaned || f.Status == Temporary {
 			continue
 		}
 		path := filepath.Clean(f.Path)
@@ -311,7 +323,7 @@ func (c *Claims) Claim(r *Result) bool {
 		}
 	}
 	for _, f := range r.Files {
-		if f.Status != Orphaned {
+		if f.Status != Orphaned && f.Status != Temporary {
 			c.by[filepath.Clean(f.Path)] = r.Spec
 		}
 	}
@@ -405,20 +417,30 @@ func realFolder(dir string) (string, error) {
 	return filepath.Join(real, filepath.Base(dir)), err
 }
 
-// findOrphans looks in the folders of the spec and of its files for files
-// named like a Dockerfile or an ignore file whose header names specFile
-// but that are not among files.
-func findOrphans(specFile string, files []File, listings Listings) ([]File, error) {
+// started is when this run began: a temporary file older than it was
+// left by an earlier, interrupted one.
+var started = time.Now()
+
+// strays looks in the folders of the spec and of its files for the spec's
+// files that are not among files: temporary files that an interrupted
+// write of one of files left (atomicfile.TempPrefix, older than this
+// run), and with orphans, files named like a Dockerfile or an ignore file
+// whose header names specFile.
+func strays(specFile string, files []File, listings Listings, orphans bool) ([]File, error) {
 	known := map[string]bool{}
 	dirs := []string{filepath.Dir(specFile)}
+	var prefixes []string // of temporary files, by folder index
 	for _, f := range files {
 		known[f.Path] = true
 		if d := filepath.Dir(f.Path); !slices.Contains(dirs, d) {
 			dirs = append(dirs, d)
 		}
 	}
+	for _, f := range files {
+		prefixes = append(prefixes, filepath.Join(filepath.Dir(f.Path), atomicfile.TempPrefix(f.Path)))
+	}
 	want := filepath.Clean(specFile)
-	var orphans []File
+	var found []File
 	for _, dir := range dirs {
 		entries, err := listings.readDir(dir)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -427,8 +449,16 @@ func findOrphans(specFile string, files []File, listings Listings) ([]File, erro
 			return nil, err
 		}
 		for _, e := range entries {
-			path := filepath.Join(dir, e.Name())
-			if !e.Type().IsRegular() || known[path] || !looksGenerated(e.Name()) {
+			name := e.Name()
+			if name[0] == '.' && strings.Contains(name, ".wharf-") {
+				path := filepath.Join(dir, name)
+				if isTemp(path, prefixes) {
+					found = append(found, File{Path: path, Status: Temporary})
+				}
+				continue
+			}
+			path := filepath.Join(dir, name)
+			if !orphans || !e.Type().IsRegular() || known[path] || !looksGenerated(name) {
 				continue
 			}
 			head, err := readHead(path)
@@ -439,11 +469,23 @@ func findOrphans(specFile string, files []File, listings Listings) ([]File, erro
 			}
 			from, ok := generate.GeneratedFrom(head)
 			if ok && filepath.Join(dir, filepath.FromSlash(from)) == want {
-				orphans = append(orphans, File{Path: path, Status: Orphaned})
+				found = append(found, File{Path: path, Status: Orphaned})
 			}
 		}
 	}
-	return orphans, nil
+	return found, nil
+}
+
+// isTemp reports whether path is a temporary file of a write older than
+// this run, for a file whose temporary files start with one of prefixes.
+func isTemp(path string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if rest, ok := strings.CutPrefix(path, p); ok && rest != "" && strings.Trim(rest, "0123456789") == "" {
+			info, err := os.Lstat(path)
+			return err == nil && info.Mode().IsRegular() && info.ModTime().Before(started)
+		}
+	}
+	return false
 }
 
 // looksGenerated reports whether a file name is one wharf may write.

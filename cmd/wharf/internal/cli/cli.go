@@ -44,6 +44,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
+	defer onInterrupt()()
 	root := newRoot()
 	root.SetArgs(args)
 	root.SetIn(stdin)
