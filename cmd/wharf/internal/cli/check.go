@@ -90,9 +90,12 @@ func runCheck(cmd *cobra.Command, opts checkOptions, args []string) error {
 	if opts.quiet && opts.format == "json" {
 		return invalid(errors.New("--quiet and --format json do not go together; pick one"))
 	}
-	specs, listings, err := workspace.ExpandListings(args)
+	specs, listings, skipped, err := workspace.ExpandListings(args)
 	if err != nil {
 		return invalid(err)
+	}
+	if opts.format == "text" && !opts.quiet {
+		printSkipped(cmd, skipped)
 	}
 	out, errOut := cmd.OutOrStdout(), cmd.ErrOrStderr()
 	var (

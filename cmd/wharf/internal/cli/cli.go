@@ -112,5 +112,12 @@ func printWarnings(cmd *cobra.Command, s *spec.Spec) {
 	}
 }
 
+// printSkipped prints the folders a walk skipped, as warnings.
+func printSkipped(cmd *cobra.Command, skipped []error) {
+	for _, err := range skipped {
+		fmt.Fprintf(cmd.ErrOrStderr(), "wharf: warning: %v\n", err)
+	}
+}
+
 // invalid wraps an error as an exit with ExitError.
 func invalid(err error) error { return &exitError{code: ExitError, err: err} }

@@ -74,10 +74,11 @@ func runGenerate(cmd *cobra.Command, opts generateOptions, args []string) error 
 		_, err = cmd.OutOrStdout().Write(files[0].Data)
 		return err
 	}
-	specs, listings, err := workspace.ExpandListings(args)
+	specs, listings, skipped, err := workspace.ExpandListings(args)
 	if err != nil {
 		return invalid(err)
 	}
+	printSkipped(cmd, skipped)
 	out, errOut := cmd.OutOrStdout(), cmd.ErrOrStderr()
 	failed := false
 	cache := &wharf.Cache{}

@@ -106,10 +106,11 @@ func runLock(cmd *cobra.Command, opts lockOptions, paths []string) error {
 	var locked []lockedSpec
 	var errs []error
 	var named []string
-	paths, err := workspace.Expand(paths)
+	paths, _, skipped, err := workspace.ExpandListings(paths)
 	if err != nil {
 		return invalid(err)
 	}
+	printSkipped(cmd, skipped)
 	var loader spec.Loader // the specs share their base files
 	for _, path := range paths {
 		s, err := loader.Load(path)
