@@ -3,8 +3,8 @@ package workspace
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"github.com/wharf-dev/wharf"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path"
