@@ -432,9 +432,13 @@ func (g *Generator) Files(s *spec.Spec, pins Pins) ([]File, error) {
 		}
 		return nil, fmt.Errorf("wharf produced an invalid Dockerfile (a bug; please report it): %w", err)
 	}
+	ignore, lines := dockerignore(s, lang, data.SpecFile)
+	if err := ignoreConflict(s, lines, data.DependencyCopies); err != nil {
+		return nil, err
+	}
 	return []File{
 		{Path: s.Output, Data: out},
-		{Path: IgnorePath(s), Data: dockerignore(s, lang, data.SpecFile)},
+		{Path: IgnorePath(s), Data: ignore},
 	}, nil
 }
 
