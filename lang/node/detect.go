@@ -155,6 +155,9 @@ func (language) Detect(fsys fs.FS, p *detect.Proposal) error {
 			st = start{cmd: []string{"node", "server.js"}, why: "Next.js's standalone server, which next build writes to .next/standalone.", sure: detect.Likely}
 		}
 	}
+	if n.Manager == Bun.Name && len(st.cmd) > 0 && st.cmd[0] == "node" {
+		st.cmd = append([]string{"bun"}, st.cmd[1:]...) // Bun's image has no node
+	}
 	p.Cmd, p.CmdWhy, p.CmdSure, p.CmdFails = st.cmd, st.why, st.sure, st.fails
 	if port, why := nodePort(fsys, pkg, st.source); port > 0 {
 		p.Expose, p.ExposeWhy = []int{port}, why
