@@ -225,15 +225,14 @@ func (r *Recipe) checkManager(d *spec.Decoder, s *spec.Spec) {
 	case r.Manager == Bun.Name && r.ManagerVersion != "":
 		d.Errorf(d.At("node.manager_version"), spec.ErrInvalid, "node.manager_version cannot pin bun, which comes with its image; pin it with the image tag instead, e.g. images: {builder: oven/bun:1.2.5-slim, runner: oven/bun:1.2.5-slim}")
 	}
-	if r.NextStandalone {
-		switch {
-		case r.Build == "":
-			d.Errorf(d.At("node.next_standalone"), spec.ErrInvalid, "node.next_standalone needs the build that writes .next/standalone; set node.build to the script that runs next build (e.g. build)")
-		case r.Output != "":
-			d.Errorf(d.At("node.output"), spec.ErrInvalid, "node.output is not used with node.next_standalone: the runner gets .next/standalone, .next/static and public; remove output")
-		case r.Linker == LinkerPnP:
-			d.Errorf(d.At("node.linker"), spec.ErrInvalid, "node.linker pnp cannot make Next.js's standalone output, which needs node_modules; use linker: node-modules or remove next_standalone")
-		}
+	if r.NextStandalone && r.Build == "" {
+		d.Errorf(d.At("node.next_standalone"), spec.ErrInvalid, "node.next_standalone needs the build that writes .next/standalone; set node.build to the script that runs next build (e.g. build)")
+	}
+	if r.NextStandalone && r.Output != "" {
+		d.Errorf(d.At("node.output"), spec.ErrInvalid, "node.output is not used with node.next_standalone: the runner gets .next/standalone, .next/static and public; remove output")
+	}
+	if r.NextStandalone && r.Linker == LinkerPnP {
+		d.Errorf(d.At("node.linker"), spec.ErrInvalid, "node.linker pnp cannot make Next.js's standalone output, which needs node_modules; use linker: node-modules or remove next_standalone")
 	}
 	if r.Berry() && r.Registry != nil {
 		d.Errorf(d.At("node.registry"), spec.ErrInvalid, "node.registry works through --registry and an .npmrc secret, neither of which Yarn 2+ reads; set npmRegistryServer in .yarnrc.yml (with npmAuthToken: \"${NPM_TOKEN}\"), or use Yarn 1, npm or pnpm")
