@@ -21,8 +21,9 @@ func TestLookalikeVersions(t *testing.T) {
 	}{
 		{"python", "python:3.13-slim", `["sh", "-c", "python3 --version > /out"]`, "Python 3.13.5\n"},
 		{"python-trixie", "python:3.13-slim-trixie", `["sh", "-c", "command -v python > /out && python --version >> /out"]`, "/usr/local/bin/python\nPython 3.13.5\n"},
-		{"go1.26", "golang:1.26-bookworm", `["sh", "-c", "go version > /out && command -v go >> /out"]`, "go version go" + harness.Go126 + " linux/amd64\n/usr/local/go/bin/go\n"},
-		{"node24", "node:24-bookworm-slim", `["sh", "-c", "node --version > /out && npm --version >> /out"]`, "v" + harness.Node24 + "\n" + harness.Npm11 + "\n"},
+		{"go1.26", "golang:1.26-trixie", `["sh", "-c", "go version > /out && command -v go >> /out"]`, "go version go" + harness.Go126 + " linux/amd64\n/usr/local/go/bin/go\n"},
+		{"node24", "node:24-trixie-slim", `["sh", "-c", "node --version > /out && npm --version >> /out"]`, "v" + harness.Node24 + "\n" + harness.Npm11 + "\n"},
+		{"bun1", "oven/bun:1-slim", `["sh", "-c", "bun --version > /out && bunx --version >> /out && command -v bun >> /out && id -u bun >> /out"]`, harness.Bun1 + "\n" + harness.Bun1 + "\n/usr/local/bin/bun\n1000\n"},
 		// No shell in distroless: the interpreter writes the file.
 		{"distroless-python3", "gcr.io/distroless/python3-debian13", `["/usr/bin/python3", "-c", "import sys, ssl, sqlite3, zlib; open('/out', 'w').write(sys.version.split()[0] + ' ' + sys.executable + '\\n')"]`, "3.13.5 /usr/bin/python3\n"},
 	}

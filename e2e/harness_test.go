@@ -71,12 +71,12 @@ func TestBaseImages(t *testing.T) {
 				"go.mod":  "module hello\n\ngo 1.26\n",
 				"main.go": helloGo,
 				"Dockerfile": `# syntax=docker/dockerfile:1
-FROM golang:1.26-bookworm AS builder
+FROM golang:1.26-trixie AS builder
 WORKDIR /src
 COPY go.mod main.go ./
 RUN CGO_ENABLED=0 go build -o /out/hello . && test "$GOPATH" = /go
 
-FROM gcr.io/distroless/static-debian12 AS runner
+FROM gcr.io/distroless/static-debian13 AS runner
 COPY --from=builder /out/hello /usr/local/bin/hello
 USER 65532:65532
 WORKDIR /home/nonroot
@@ -132,7 +132,7 @@ CMD ["python", "-m", "hello"]
 			files: map[string]string{
 				"index.js": "let m = 'absent'; try { require.resolve('strip-json-comments'); m = 'present' } catch {}\n" +
 					"console.log(`hello from node ${process.versions.node.split('.')[0]}`);\nconsole.log(`uid: ${process.getuid()}`);\nconsole.log(`strip-json-comments: ${m}`);\n",
-				"Dockerfile": `FROM node:24-bookworm-slim AS runner
+				"Dockerfile": `FROM node:24-trixie-slim AS runner
 WORKDIR /app
 COPY index.js ./
 USER node

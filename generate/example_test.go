@@ -30,9 +30,9 @@ runtime: {expose: [8080]}
 	}
 	fmt.Print(runnerStage(string(files[0].Data)))
 	// Output:
-	// Dockerfile: 685 bytes
+	// Dockerfile: 683 bytes
 	// .dockerignore: 175 bytes
-	// FROM gcr.io/distroless/static-debian12 AS runner
+	// FROM gcr.io/distroless/static-debian13 AS runner
 	// WORKDIR /app
 	// COPY --link --from=builder /out/hello /usr/local/bin/hello
 	// USER 10001:10001

@@ -395,8 +395,8 @@ var compiled Compiled
 // SetCompiled registers the compiled built-in blocks; nil turns them off.
 func SetCompiled(c Compiled) { compiled = c }
 
-// Files renders the spec's Dockerfile and .dockerignore, writing the base
-// images as pins has them.
+// Files renders the spec's Dockerfile and .dockerignore, and its compose
+// file when the spec names one, writing the base images as pins has them.
 func (g *Generator) Files(s *spec.Spec, pins Pins) ([]File, error) {
 	lang, ok := lookup(s.Language)
 	if !ok {
@@ -436,10 +436,14 @@ func (g *Generator) Files(s *spec.Spec, pins Pins) ([]File, error) {
 	if err := ignoreConflict(s, lines, data.DependencyCopies); err != nil {
 		return nil, err
 	}
-	return []File{
+	files := []File{
 		{Path: s.Output, Data: out},
 		{Path: IgnorePath(s), Data: ignore},
-	}, nil
+	}
+	if s.Compose != "" {
+		files = append(files, File{Path: s.Compose, Data: compose(s, lang, data, out)})
+	}
+	return files, nil
 }
 
 // customFiles lists the custom template files, sorted.

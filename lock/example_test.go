@@ -16,7 +16,7 @@ name: hello
 language: go
 go: {main: ./cmd/hello}
 images:
-  builder: golang:1.26-bookworm
+  builder: golang:1.26-trixie
   runner: gcr.io/distroless/static-debian12
 `))
 	if err != nil {
@@ -24,7 +24,7 @@ images:
 	}
 	l, err := lock.Parse("wharf.lock", []byte(`version: 1
 images:
-  golang:1.26-bookworm:
+  golang:1.26-trixie:
     digest: sha256:`+strings.Repeat("ab", 32)+`
     resolved: 2026-11-26T18:00:00Z
     platforms: [linux/amd64, linux/arm64]
@@ -36,10 +36,10 @@ images:
 	for _, p := range problems {
 		fmt.Println(p)
 	}
-	fmt.Println(pins["golang:1.26-bookworm"])
+	fmt.Println(pins["golang:1.26-trixie"])
 	fmt.Println(pins["gcr.io/distroless/static-debian12"] == "")
 	// Output:
 	// wharf.lock:2:1: gcr.io/distroless/static-debian12 is not locked; the Dockerfile uses its tag, which can move; run: wharf lock
-	// golang:1.26-bookworm@sha256:abababababababababababababababababababababababababababababababab
+	// golang:1.26-trixie@sha256:abababababababababababababababababababababababababababababababab
 	// true
 }

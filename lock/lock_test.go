@@ -51,7 +51,7 @@ name: hello
 language: go
 go: {main: ./cmd/hello}
 images:
-  builder: golang:1.26-bookworm
+  builder: golang:1.26-trixie
   runner: gcr.io/distroless/static-debian12
 `
 
@@ -62,7 +62,7 @@ images:
     digest: sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb
     resolved: 2026-11-26T18:00:00Z
     platforms: [linux/amd64, linux/arm64]
-  golang:1.26-bookworm:
+  golang:1.26-trixie:
     digest: sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
     resolved: 2026-11-26T18:00:00Z
     platforms: [linux/amd64, linux/arm/v7]
@@ -70,7 +70,7 @@ images:
 
 func TestMarshalParse(t *testing.T) {
 	l := &lock.Lock{Images: map[string]lock.Image{
-		"golang:1.26-bookworm":              {Digest: digestA, Resolved: t0, Platforms: []string{"linux/amd64", "linux/arm/v7"}},
+		"golang:1.26-trixie":                {Digest: digestA, Resolved: t0, Platforms: []string{"linux/amd64", "linux/arm/v7"}},
 		"gcr.io/distroless/static-debian12": {Digest: digestB, Resolved: t0.In(time.FixedZone("CET", 3600)), Platforms: []string{"linux/amd64", "linux/arm64"}},
 	}}
 	got := string(l.Marshal())
@@ -84,8 +84,8 @@ func TestMarshalParse(t *testing.T) {
 	if diff := cmp.Diff(string(l.Marshal()), string(back.Marshal())); diff != "" {
 		t.Errorf("Marshal after Parse changed the file (-want +got):\n%s", diff)
 	}
-	if back.Images["golang:1.26-bookworm"].Resolved != t0 {
-		t.Errorf("resolved = %v, want %v", back.Images["golang:1.26-bookworm"].Resolved, t0)
+	if back.Images["golang:1.26-trixie"].Resolved != t0 {
+		t.Errorf("resolved = %v, want %v", back.Images["golang:1.26-trixie"].Resolved, t0)
 	}
 
 	empty := string((&lock.Lock{}).Marshal())
@@ -141,8 +141,8 @@ func TestImages(t *testing.T) {
 		want      []string
 	}{
 		{"same image twice", pythonSpec, []string{"python:3.12-slim"}},
-		{"defaults", "version: 1\nname: a\nlanguage: go\ngo: {main: .}\n", []string{"gcr.io/distroless/static-debian12", "golang:1.26-bookworm"}},
-		{"scratch", "version: 1\nname: a\nlanguage: go\ngo: {main: .}\nimages: {runner: scratch}\n", []string{"golang:1.26-bookworm"}},
+		{"defaults", "version: 1\nname: a\nlanguage: go\ngo: {main: .}\n", []string{"gcr.io/distroless/static-debian13", "golang:1.26-trixie"}},
+		{"scratch", "version: 1\nname: a\nlanguage: go\ngo: {main: .}\nimages: {runner: scratch}\n", []string{"golang:1.26-trixie"}},
 		{"pinned in the spec", "version: 1\nname: a\nlanguage: go\ngo: {main: .}\nimages: {builder: \"golang:1.26@" + digestA + "\", runner: scratch}\n", nil},
 		{"uv's image", "version: 1\nname: a\nlanguage: python\npython: {manager: uv}\nruntime: {cmd: [a]}\n", []string{"ghcr.io/astral-sh/uv:0.10.8", "python:3.13-slim"}},
 	} {
@@ -190,7 +190,7 @@ func TestPin(t *testing.T) {
 	s := parseSpec(t, "app/wharf.yaml", goSpec)
 	l, err := lock.Parse("app/wharf.lock", []byte(`version: 1
 images:
-  golang:1.26-bookworm:
+  golang:1.26-trixie:
     digest: `+digestA+`
     resolved: 2026-11-26T18:00:00Z
   python:3.12-slim:
@@ -201,10 +201,10 @@ images:
 		t.Fatal(err)
 	}
 	pins, problems := l.Pin(s)
-	if diff := cmp.Diff(generate.Pins{"golang:1.26-bookworm": "golang:1.26-bookworm@" + digestA}, pins); diff != "" {
+	if diff := cmp.Diff(generate.Pins{"golang:1.26-trixie": "golang:1.26-trixie@" + digestA}, pins); diff != "" {
 		t.Errorf("pins (-want +got):\n%s", diff)
 	}
-	if s.Images.Builder.Ref != "golang:1.26-bookworm" {
+	if s.Images.Builder.Ref != "golang:1.26-trixie" {
 		t.Errorf("Pin changed the spec: builder = %s", s.Images.Builder.Ref)
 	}
 	var got []string
@@ -226,7 +226,7 @@ images:
 // Pin leaves images the spec pins itself as written, even when the lock
 // has an entry for the same name.
 func TestPinKeepsSpecDigest(t *testing.T) {
-	ref := "golang:1.26-bookworm@" + digestC
+	ref := "golang:1.26-trixie@" + digestC
 	s := parseSpec(t, "wharf.yaml", "version: 1\nname: a\nlanguage: go\ngo: {main: .}\nimages: {builder: \""+ref+"\", runner: scratch}\n")
 	l := &lock.Lock{File: "wharf.lock", Images: map[string]lock.Image{}}
 	pins, problems := l.Pin(s)
@@ -323,7 +323,7 @@ func (f *fakeRegistry) resolve(_ context.Context, ref string) (string, []string,
 func TestUpdate(t *testing.T) {
 	s := parseSpec(t, "wharf.yaml", goSpec)
 	reg := &fakeRegistry{digests: map[string]string{
-		"golang:1.26-bookworm":              digestA,
+		"golang:1.26-trixie":                digestA,
 		"gcr.io/distroless/static-debian12": digestB,
 	}}
 	first, changes, err := lock.Update(context.Background(), s, nil, "", reg.resolve, t0.Add(123*time.Millisecond))
@@ -332,11 +332,11 @@ func TestUpdate(t *testing.T) {
 	}
 	if diff := cmp.Diff([]lock.Change{
 		{Image: "gcr.io/distroless/static-debian12", New: digestB},
-		{Image: "golang:1.26-bookworm", New: digestA},
+		{Image: "golang:1.26-trixie", New: digestA},
 	}, changes); diff != "" {
 		t.Errorf("changes (-want +got):\n%s", diff)
 	}
-	if got := first.Images["golang:1.26-bookworm"]; got.Resolved != t0 || got.Digest != digestA {
+	if got := first.Images["golang:1.26-trixie"]; got.Resolved != t0 || got.Digest != digestA {
 		t.Errorf("golang = %+v, want %s resolved at %v", got, digestA, t0)
 	}
 
@@ -353,15 +353,15 @@ func TestUpdate(t *testing.T) {
 	}
 
 	// The tag moves: the digest and its time change, the other image stays.
-	reg.digests["golang:1.26-bookworm"] = digestC
+	reg.digests["golang:1.26-trixie"] = digestC
 	moved, changes, err := lock.Update(context.Background(), s, first, "", reg.resolve, t1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]lock.Change{{Image: "golang:1.26-bookworm", Old: digestA, New: digestC}}, changes); diff != "" {
+	if diff := cmp.Diff([]lock.Change{{Image: "golang:1.26-trixie", Old: digestA, New: digestC}}, changes); diff != "" {
 		t.Errorf("changes (-want +got):\n%s", diff)
 	}
-	if got := moved.Images["golang:1.26-bookworm"]; got.Digest != digestC || got.Resolved != t1 {
+	if got := moved.Images["golang:1.26-trixie"]; got.Digest != digestC || got.Resolved != t1 {
 		t.Errorf("golang = %+v, want %s resolved at %v", got, digestC, t1)
 	}
 	if got := moved.Images["gcr.io/distroless/static-debian12"]; got.Resolved != t0 {
@@ -372,22 +372,22 @@ func TestUpdate(t *testing.T) {
 func TestUpdateOnly(t *testing.T) {
 	s := parseSpec(t, "wharf.yaml", goSpec)
 	old := &lock.Lock{Images: map[string]lock.Image{
-		"golang:1.26-bookworm":              {Digest: digestA, Resolved: t0},
+		"golang:1.26-trixie":                {Digest: digestA, Resolved: t0},
 		"gcr.io/distroless/static-debian12": {Digest: digestA, Resolved: t0},
 		"python:3.12-slim":                  {Digest: digestA, Resolved: t0},
 	}}
 	reg := &fakeRegistry{digests: map[string]string{
-		"golang:1.26-bookworm":              digestC,
+		"golang:1.26-trixie":                digestC,
 		"gcr.io/distroless/static-debian12": digestB,
 	}}
-	got, changes, err := lock.Update(context.Background(), s, old, "golang:1.26-bookworm", reg.resolve, t1)
+	got, changes, err := lock.Update(context.Background(), s, old, "golang:1.26-trixie", reg.resolve, t1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"golang:1.26-bookworm"}, reg.asked); diff != "" {
+	if diff := cmp.Diff([]string{"golang:1.26-trixie"}, reg.asked); diff != "" {
 		t.Errorf("resolved (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]lock.Change{{Image: "golang:1.26-bookworm", Old: digestA, New: digestC}}, changes); diff != "" {
+	if diff := cmp.Diff([]lock.Change{{Image: "golang:1.26-trixie", Old: digestA, New: digestC}}, changes); diff != "" {
 		t.Errorf("changes (-want +got):\n%s", diff)
 	}
 	if got.Images["gcr.io/distroless/static-debian12"].Digest != digestA || got.Images["python:3.12-slim"].Digest != digestA {
@@ -395,7 +395,7 @@ func TestUpdateOnly(t *testing.T) {
 	}
 
 	_, _, err = lock.Update(context.Background(), s, old, "node:24", reg.resolve, t1)
-	if err == nil || !strings.Contains(err.Error(), "names no image node:24; it names gcr.io/distroless/static-debian12, golang:1.26-bookworm") {
+	if err == nil || !strings.Contains(err.Error(), "names no image node:24; it names gcr.io/distroless/static-debian12, golang:1.26-trixie") {
 		t.Errorf("Update of an image the spec does not name: %v", err)
 	}
 }
@@ -428,7 +428,7 @@ func TestUpdateErrors(t *testing.T) {
 	if err == nil || got != nil {
 		t.Fatalf("Update = %v, %v; want no lock and an error", got, err)
 	}
-	for _, ref := range []string{"golang:1.26-bookworm", "gcr.io/distroless/static-debian12"} {
+	for _, ref := range []string{"golang:1.26-trixie", "gcr.io/distroless/static-debian12"} {
 		if !strings.Contains(err.Error(), "resolve "+ref) {
 			t.Errorf("error %q does not name %s", err, ref)
 		}

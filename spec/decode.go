@@ -33,7 +33,7 @@ func (d *decoder) spec(root *yaml.Node) (*Spec, bool) {
 		return s, false
 	}
 	sections := map[string]*yaml.Node{}
-	keys := append([]string{"version", "name", "language", "context", "images", "build", "runtime", "artifacts", "platforms", "ignore", "output", "templates", "publish"}, languageNames()...)
+	keys := append([]string{"version", "name", "language", "context", "images", "build", "runtime", "artifacts", "platforms", "ignore", "output", "compose", "templates", "publish"}, languageNames()...)
 	d.fields(root, "", keys, func(key string, v *yaml.Node, p string) {
 		switch key {
 		case "version", "context":
@@ -80,6 +80,11 @@ func (d *decoder) spec(root *yaml.Node) (*Spec, bool) {
 			if out, ok := d.nonEmpty(v, p); ok {
 				s.Output = d.relPath(v, p, out)
 				d.checkOutput(v, s.Output)
+			}
+		case "compose":
+			if out, ok := d.nonEmpty(v, p); ok {
+				s.Compose = d.relPath(v, p, out)
+				d.checkCompose(v, s.Compose)
 			}
 		case "templates":
 			if dir, ok := d.nonEmpty(v, p); ok {
@@ -260,7 +265,7 @@ func (d *decoder) baseImage(n *yaml.Node, path string) BaseImage {
 			}
 		})
 		if refNode == nil && n.Kind == yaml.MappingNode {
-			d.errorf(n, ErrRequired, "%s.image is required: name the base image, e.g. image: debian:bookworm-slim", path)
+			d.errorf(n, ErrRequired, "%s.image is required: name the base image, e.g. image: debian:trixie-slim", path)
 		}
 	}
 	if b.Ref != "" {
@@ -503,26 +508,41 @@ func (d *decoder) checkOutput(n *yaml.Node, out string) {
 	}
 }
 
-// checkOutputFiles refuses an output that is one of the files the spec
-// extends, or inside its templates folder: wharf would overwrite its own
-// inputs. bases are the files extended, as paths usable from where the
-// spec's file is.
+// checkOutputFiles refuses an output or compose file that is one of the
+// files the spec extends, or inside its templates folder: wharf would
+// overwrite its own inputs. bases are the files extended, as paths usable
+// from where the spec's file is.
 func (d *decoder) checkOutputFiles(s *Spec, bases []string) {
-	n, ok := d.nodes["output"]
-	if !ok {
-		return // the default, Dockerfile, is neither
-	}
-	out := filepath.Join(filepath.Dir(d.file), filepath.FromSlash(s.Output))
-	for _, b := range bases {
-		if filepath.Clean(b) == out {
-			d.errorf(n, ErrPath, "output %q is %s, a file the spec extends; name another Dockerfile, e.g. Dockerfile", s.Output, b)
-			return
+	for _, f := range []struct{ key, value string }{{"output", s.Output}, {"compose", s.Compose}} {
+		n, ok := d.nodes[f.key]
+		if !ok || f.value == "" {
+			continue // the default Dockerfile is neither
+		}
+		out := filepath.Join(filepath.Dir(d.file), filepath.FromSlash(f.value))
+		if i := slices.IndexFunc(bases, func(b string) bool { return filepath.Clean(b) == out }); i >= 0 {
+			d.errorf(n, ErrPath, "%s %q is %s, a file the spec extends; name another file", f.key, f.value, bases[i])
+			continue
+		}
+		if t := s.Templates; t != "" {
+			if rel, err := filepath.Rel(filepath.Clean(t), out); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+				d.errorf(n, ErrPath, "%s %q is inside the templates folder %s; write it elsewhere", f.key, f.value, t)
+			}
 		}
 	}
-	if t := s.Templates; t != "" {
-		if rel, err := filepath.Rel(filepath.Clean(t), out); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			d.errorf(n, ErrPath, "output %q is inside the templates folder %s; write the Dockerfile elsewhere, e.g. Dockerfile", s.Output, t)
-		}
+}
+
+// checkCompose refuses compose file paths that are no YAML file or would
+// overwrite the spec or git's files.
+func (d *decoder) checkCompose(n *yaml.Node, out string) {
+	switch base := path.Base(out); {
+	case out == "." || strings.HasSuffix(out, "/.."):
+		d.errorf(n, ErrPath, "compose %q is a folder; name the compose file, e.g. compose.yaml", out)
+	case !strings.HasSuffix(base, ".yaml") && !strings.HasSuffix(base, ".yml"):
+		d.errorf(n, ErrPath, "compose %q is not a .yaml or .yml file, which docker compose reads; name it e.g. compose.yaml", out)
+	case base == FileName || base == path.Base(filepath.ToSlash(d.file)) || base == "wharf.bake.yaml":
+		d.errorf(n, ErrPath, "compose %q would overwrite a wharf file; name it e.g. compose.yaml", out)
+	case out == ".git" || strings.HasPrefix(out, ".git/"):
+		d.errorf(n, ErrPath, "compose %q is inside .git; write it elsewhere, e.g. compose.yaml", out)
 	}
 }
 

@@ -3,6 +3,7 @@ package spec
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -43,6 +44,29 @@ func (b BaseImage) Libc() string {
 		return d.Libc(b.repository())
 	}
 	return ""
+}
+
+// debianReleases are the Debian releases image tags name, by codename,
+// with the glibc each ships.
+var debianReleases = []struct {
+	codename string
+	number   int
+	glibc    string
+}{{"bullseye", 11, "2.31"}, {"bookworm", 12, "2.36"}, {"trixie", 13, "2.41"}}
+
+// DebianRelease returns the Debian release an image reference names (12
+// for golang:1.26-bookworm, debian:12-slim or distroless/cc-debian12), and
+// its glibc version; 0 when the reference does not say.
+func (b BaseImage) DebianRelease() (number int, glibc string) {
+	repo, tag := b.repository(), b.tag()
+	for _, r := range debianReleases {
+		n := strconv.Itoa(r.number)
+		if strings.Contains(tag, r.codename) || strings.HasSuffix(repo, "-debian"+n) ||
+			(repo == "debian" && (tag == n || strings.HasPrefix(tag, n+"-") || strings.HasPrefix(tag, n+"."))) {
+			return r.number, r.glibc
+		}
+	}
+	return 0, ""
 }
 
 // PythonVersion returns the "major.minor" Python version an official-style

@@ -185,11 +185,22 @@ func (d *Decoder) RequireCmd(s *Spec, example []string) {
 
 // RequireSameLibc reports builder and runner images with different C
 // libraries, which native artifacts (named for the message, e.g. "Python
-// wheels") built in the one cannot load in the other.
+// wheels") built in the one cannot load in the other, and a glibc runner
+// of an older Debian release than its builder, whose glibc lacks symbol
+// versions the artifacts were linked against.
 func (d *Decoder) RequireSameLibc(s *Spec, artifacts string) {
 	builder, runner := s.Images.Builder, s.Images.Runner
 	if builder.Libc() != "" && runner.Libc() != "" && builder.Libc() != runner.Libc() {
 		d.Errorf(d.At("images.runner"), ErrLibcMismatch, "the builder %s (%s, %s) and the runner %s (%s, %s) use different C libraries, and %s are native code built against the builder's: they would fail to load at run time; use the same family for both images", builder.Ref, builder.Family, builder.Libc(), runner.Ref, runner.Family, runner.Libc(), artifacts)
+		return
+	}
+	if builder.Libc() != Glibc || runner.Libc() != Glibc {
+		return
+	}
+	if b, bGlibc := builder.DebianRelease(); b != 0 {
+		if r, rGlibc := runner.DebianRelease(); r != 0 && b > r {
+			d.Errorf(d.At("images.runner"), ErrLibcMismatch, "the builder %s is Debian %d (glibc %s) and the runner %s Debian %d (glibc %s): %s are linked against the builder's newer glibc and would fail to start (\"GLIBC_2.xx not found\"); put the runner on Debian %d too, or the builder on Debian %d", builder.Ref, b, bGlibc, runner.Ref, r, rGlibc, artifacts, b, r)
+		}
 	}
 }
 

@@ -112,8 +112,8 @@ func TestBaseImagesShape(t *testing.T) {
 		}
 	}
 	for _, ref := range []string{
-		"debian:bookworm-slim", "python:3.13-slim", "golang:1.26-bookworm",
-		"node:24-bookworm-slim",
+		"debian:bookworm-slim", "python:3.13-slim", "golang:1.26-trixie",
+		"node:24-trixie-slim",
 		"gcr.io/distroless/static-debian12", "gcr.io/distroless/base-debian12", "gcr.io/distroless/cc-debian12",
 		"gcr.io/distroless/static-debian13", "gcr.io/distroless/base-debian13", "gcr.io/distroless/cc-debian13",
 		"gcr.io/distroless/python3-debian13",

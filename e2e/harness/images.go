@@ -72,6 +72,10 @@ type BaseImage struct {
 	// with the host's npm (`npm pack`) and handed to Script as
 	// /tmp/npm.tgz.
 	NpmVersion string `json:",omitempty"`
+	// BunVersion, if set, is a Bun release whose official linux-x64
+	// binary (the npm package @oven/bun-linux-x64) is fetched with the
+	// host's `npm pack` and handed to Script as /tmp/bun.tgz.
+	BunVersion string `json:",omitempty"`
 	// Script runs in the image's chroot after the install, as /bin/sh -eu.
 	// Lines it appends to /tmp/image-env ("KEY=value") are added to Env.
 	Script string
@@ -357,6 +361,11 @@ func (b *ImageBuilder) buildDerived(ctx context.Context, img BaseImage, baseDir,
 			return err
 		}
 	}
+	if img.BunVersion != "" {
+		if err := npmPack(ctx, "@oven/bun-linux-x64", img.BunVersion, work, filepath.Join(rootfs, "tmp/bun.tgz")); err != nil {
+			return err
+		}
+	}
 	if img.GoVersion != "" {
 		if err := goToolchain(ctx, img.GoVersion, work, filepath.Join(rootfs, "usr/local/go")); err != nil {
 			return err
@@ -503,7 +512,9 @@ chmod a+x %[2]q/bin/* %[2]q/pkg/tool/*/*
 // npmPack fetches pkg@version with the host's npm (which checks the
 // registry's integrity hash) and moves the tarball to dst.
 func npmPack(ctx context.Context, pkg, version, work, dst string) error {
-	dir := filepath.Join(work, "npm-pack-"+pkg)
+	// npm names a scoped package's tarball without the @ and with - for /.
+	file := strings.ReplaceAll(strings.TrimPrefix(pkg, "@"), "/", "-") + "-" + version + ".tgz"
+	dir := filepath.Join(work, "npm-pack-"+file)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -513,7 +524,7 @@ func npmPack(ctx context.Context, pkg, version, work, dst string) error {
 	if err != nil {
 		return fmt.Errorf("npm pack %s@%s: %w\n%s", pkg, version, err, out)
 	}
-	return os.Rename(filepath.Join(dir, pkg+"-"+version+".tgz"), dst)
+	return os.Rename(filepath.Join(dir, file), dst)
 }
 
 // chrootRun runs script with /bin/sh -eu inside rootfs, in a private mount

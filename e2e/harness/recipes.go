@@ -8,13 +8,16 @@ import (
 // newest patch release; these are pinned so that the cache key, and so the
 // content, is fixed.
 const (
-	// Go126 is what golang:1.26-bookworm holds: wharf's default builder.
+	// Go126 is what golang:1.26-trixie holds: wharf's default builder.
 	Go126 = "1.26.11"
-	// Node24 is what node:24-bookworm-slim (wharf's default) holds, and
+	// Node24 is what node:24-trixie-slim (wharf's default) holds, and
 	// Npm11 the newest release of the npm line Node 24 bundles; the exact
 	// npm patch release of the official image may differ. (examples/ use
 	// wharf's default images, so no older Go or Node line is built.)
 	Node24, Npm11 = "24.22.3", "11.21.2"
+	// Bun1 is what oven/bun:1-slim (wharf's default with manager: bun)
+	// holds: the newest Bun 1 release on npm.
+	Bun1 = "1.4.5"
 )
 
 // Recipe names of internal steps (cached, not pushed).
@@ -92,14 +95,46 @@ test "$(npm --version)" = "$NPM"
 echo "NODE_VERSION=$WANT" >> /tmp/image-env
 `
 
-// golangPackages are what golang:*-bookworm has beside Go (it is built on
-// buildpack-deps:bookworm-scm: gcc, libc6-dev, make, pkg-config, git, ...).
+// bunScript finishes the oven/bun look-alike from the official binary
+// (/tmp/bun.tgz, the npm package @oven/bun-linux-x64), laid out as the
+// official image has it: /usr/local/bin/bun, the bunx symlink, user bun
+// 1000:1000 and the docker-entrypoint.sh that runs `bun ARGS` when the
+// first arg is a flag or not a command.
+const bunScript = `
+tar -xzf /tmp/bun.tgz -C /tmp --no-same-owner package/bin/bun
+install -m 0755 /tmp/package/bin/bun /usr/local/bin/bun
+rm -rf /tmp/bun.tgz /tmp/package
+ln -s bun /usr/local/bin/bunx
+groupadd --gid 1000 bun
+useradd --uid 1000 --gid bun --shell /bin/sh --create-home bun
+mkdir -p /home/bun/app && chown bun:bun /home/bun/app
+cat > /usr/local/bin/docker-entrypoint.sh <<'EOS'
+#!/bin/sh
+set -e
+if [ "${1#-}" != "${1}" ] || [ -z "$(command -v "${1}")" ]; then
+  set -- bun "$@"
+fi
+exec "$@"
+EOS
+chmod 0755 /usr/local/bin/docker-entrypoint.sh
+# Bun, like Node, trusts its compiled-in CA list and reads
+# NODE_EXTRA_CA_CERTS for a site CA (see HostCAs).
+if ls /usr/local/share/ca-certificates/wharf-e2e-*.crt >/dev/null 2>&1; then
+  cat /usr/local/share/ca-certificates/wharf-e2e-*.crt > /usr/local/share/wharf-e2e-site-cas.pem
+  echo "NODE_EXTRA_CA_CERTS=/usr/local/share/wharf-e2e-site-cas.pem" >> /tmp/image-env
+fi
+test "$(bun --version)" = "$WANT"
+test "$(bunx --version)" = "$WANT"
+`
+
+// golangPackages are what golang:*-trixie has beside Go (it is built on
+// buildpack-deps:trixie-scm: gcc, libc6-dev, make, pkg-config, git, ...).
 var golangPackages = []string{"gcc", "libc6-dev", "make", "pkg-config", "git", "ca-certificates"}
 
 func golang(version, minor string) BaseImage {
 	return BaseImage{
-		Ref: "golang:" + minor + "-bookworm", Repo: "library/golang", Tag: minor + "-bookworm",
-		From: "debian:bookworm-slim", GoVersion: version,
+		Ref: "golang:" + minor + "-trixie", Repo: "library/golang", Tag: minor + "-trixie",
+		From: "debian:trixie-slim", GoVersion: version,
 		Packages: golangPackages,
 		Script:   "WANT=" + version + "\n" + golangScript,
 		Config: v1.Config{
@@ -112,13 +147,27 @@ func golang(version, minor string) BaseImage {
 
 func node(version, npm, major string) BaseImage {
 	return BaseImage{
-		Ref: "node:" + major + "-bookworm-slim", Repo: "library/node", Tag: major + "-bookworm-slim",
-		From: "debian:bookworm-slim", NodeVersion: version, NpmVersion: npm,
+		Ref: "node:" + major + "-trixie-slim", Repo: "library/node", Tag: major + "-trixie-slim",
+		From: "debian:trixie-slim", NodeVersion: version, NpmVersion: npm,
 		Script: "WANT=" + version + " NPM=" + npm + "\n" + nodeScript,
 		Config: v1.Config{
 			Env:        []string{"PATH=" + defaultPath},
 			Entrypoint: []string{"docker-entrypoint.sh"},
 			Cmd:        []string{"node"},
+		},
+	}
+}
+
+func bun(version string) BaseImage {
+	return BaseImage{
+		Ref: "oven/bun:1-slim", Repo: "oven/bun", Tag: "1-slim",
+		From: "debian:trixie-slim", BunVersion: version,
+		Script: "WANT=" + version + "\n" + bunScript,
+		Config: v1.Config{
+			Env:        []string{"PATH=" + defaultPath, "BUN_RUNTIME_TRANSPILER_CACHE_PATH=0", "BUN_INSTALL_BIN=/usr/local/bin"},
+			WorkingDir: "/home/bun/app",
+			Entrypoint: []string{"/usr/local/bin/docker-entrypoint.sh"},
+			Cmd:        []string{"/usr/local/bin/bun"},
 		},
 	}
 }
@@ -177,6 +226,7 @@ echo "PYTHON_PIP_VERSION=$(python3 -c 'import pip; print(pip.__version__)')" >> 
 	},
 	golang(Go126, "1.26"),
 	node(Node24, Npm11, "24"),
+	bun(Bun1),
 	{
 		Ref: distrolessSrc12, Repo: "internal/distroless-src", Tag: "bookworm", Internal: true,
 		From:     "debian:bookworm-slim",

@@ -48,7 +48,7 @@ func TestREADMEProgram(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lock := "version: 1\nimages:\n  golang:1.26-bookworm:\n    digest: sha256:" + strings.Repeat("ab", 32) + "\n    resolved: 2026-11-26T18:00:00Z\n"
+	lock := "version: 1\nimages:\n  golang:1.26-trixie:\n    digest: sha256:" + strings.Repeat("ab", 32) + "\n    resolved: 2026-11-26T18:00:00Z\n"
 	if err := os.WriteFile(locked, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func TestREADMEProgram(t *testing.T) {
 		if diff := cmp.Diff(string(want), string(got)); diff != "" {
 			t.Errorf("%s: the library program differs from the CLI (-cli +library):\n%s", s, diff)
 		}
-		if s == locked && !strings.Contains(string(got), "golang:1.26-bookworm@sha256:abab") {
+		if s == locked && !strings.Contains(string(got), "golang:1.26-trixie@sha256:abab") {
 			t.Errorf("%s: the lock's pin is not in the Dockerfile:\n%s", s, got)
 		}
 		if !strings.HasPrefix(string(got), "# syntax=") {

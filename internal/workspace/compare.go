@@ -424,8 +424,8 @@ var started = time.Now()
 // strays looks in the folders of the spec and of its files for the spec's
 // files that are not among files: temporary files that an interrupted
 // write of one of files left (atomicfile.TempPrefix, older than this
-// run), and with orphans, files named like a Dockerfile or an ignore file
-// whose header names specFile.
+// run), and with orphans, files named like a Dockerfile, an ignore file or a
+// compose file whose header names specFile.
 func strays(specFile string, files []File, listings Listings, orphans bool) ([]File, error) {
 	known := map[string]bool{}
 	dirs := []string{filepath.Dir(specFile)}
@@ -458,7 +458,7 @@ func strays(specFile string, files []File, listings Listings, orphans bool) ([]F
 				continue
 			}
 			path := filepath.Join(dir, name)
-			if !orphans || !e.Type().IsRegular() || known[path] || !looksGenerated(name) {
+			if !orphans || !e.Type().IsRegular() || known[path] || path == want || !looksGenerated(name) {
 				continue
 			}
 			head, err := readHead(path)
@@ -488,10 +488,12 @@ func isTemp(path string, prefixes []string) bool {
 	return false
 }
 
-// looksGenerated reports whether a file name is one wharf may write.
+// looksGenerated reports whether a file name is one wharf may write: a
+// Dockerfile, an ignore file, or a YAML file (a compose file).
 func looksGenerated(name string) bool {
 	return name == "Dockerfile" || strings.HasPrefix(name, "Dockerfile.") ||
-		strings.HasSuffix(name, ".Dockerfile") || strings.HasSuffix(name, ".dockerignore")
+		strings.HasSuffix(name, ".Dockerfile") || strings.HasSuffix(name, ".dockerignore") ||
+		strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")
 }
 
 // OutputSlack is how many bytes longer than what wharf writes an existing

@@ -18,8 +18,13 @@ import (
 // defaultGoMinor is the Go 1 minor of the default golang image.
 const defaultGoMinor = 26
 
-// oldestGoBookworm is the oldest Go 1 minor with golang:1.N-bookworm images.
-const oldestGoBookworm = 19
+// oldestGoBookworm is the oldest Go 1 minor with golang:1.N-bookworm
+// images, and oldestGoTrixie the oldest with golang:1.N-trixie (Debian 13,
+// wharf's default line); minors in between stay on Debian 12.
+const (
+	oldestGoBookworm = 19
+	oldestGoTrixie   = 24
+)
 
 var (
 	goModule    = regexp.MustCompile(`(?m)^module\s+"?([^\s"]+)"?`)
@@ -146,11 +151,16 @@ func (language) Detect(fsys fs.FS, p *detect.Proposal) error {
 	p.Section = g.fields()
 	runtimeFiles(fsys, pkgs, p)
 	listenPorts(pkgs, chosen, p)
-	p.Builder = fmt.Sprintf("golang:1.%d-bookworm", minor)
-	p.Runner = "gcr.io/distroless/static-debian12"
+	codename, debian := "trixie", "13"
+	if minor < oldestGoTrixie {
+		codename, debian = "bookworm", "12"
+		why += fmt.Sprintf(" No golang:1.%d-trixie image exists, so both stages are on Debian 12.", minor)
+	}
+	p.Builder = fmt.Sprintf("golang:1.%d-%s", minor, codename)
+	p.Runner = "gcr.io/distroless/static-debian" + debian
 	p.ImagesWhy = why + " The runner is distroless: no shell, no package manager, only the binary."
 	if g.CGO {
-		p.Runner = "gcr.io/distroless/base-debian12"
+		p.Runner = "gcr.io/distroless/base-debian" + debian
 		p.ImagesWhy = why + " The runner is distroless with glibc, which a cgo binary needs."
 	}
 	return nil

@@ -62,7 +62,7 @@ func main() {
 	for _, f := range p.Section {
 		cgo = cgo || (f.Key == "cgo" && f.Value == "true")
 	}
-	if !cgo || p.Runner != "gcr.io/distroless/base-debian12" {
+	if !cgo || p.Runner != "gcr.io/distroless/base-debian13" {
 		t.Errorf("go-sqlite3 needs cgo: section %+v, runner %s", p.Section, p.Runner)
 	}
 	// The proposal loads, with the artifacts and the port.

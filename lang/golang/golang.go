@@ -26,13 +26,13 @@ func (language) Name() string { return "go" }
 // Images are the default base images; a cgo binary gets CGORunner.
 func (language) Images() spec.Images {
 	return spec.Images{
-		Builder: spec.BaseImage{Ref: "golang:1.26-bookworm", Family: spec.Debian},
-		Runner:  spec.BaseImage{Ref: "gcr.io/distroless/static-debian12", Family: spec.Distroless},
+		Builder: spec.BaseImage{Ref: "golang:1.26-trixie", Family: spec.Debian},
+		Runner:  spec.BaseImage{Ref: "gcr.io/distroless/static-debian13", Family: spec.Distroless},
 	}
 }
 
 // CGORunner is the default runner when cgo is on: it has glibc.
-var CGORunner = spec.BaseImage{Ref: "gcr.io/distroless/base-debian12", Family: spec.Distroless}
+var CGORunner = spec.BaseImage{Ref: "gcr.io/distroless/base-debian13", Family: spec.Distroless}
 
 // Recipe is the decoded go section.
 type Recipe struct {
@@ -139,7 +139,7 @@ func (r *Recipe) Complete(d *spec.Decoder, s *spec.Spec) {
 	} else if r.CGO && !r.Static {
 		d.RequireSameLibc(s, "cgo binaries")
 		if runner.Libc() == "" {
-			d.Errorf(d.At("images.runner"), spec.ErrLibcMismatch, "go.cgo is true, so the binary links the C library dynamically, but the runner %s has none; use a runner with %s (e.g. gcr.io/distroless/base-debian12 or debian:bookworm-slim), set static: true to link it statically, or set cgo: false", runner.Ref, builder.Libc())
+			d.Errorf(d.At("images.runner"), spec.ErrLibcMismatch, "go.cgo is true, so the binary links the C library dynamically, but the runner %s has none; use a runner with %s (e.g. gcr.io/distroless/base-debian13 or debian:trixie-slim), set static: true to link it statically, or set cgo: false", runner.Ref, builder.Libc())
 		}
 		if _, set := s.Build.Env["CGO_ENABLED"]; set {
 			d.Errorf(d.At("build.env.CGO_ENABLED"), spec.ErrInvalid, "build.env.CGO_ENABLED is set by go.cgo; remove it from build.env")
@@ -169,7 +169,7 @@ func (language) Schema() *spec.SchemaNode {
 		"main":    spec.SchemaPattern("The package to build, relative to the spec's folder, e.g. ./cmd/server.", mainPattern).WithDefault("."),
 		"binary":  spec.SchemaPattern("The binary's file name. Defaults to the spec's name.", binaryPattern),
 		"cgo":     spec.SchemaBool("Build with cgo: the binary links the C library dynamically, so the runner needs one (the default runner becomes "+CGORunner.Ref+").", false),
-		"static":  spec.SchemaBool("With cgo, link the binary statically (-extldflags=-static, with the netgo and osusergo tags), so it runs on a runner with no C library such as gcr.io/distroless/static-debian12 or scratch. The builder needs the static libraries (lib*-dev packages hold them on Debian).", false),
+		"static":  spec.SchemaBool("With cgo, link the binary statically (-extldflags=-static, with the netgo and osusergo tags), so it runs on a runner with no C library such as gcr.io/distroless/static-debian13 or scratch. The builder needs the static libraries (lib*-dev packages hold them on Debian).", false),
 		"ldflags": spec.SchemaPattern("Flags for go build -ldflags: flags and values only, no quotes or shell syntax.", ldflagsPattern).WithDefault("-s -w"),
 		"tags":    spec.SchemaList("Build tags.", spec.SchemaPattern("", tagPattern)).WithExamples([]any{"netgo", "osusergo"}),
 	})

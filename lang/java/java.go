@@ -51,7 +51,7 @@ func defaultImages(t *Tool, wrapper bool, version int, runtime string) spec.Imag
 
 // JlinkRunner is the default runner of a jlink runtime: it needs glibc and
 // zlib, nothing of Java.
-var JlinkRunner = spec.BaseImage{Ref: "debian:bookworm-slim", Family: spec.Debian}
+var JlinkRunner = spec.BaseImage{Ref: "debian:trixie-slim", Family: spec.Debian}
 
 // Runtimes.
 const (
@@ -213,7 +213,7 @@ func (r *Recipe) Complete(d *spec.Decoder, s *spec.Spec) {
 	case Jlink:
 		d.RequireSameLibc(s, "a jlink runtime's libraries")
 		if runner.Libc() == "" {
-			d.Errorf(d.At("images.runner"), spec.ErrLibcMismatch, "java.runtime jlink copies a Java runtime built against the builder's %s, but the runner %s has no C library; use debian:bookworm-slim or gcr.io/distroless/base-debian12", s.Images.Builder.Libc(), runner.Ref)
+			d.Errorf(d.At("images.runner"), spec.ErrLibcMismatch, "java.runtime jlink copies a Java runtime built against the builder's %s, but the runner %s has no C library; use debian:trixie-slim or gcr.io/distroless/base-debian13", s.Images.Builder.Libc(), runner.Ref)
 		}
 	}
 }
@@ -243,7 +243,7 @@ func (language) Schema() *spec.SchemaNode {
 		"jar":     spec.SchemaPattern("The runnable jar the build writes, relative to the spec's folder; a * may stand for the version, as long as it matches one file. Defaults to target/*.jar (maven) or build/libs/*.jar (gradle).", jarPattern).WithExamples("target/app.jar"),
 		"layout":  spec.SchemaEnum("fat: one jar with its dependencies, run with java -jar. thin: the jar, with its runtime dependencies in a layer of their own (maven only; needs main).", Fat, Thin).WithDefault(Fat),
 		"main":    spec.SchemaPattern("The main class, fully qualified; required with layout: thin.", mainPattern).WithExamples("com.example.Main"),
-		"runtime": spec.SchemaEnum("jre: run on the runner's Java. jlink: build a runtime of the app's modules in the builder (jdeps, jlink) and copy it into the runner, which needs only glibc (default debian:bookworm-slim).", JRE, Jlink).WithDefault(JRE),
+		"runtime": spec.SchemaEnum("jre: run on the runner's Java. jlink: build a runtime of the app's modules in the builder (jdeps, jlink) and copy it into the runner, which needs only glibc (default debian:trixie-slim).", JRE, Jlink).WithDefault(JRE),
 		"modules": spec.SchemaList("The modules of a jlink runtime; unset asks jdeps, which cannot see inside a fat jar's nested jars (list them then).", spec.SchemaPattern("", modulePattern)).WithExamples([]any{"java.base", "java.sql"}),
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"path"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -42,6 +43,8 @@ type toolchainFile struct {
 
 var (
 	// versionChannel matches a channel that names a release: 1.85 or 1.85.0.
+	// Releases from 1.oldestRustTrixie on have rust:1.N-trixie images (Debian
+	// 13, wharf's default line); older ones stay on Debian 12.
 	versionChannel = regexp.MustCompile(`^1\.([0-9]+)(\.[0-9]+)?$`)
 	binaryChars    = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
 )
@@ -112,7 +115,8 @@ func (language) Detect(fsys fs.FS, p *detect.Proposal) error {
 	}
 	p.Section = r.fields()
 
-	p.Builder, p.ImagesWhy = "rust:1-bookworm", "The newest Rust 1.x"
+	p.Builder, p.ImagesWhy = "rust:1-trixie", "The newest Rust 1.x"
+	codename, debian := "trixie", "13"
 	version := firstNonEmpty(chosen.rustVersion, wsVersion)
 	if version != "" {
 		p.ImagesWhy += fmt.Sprintf(", which meets rust-version %s in Cargo.toml", version)
@@ -129,17 +133,22 @@ func (language) Detect(fsys fs.FS, p *detect.Proposal) error {
 			channel = tc.Toolchain.Channel
 		}
 		if m := versionChannel.FindStringSubmatch(channel); m != nil {
-			p.Builder = "rust:" + channel + "-bookworm"
+			if minor, _ := strconv.Atoi(m[1]); minor < oldestRustTrixie {
+				codename, debian = "bookworm", "12"
+			}
+			p.Builder = "rust:" + channel + "-" + codename
 			p.ImagesWhy = fmt.Sprintf("Rust %s, the channel %s pins", channel, name)
 		} else {
 			p.ImagesWhy += fmt.Sprintf("; %s asks for the %q channel, which rustup installs in the builder when cargo first runs", name, channel)
 		}
 		break
 	}
-	p.Runner = "gcr.io/distroless/cc-debian12"
-	p.ImagesWhy += ", on Debian 12; the runner is distroless with glibc and libgcc, which a Rust binary links, and the same Debian release, so the same glibc."
+	p.Runner = "gcr.io/distroless/cc-debian" + debian
+	p.ImagesWhy += ", on Debian " + debian + "; the runner is distroless with glibc and libgcc, which a Rust binary links, and the same Debian release, so the same glibc."
 	return nil
 }
+
+const oldestRustTrixie = 89
 
 func firstNonEmpty(values ...string) string {
 	for _, v := range values {

@@ -39,7 +39,7 @@ func TestDetect(t *testing.T) {
 			"src/main.rs", "fn main() {}",
 			"src/bin/migrate.rs", "fn main() {}",
 			"src/bin/admin/main.rs", "fn main() {}",
-		), "my-svc", "rust:1-bookworm", map[string]string{"bin": "[my-svc, admin, migrate]"}, ""},
+		), "my-svc", "rust:1-trixie", map[string]string{"bin": "[my-svc, admin, migrate]"}, ""},
 		{"explicit bins, autobins off, pinned toolchain, no lockfile", files(
 			"Cargo.toml", "[package]\nname = \"tool\"\nautobins = false\n\n[[bin]]\nname = \"toold\"\npath = \"src/daemon.rs\"\n",
 			"src/main.rs", "fn main() {}",
@@ -53,7 +53,7 @@ func TestDetect(t *testing.T) {
 			"crates/api/Cargo.toml", "[package]\nname = \"api\"\n",
 			"crates/api/src/main.rs", "fn main() {}",
 			"rust-toolchain", "nightly-2025-01-01\n",
-		), "api", "rust:1-bookworm", map[string]string{"package": "api", "bin": "[api]"}, ""},
+		), "api", "rust:1-trixie", map[string]string{"package": "api", "bin": "[api]"}, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p, err := detect.Detect(c.fsys, "proj", "")

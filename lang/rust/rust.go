@@ -29,13 +29,13 @@ func (language) Name() string { return "rust" }
 // static binary gets StaticRunner.
 func (language) Images() spec.Images {
 	return spec.Images{
-		Builder: spec.BaseImage{Ref: "rust:1-bookworm", Family: spec.Debian},
-		Runner:  spec.BaseImage{Ref: "gcr.io/distroless/cc-debian12", Family: spec.Distroless},
+		Builder: spec.BaseImage{Ref: "rust:1-trixie", Family: spec.Debian},
+		Runner:  spec.BaseImage{Ref: "gcr.io/distroless/cc-debian13", Family: spec.Distroless},
 	}
 }
 
 // StaticRunner is the default runner of a static (musl) binary.
-var StaticRunner = spec.BaseImage{Ref: "gcr.io/distroless/static-debian12", Family: spec.Distroless}
+var StaticRunner = spec.BaseImage{Ref: "gcr.io/distroless/static-debian13", Family: spec.Distroless}
 
 // DefaultStaticTarget is the target static: true builds for when the spec
 // names none.
@@ -142,7 +142,7 @@ func (r *Recipe) Complete(d *spec.Decoder, s *spec.Spec) {
 	if !r.Static {
 		d.RequireSameLibc(s, "Rust binaries")
 		if runner.Libc() == "" {
-			d.Errorf(d.At("images.runner"), spec.ErrLibcMismatch, "the Rust binary links %s dynamically, but the runner %s has no C library; use a runner with one (e.g. gcr.io/distroless/cc-debian12 or debian:bookworm-slim), or build a static binary with rust.static: true (target %s)", libcOr(builder.Libc()), runner.Ref, DefaultStaticTarget)
+			d.Errorf(d.At("images.runner"), spec.ErrLibcMismatch, "the Rust binary links %s dynamically, but the runner %s has no C library; use a runner with one (e.g. gcr.io/distroless/cc-debian13 or debian:trixie-slim), or build a static binary with rust.static: true (target %s)", libcOr(builder.Libc()), runner.Ref, DefaultStaticTarget)
 		}
 	}
 	u := s.Runtime.User

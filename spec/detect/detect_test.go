@@ -200,7 +200,7 @@ var detectCases = []struct {
 		),
 		want: detect.Proposal{
 			Language: "go", Name: "platform", Sources: []string{"go.mod"},
-			Builder: "golang:1.26-bookworm", Runner: "gcr.io/distroless/static-debian12",
+			Builder: "golang:1.26-trixie", Runner: "gcr.io/distroless/static-debian13",
 			Section: goSection("./cmd/api-server", "api-server", false),
 		},
 	},
@@ -212,7 +212,7 @@ var detectCases = []struct {
 		),
 		want: detect.Proposal{
 			Language: "node", Name: "web", Sources: []string{"package.json", "yarn.lock"},
-			Builder: "node:20-bookworm-slim", Runner: "node:20-bookworm-slim",
+			Builder: "node:20-trixie-slim", Runner: "node:20-trixie-slim",
 			Section: nodeSection("yarn", "build", "dist"),
 			Cmd:     []string{"node", "dist/server.js", "--port=3000"},
 		},
@@ -226,7 +226,7 @@ var detectCases = []struct {
 		),
 		want: detect.Proposal{
 			Language: "node", Name: "site", Sources: []string{"package.json", "pnpm-lock.yaml"},
-			Builder: "node:24-bookworm-slim", Runner: "node:24-bookworm-slim",
+			Builder: "node:24-trixie-slim", Runner: "node:24-trixie-slim",
 			Section: nodeSection("pnpm", "build", ""),
 			Cmd:     []string{"node", "server.js"},
 		},
@@ -238,7 +238,7 @@ var detectCases = []struct {
 		),
 		want: detect.Proposal{
 			Language: "node", Name: "bare", Sources: []string{"package.json"},
-			Builder: "node:24-bookworm-slim", Runner: "node:24-bookworm-slim",
+			Builder: "node:24-trixie-slim", Runner: "node:24-trixie-slim",
 			Section: nodeSection("npm", "", ""),
 			Cmd:     []string{"node", "-e", "throw new Error('set runtime.cmd in wharf.yaml')"},
 			CmdSure: detect.Unknown, CmdFails: true,
@@ -254,7 +254,7 @@ var detectCases = []struct {
 		),
 		want: detect.Proposal{
 			Language: "node", Name: "api", Sources: []string{"package-lock.json", "package.json"},
-			Builder: "node:24-bookworm-slim", Runner: "node:24-bookworm-slim",
+			Builder: "node:24-trixie-slim", Runner: "node:24-trixie-slim",
 			BuildPackages: []string{"python3", "make", "g++"},
 			Section:       nodeSection("npm", "", ""),
 			Cmd:           []string{"node", "server.js"}, CmdSure: detect.Likely,
@@ -269,7 +269,7 @@ var detectCases = []struct {
 		),
 		want: detect.Proposal{
 			Language: "node", Name: "web", Sources: []string{"package-lock.json", "package.json"},
-			Builder: "node:24-bookworm-slim", Runner: "node:24-bookworm-slim",
+			Builder: "node:24-trixie-slim", Runner: "node:24-trixie-slim",
 			BuildPackages: []string{"python3", "make", "g++"},
 			Section:       nodeSection("npm", "build", ""),
 			Cmd:           []string{"node_modules/.bin/next", "start"},
@@ -285,7 +285,7 @@ var detectCases = []struct {
 		),
 		want: detect.Proposal{
 			Language: "node", Name: "svc", Sources: []string{"package.json", "yarn.lock"},
-			Builder: "node:24-bookworm-slim", Runner: "node:24-bookworm-slim",
+			Builder: "node:24-trixie-slim", Runner: "node:24-trixie-slim",
 			Section: nodeSection("yarn", "build", ""),
 			Cmd:     []string{"node", "dist/main"}, CmdSure: detect.Likely,
 			Expose: []int{3001}, ExposeWhy: "src/main.ts listens on 3001.",
@@ -301,7 +301,7 @@ var detectCases = []struct {
 		),
 		want: detect.Proposal{
 			Language: "node", Name: "bot", Sources: []string{"package-lock.json", "package.json"},
-			Builder: "node:24-bookworm-slim", Runner: "node:24-bookworm-slim",
+			Builder: "node:24-trixie-slim", Runner: "node:24-trixie-slim",
 			Section: nodeSection("npm", "build", ""),
 			Cmd:     []string{"node", "build/index.js"}, CmdSure: detect.Likely,
 		},
@@ -316,7 +316,7 @@ var detectCases = []struct {
 		),
 		want: detect.Proposal{
 			Language: "go", Name: "svc", Sources: []string{"go.mod"},
-			Builder: "golang:1.24-bookworm", Runner: "gcr.io/distroless/static-debian12",
+			Builder: "golang:1.24-trixie", Runner: "gcr.io/distroless/static-debian13",
 			Section: goSection(".", "", false),
 		},
 	},
