@@ -444,8 +444,26 @@ func TestCases(t *testing.T) {
 			for _, msg := range exp.Check(b.Image, res) {
 				t.Error(msg)
 			}
+			logSize(t, b)
 		})
 	}
+}
+
+// logSize logs the size of a built runner image: its layers as a
+// registry stores them (gzip) and its unpacked files.
+func logSize(t *testing.T, b *built) {
+	t.Helper()
+	layers, compressed, err := layerSizes(b.Layout)
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	unpacked, err := treeSize(b.Rootfs())
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	t.Logf("runner image: %d layers, %s compressed, %s unpacked", layers, mb(compressed), mb(unpacked))
 }
 
 // cacheDir returns the folder for tools and images kept between runs.

@@ -358,7 +358,13 @@ func (w writer) JavaBuilder_root(dot *root) {
 		w.WriteString(dot.Java.Lib)
 		w.WriteString(" \\\n")
 	}
-	w.WriteString(" && mkdir -p /out \\\n && cp ")
+	w.WriteString(" && mkdir -p ")
+	if dot.Java.Thin {
+		w.WriteString(dot.Java.Lib)
+	} else {
+		w.WriteString("/out")
+	}
+	w.WriteString(" \\\n && cp ")
 	w.WriteString(dot.Java.Jar)
 	w.WriteString(" ")
 	w.WriteString(dot.Java.Out)

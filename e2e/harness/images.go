@@ -58,6 +58,9 @@ type BaseImage struct {
 	From string `json:",omitempty"`
 	// Internal recipes are built and cached but not pushed.
 	Internal bool `json:",omitempty"`
+	// BeforeInstall, if set, runs in the chroot before Packages are
+	// installed, as /bin/sh -eu.
+	BeforeInstall string `json:",omitempty"`
 	// Packages are installed with apt-get on top of From.
 	Packages []string
 	// GoVersion, if set, is a Go release (1.26.11) whose linux-amd64
@@ -237,16 +240,32 @@ func (b *ImageBuilder) Prepare(ctx context.Context, images []BaseImage) (map[str
 	return dirs, nil
 }
 
-// pruneImages removes cached layouts that no current recipe names, so the
-// cache does not grow with every recipe change.
+// pruneImages removes cached layouts that an older version of a current
+// recipe left (same repository and tag, another key), so the cache does
+// not grow with every recipe change. Layouts of repositories and tags that
+// no current recipe names are left alone: the cache is shared by the
+// worktrees of one machine, and another branch's run may need them.
 func (b *ImageBuilder) pruneImages(keep []string) {
+	current := map[string]bool{}
+	for _, d := range keep {
+		current[recipeOf(d)] = true
+	}
 	all, _ := filepath.Glob(filepath.Join(b.CacheDir, "images", "*"))
 	for _, dir := range all {
-		if !slices.Contains(keep, dir) {
+		if !slices.Contains(keep, dir) && current[recipeOf(dir)] {
 			b.Log("images: removing stale %s", filepath.Base(dir))
 			removeAllRoot(dir)
 		}
 	}
+}
+
+// recipeOf is a layout folder's name without its cache key (layoutDir).
+func recipeOf(dir string) string {
+	name := filepath.Base(dir)
+	if i := strings.LastIndexByte(name, '-'); i > 0 {
+		return name[:i]
+	}
+	return name
 }
 
 // buildBase debootstraps Debian minbase, slims it like the official
@@ -380,9 +399,10 @@ apt-get install -y -qq --no-install-recommends %s >/dev/null`, strings.Join(img.
 export DEBIAN_FRONTEND=noninteractive
 printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d
 %s
+%s
 rm -f /tmp/image-env
 %s
-`, install, img.Script)
+`, img.BeforeInstall, install, img.Script)
 	if err := chrootRun(ctx, rootfs, script); err != nil {
 		return err
 	}
