@@ -58,6 +58,9 @@ type BaseImage struct {
 	From string `json:",omitempty"`
 	// Internal recipes are built and cached but not pushed.
 	Internal bool `json:",omitempty"`
+	// BeforeInstall, if set, runs in the chroot before Packages are
+	// installed, as /bin/sh -eu.
+	BeforeInstall string `json:",omitempty"`
 	// Packages are installed with apt-get on top of From.
 	Packages []string
 	// GoVersion, if set, is a Go release (1.26.11) whose linux-amd64
@@ -72,6 +75,10 @@ type BaseImage struct {
 	// with the host's npm (`npm pack`) and handed to Script as
 	// /tmp/npm.tgz.
 	NpmVersion string `json:",omitempty"`
+	// BunVersion, if set, is a Bun release whose official linux-x64
+	// binary (the npm package @oven/bun-linux-x64) is fetched with the
+	// host's `npm pack` and handed to Script as /tmp/bun.tgz.
+	BunVersion string `json:",omitempty"`
 	// Script runs in the image's chroot after the install, as /bin/sh -eu.
 	// Lines it appends to /tmp/image-env ("KEY=value") are added to Env.
 	Script string
@@ -233,23 +240,28 @@ func (b *ImageBuilder) Prepare(ctx context.Context, images []BaseImage) (map[str
 	return dirs, nil
 }
 
-// staleAfter is how long a cached layout that no current recipe names is
-// kept: the cache is shared by runs from other branches on the same
-// machine, whose recipes may differ, and a run serves the wheelhouse from
-// its layout for the whole run.
+// staleAfter is how long an older version of a current recipe's layout
+// is kept after its last use: runs of other branches share the cache, and
+// a run serves the wheelhouse from its layout for the whole run.
 const staleAfter = 24 * time.Hour
 
-// pruneImages marks the layouts in keep as used now and removes those that
-// no current recipe names and no run has used for staleAfter, so the cache
-// does not grow with every recipe change.
+// pruneImages marks the layouts in keep as used now and removes the
+// layouts that an older version of a current recipe left (same repository
+// and tag, another key) once no run has used them for staleAfter, so the
+// cache does not grow with every recipe change. Layouts of repositories
+// and tags that no current recipe names are left alone: the cache is
+// shared by the worktrees of one machine, and another branch's run may
+// need them.
 func (b *ImageBuilder) pruneImages(keep []string) {
 	now := time.Now()
-	for _, dir := range keep {
-		_ = os.Chtimes(dir, now, now)
+	current := map[string]bool{}
+	for _, d := range keep {
+		_ = os.Chtimes(d, now, now)
+		current[recipeOf(d)] = true
 	}
 	all, _ := filepath.Glob(filepath.Join(b.CacheDir, "images", "*"))
 	for _, dir := range all {
-		if slices.Contains(keep, dir) {
+		if slices.Contains(keep, dir) || !current[recipeOf(dir)] {
 			continue
 		}
 		if fi, err := os.Stat(dir); err == nil && now.Sub(fi.ModTime()) > staleAfter {
@@ -257,6 +269,15 @@ func (b *ImageBuilder) pruneImages(keep []string) {
 			removeAllRoot(dir)
 		}
 	}
+}
+
+// recipeOf is a layout folder's name without its cache key (layoutDir).
+func recipeOf(dir string) string {
+	name := filepath.Base(dir)
+	if i := strings.LastIndexByte(name, '-'); i > 0 {
+		return name[:i]
+	}
+	return name
 }
 
 // buildBase debootstraps Debian minbase, slims it like the official
@@ -371,6 +392,11 @@ func (b *ImageBuilder) buildDerived(ctx context.Context, img BaseImage, baseDir,
 			return err
 		}
 	}
+	if img.BunVersion != "" {
+		if err := npmPack(ctx, "@oven/bun-linux-x64", img.BunVersion, work, filepath.Join(rootfs, "tmp/bun.tgz")); err != nil {
+			return err
+		}
+	}
 	if img.GoVersion != "" {
 		if err := goToolchain(ctx, img.GoVersion, work, filepath.Join(rootfs, "usr/local/go")); err != nil {
 			return err
@@ -385,9 +411,10 @@ apt-get install -y -qq --no-install-recommends %s >/dev/null`, strings.Join(img.
 export DEBIAN_FRONTEND=noninteractive
 printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d
 %s
+%s
 rm -f /tmp/image-env
 %s
-`, install, img.Script)
+`, img.BeforeInstall, install, img.Script)
 	if err := chrootRun(ctx, rootfs, script); err != nil {
 		return err
 	}
@@ -517,7 +544,9 @@ chmod a+x %[2]q/bin/* %[2]q/pkg/tool/*/*
 // npmPack fetches pkg@version with the host's npm (which checks the
 // registry's integrity hash) and moves the tarball to dst.
 func npmPack(ctx context.Context, pkg, version, work, dst string) error {
-	dir := filepath.Join(work, "npm-pack-"+pkg)
+	// npm names a scoped package's tarball without the @ and with - for /.
+	file := strings.ReplaceAll(strings.TrimPrefix(pkg, "@"), "/", "-") + "-" + version + ".tgz"
+	dir := filepath.Join(work, "npm-pack-"+file)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -527,7 +556,7 @@ func npmPack(ctx context.Context, pkg, version, work, dst string) error {
 	if err != nil {
 		return fmt.Errorf("npm pack %s@%s: %w\n%s", pkg, version, err, out)
 	}
-	return os.Rename(filepath.Join(dir, pkg+"-"+version+".tgz"), dst)
+	return os.Rename(filepath.Join(dir, file), dst)
 }
 
 // chrootRun runs script with /bin/sh -eu inside rootfs, in a private mount
