@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 )
@@ -301,19 +302,28 @@ func TestEnsureTag(t *testing.T) {
 }
 
 // TestPruneImagesKeepsOtherRecipes: only superseded layouts of current
-// recipes go; another branch's recipes sharing the cache stay.
+// recipes go, and only once unused for staleAfter (a concurrent run of
+// another branch may be serving from one); another branch's recipes
+// sharing the cache stay.
 func TestPruneImagesKeepsOtherRecipes(t *testing.T) {
 	cache := t.TempDir()
 	dir := func(name string) string { return filepath.Join(cache, "images", name) }
-	for _, n := range []string{"library_rust_1-trixie-1111111111111111", "library_rust_1-trixie-2222222222222222", "library_other_x-3333333333333333"} {
+	for _, n := range []string{"library_rust_1-trixie-0000000000000000", "library_rust_1-trixie-1111111111111111", "library_rust_1-trixie-2222222222222222", "library_other_x-3333333333333333"} {
 		if err := os.MkdirAll(dir(n), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-staleAfter - time.Hour)
+	for _, n := range []string{"library_rust_1-trixie-1111111111111111", "library_rust_1-trixie-2222222222222222", "library_other_x-3333333333333333"} {
+		if err := os.Chtimes(dir(n), old, old); err != nil {
 			t.Fatal(err)
 		}
 	}
 	b := &ImageBuilder{CacheDir: cache, Log: t.Logf}
 	b.pruneImages([]string{dir("library_rust_1-trixie-2222222222222222")})
 	for n, want := range map[string]bool{
-		"library_rust_1-trixie-1111111111111111": false, // superseded
+		"library_rust_1-trixie-0000000000000000": true,  // superseded, used within staleAfter
+		"library_rust_1-trixie-1111111111111111": false, // superseded, unused for longer
 		"library_rust_1-trixie-2222222222222222": true,  // current
 		"library_other_x-3333333333333333":       true,  // not ours
 	} {
@@ -321,5 +331,8 @@ func TestPruneImagesKeepsOtherRecipes(t *testing.T) {
 		if got := err == nil; got != want {
 			t.Errorf("%s kept = %v, want %v", n, got, want)
 		}
+	}
+	if fi, err := os.Stat(dir("library_rust_1-trixie-2222222222222222")); err != nil || time.Since(fi.ModTime()) > time.Hour {
+		t.Errorf("the current layout was not marked as used now: %v", err)
 	}
 }
