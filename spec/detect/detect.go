@@ -14,6 +14,7 @@ import (
 	"path"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -213,9 +214,15 @@ func Detect(fsys fs.FS, dirName string, lang string) (*Proposal, error) {
 		p.Name = SpecName(dirName)
 	}
 	if len(p.Expose) == 0 {
-		if ports, why, source := ProjectPorts(fsys); len(ports) > 0 {
+		if ports, why, source, envVar := ProjectPorts(fsys); len(ports) > 0 {
 			p.Expose, p.ExposeWhy = ports, why
 			p.Sources = append(p.Sources, source)
+			if envVar != "" && !slices.ContainsFunc(p.Runtime, func(f Field) bool { return f.Key == "env" }) {
+				// The env file is a template or a local file: nothing in
+				// the image reads it, so the app would pick another port.
+				p.Runtime = append(p.Runtime, Field{Key: "env", Lines: []string{envVar + ": " + jsonString(strconv.Itoa(ports[0]))},
+					Why: fmt.Sprintf("%s is not read in the image: the app gets its port from %s, set to the file's default so that it listens on the exposed port.", source, envVar)})
+			}
 		}
 	}
 	slices.Sort(p.Sources)
