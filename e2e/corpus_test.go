@@ -42,7 +42,7 @@ var corpusRuns = []struct {
 	// The starter's module has no controller: Nest's Express adapter
 	// answers every path with its JSON 404.
 	{app: "nest-starter", path: "/", want: "404 Not Found\n{\"message\":\"Cannot GET /\""},
-	{app: "ts-node-starter", path: "/", want: "200 OK\nok"},
+	{app: "node-heroku-getting-started", path: "/", want: "200 OK\n<h1>Getting Started</h1>"},
 }
 
 // TestCorpus copies each app of corpusRuns, runs `wharf init` in it (no

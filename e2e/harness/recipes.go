@@ -19,6 +19,11 @@ const (
 	// proposes for the corpus's Go apps, whose go.mod says go 1.22 (Go
 	// 1.22 has no trixie image). 1.22.12 is the last Go 1.22 release.
 	Go122 = "1.22.12"
+	// Node20 and Npm10 are what node:20-trixie-slim holds: the image
+	// wharf init proposes for the corpus's node-heroku-getting-started,
+	// whose engines.node is "20.x" (20.20.2 is the newest Node 20 on npm,
+	// 10.9.9 the newest npm 10).
+	Node20, Npm10 = "20.20.2", "10.9.9"
 )
 
 // Recipe names of internal steps (cached, not pushed).
@@ -178,6 +183,7 @@ echo "PYTHON_PIP_VERSION=$(python3 -c 'import pip; print(pip.__version__)')" >> 
 	golang(Go126, "1.26", "trixie"),
 	golang(Go122, "1.22", "bookworm"),
 	node(Node24, Npm11, "24"),
+	node(Node20, Npm10, "20"),
 	{
 		Ref: distrolessSrc12, Repo: "internal/distroless-src", Tag: "bookworm", Internal: true,
 		From:     "debian:bookworm-slim",
