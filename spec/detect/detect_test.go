@@ -89,6 +89,7 @@ var detectCases = []struct {
 			Artifacts:       []spec.Artifact{{From: "/src", To: "/app"}},
 			Cmd:             []string{"python", "app.py"},
 		},
+		notes: 1, // Python 3.13 assumed: flask==3.0.0 cannot be checked offline
 	},
 	{
 		name: "poetry",
