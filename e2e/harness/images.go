@@ -233,12 +233,22 @@ func (b *ImageBuilder) Prepare(ctx context.Context, images []BaseImage) (map[str
 	return dirs, nil
 }
 
-// pruneImages removes cached layouts that no current recipe names, so the
-// cache does not grow with every recipe change.
+// pruneImages removes the cached layouts of the current recipes' images
+// under other keys (older versions of a recipe), so the cache does not
+// grow with every recipe change. Layouts of images no current recipe
+// names are left alone: the cache is shared by checkouts of other
+// branches, whose runs may need them now.
 func (b *ImageBuilder) pruneImages(keep []string) {
+	names := map[string]bool{}
+	for _, dir := range keep {
+		if i := strings.LastIndex(dir, "-"); i > 0 {
+			names[dir[:i]] = true
+		}
+	}
 	all, _ := filepath.Glob(filepath.Join(b.CacheDir, "images", "*"))
 	for _, dir := range all {
-		if !slices.Contains(keep, dir) {
+		i := strings.LastIndex(dir, "-")
+		if i > 0 && names[dir[:i]] && !slices.Contains(keep, dir) {
 			b.Log("images: removing stale %s", filepath.Base(dir))
 			removeAllRoot(dir)
 		}
