@@ -190,6 +190,10 @@ func (language) Detect(fsys fs.FS, p *detect.Proposal) error {
 		if port > 0 {
 			p.Expose, p.ExposeWhy = []int{port}, fmt.Sprintf("The port the command binds (%d).", port)
 		}
+		if port > 0 && usesPortVar(cmd) {
+			p.Runtime = append(p.Runtime, detect.Field{Key: "env", Lines: []string{fmt.Sprintf("PORT: \"%d\"", port)},
+				Why: "The command reads its port from $PORT, which a platform like Heroku sets and a container does not: set here to the exposed port."})
+		}
 	} else if p.CmdSure == detect.Unknown {
 		p.Cmd, p.CmdFails = []string{"python3", "-c", "raise SystemExit('set runtime.cmd in wharf.yaml')"}, true
 		p.Notes = append(p.Notes, "cannot tell how the app starts: set runtime.cmd in wharf.yaml (until then the container exits saying so)")

@@ -137,7 +137,7 @@ func startCommand(fsys fs.FS, deps map[string]bool, hasScripts bool) (cmd []stri
 			if plain {
 				return words, "The web process of the Procfile.", port, true
 			}
-			if strings.Contains(line, "$PORT") || strings.Contains(line, "${PORT") {
+			if usesPortVar([]string{line}) {
 				port = 8000
 			}
 			return []string{"sh", "-c", "exec " + line}, "The web process of the Procfile, run by sh because it uses shell syntax (exec keeps signals reaching the app).", port, true
@@ -253,4 +253,9 @@ func portOf(line string) int {
 		}
 	}
 	return 0
+}
+
+// usesPortVar reports whether a command reads $PORT.
+func usesPortVar(cmd []string) bool {
+	return slices.ContainsFunc(cmd, func(w string) bool { return strings.Contains(w, "$PORT") || strings.Contains(w, "${PORT") })
 }
