@@ -30,14 +30,18 @@ var corpusRuns = []struct {
 	// pypi, for a Python app, is a dependency whose wheel the build must
 	// have fetched from the PyPI stand-in (the spec names no index).
 	pypi string
+	// sqlite: the app compiles go-sqlite3 with cgo. Such builds run one at
+	// a time, so that the second finds the compiled package in the Go
+	// build cache mount instead of compiling SQLite again.
+	sqlite bool
 }{
 	{app: "compose-fastapi", path: "/", want: "200 OK\n{\"Hello\":\"World\"}", pypi: "fastapi"},
 	{app: "flask-tutorial", path: "/", want: "200 OK\nflaskr", pypi: "flask"},
 	{app: "httpie-cli", want: "usage: httpie [METHOD] URL", pypi: "requests"},
 	{app: "go-gin-example", path: "/", want: "200 OK\nok\n"},
-	{app: "go-gin-realworld", path: "/api/ping", want: "200 OK\npong"},
+	{app: "go-gin-realworld", path: "/api/ping", want: "200 OK\npong", sqlite: true},
 	{app: "go-hey", exit: 1, want: "Usage: hey [options...] <url>"},
-	{app: "go-tasks", path: "/", want: "200 OK\n<!doctype html><title>Tasks</title>"},
+	{app: "go-tasks", path: "/", want: "200 OK\n<!doctype html><title>Tasks</title>", sqlite: true},
 	{app: "express-boilerplate", path: "/v1/health", want: "200 OK\nok"},
 	// The starter's module has no controller: Nest's Express adapter
 	// answers every path with its JSON 404.
@@ -58,7 +62,13 @@ func TestCorpus(t *testing.T) {
 		t.Run(c.app, func(t *testing.T) {
 			t.Parallel()
 			dir := initApp(t, filepath.Join("..", "corpus", c.app))
+			if c.sqlite {
+				sqliteBuild.Lock()
+			}
 			b := buildTarget(t, dir, "runner", nil, nil)
+			if c.sqlite {
+				sqliteBuild.Unlock()
+			}
 			if c.pypi != "" && !slices.ContainsFunc(e.index.Requests(), func(r string) bool {
 				return strings.HasPrefix(r, "200 GET /pypi/files/") && strings.Contains(strings.ToLower(r), "/"+c.pypi+"-")
 			}) {
@@ -120,6 +130,9 @@ func lintFile(t *testing.T, path string) {
 		t.Errorf("lint: %s (%s)", w, w.URL)
 	}
 }
+
+// sqliteBuild serializes the builds of corpusRuns' sqlite apps.
+var sqliteBuild sync.Mutex
 
 var httpGet struct {
 	once sync.Once
