@@ -62,13 +62,13 @@ func TestCorpus(t *testing.T) {
 		t.Run(c.app, func(t *testing.T) {
 			t.Parallel()
 			dir := initApp(t, filepath.Join("..", "corpus", c.app))
-			if c.sqlite {
-				sqliteBuild.Lock()
-			}
-			b := buildTarget(t, dir, "runner", nil, nil)
-			if c.sqlite {
-				sqliteBuild.Unlock()
-			}
+			b := func() *built {
+				if c.sqlite {
+					sqliteBuild.Lock()
+					defer sqliteBuild.Unlock() // also when the build fails (t.Fatal)
+				}
+				return buildTarget(t, dir, "runner", nil, nil)
+			}()
 			if c.pypi != "" && !slices.ContainsFunc(e.index.Requests(), func(r string) bool {
 				return strings.HasPrefix(r, "200 GET /pypi/files/") && strings.Contains(strings.ToLower(r), "/"+c.pypi+"-")
 			}) {
