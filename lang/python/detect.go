@@ -6,6 +6,7 @@ import (
 	"path"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -191,8 +192,7 @@ func (language) Detect(fsys fs.FS, p *detect.Proposal) error {
 			p.Expose, p.ExposeWhy = []int{port}, fmt.Sprintf("The port the command binds (%d).", port)
 		}
 		if port > 0 && usesPortVar(cmd) {
-			p.Runtime = append(p.Runtime, detect.Field{Key: "env", Lines: []string{fmt.Sprintf("PORT: \"%d\"", port)},
-				Why: "The command reads its port from $PORT, which a platform like Heroku sets and a container does not: set here to the exposed port."})
+			p.SetEnv("PORT", strconv.Itoa(port), "The command reads its port from $PORT, which a platform like Heroku sets and a container does not: set here to the exposed port.")
 		}
 	} else if p.CmdSure == detect.Unknown {
 		p.Cmd, p.CmdFails = []string{"python3", "-c", "raise SystemExit('set runtime.cmd in wharf.yaml')"}, true

@@ -220,11 +220,10 @@ func Detect(fsys fs.FS, dirName string, lang string) (*Proposal, error) {
 		if ports, why, source, envVar := ProjectPorts(fsys); len(ports) > 0 {
 			p.Expose, p.ExposeWhy = ports, why
 			p.Sources = append(p.Sources, source)
-			if envVar != "" && !slices.ContainsFunc(p.Runtime, func(f Field) bool { return f.Key == "env" }) {
+			if envVar != "" {
 				// The env file is a template or a local file: nothing in
 				// the image reads it, so the app would pick another port.
-				p.Runtime = append(p.Runtime, Field{Key: "env", Lines: []string{envVar + ": " + jsonString(strconv.Itoa(ports[0]))},
-					Why: fmt.Sprintf("%s is not read in the image: the app gets its port from %s, set to the file's default so that it listens on the exposed port.", source, envVar)})
+				p.SetEnv(envVar, strconv.Itoa(ports[0]), fmt.Sprintf("%s is not read in the image: the app gets its port from %s, set to the file's default so that it listens on the exposed port.", source, envVar))
 			}
 		}
 	}
@@ -352,4 +351,23 @@ func CleanRel(p string) string {
 		return ""
 	}
 	return p
+}
+
+// SetEnv adds NAME: value to the proposal's runtime.env, unless the
+// variable is set already, with why added to the field's reason.
+func (p *Proposal) SetEnv(name, value, why string) {
+	line := name + ": " + jsonString(value)
+	i := slices.IndexFunc(p.Runtime, func(f Field) bool { return f.Key == "env" })
+	if i < 0 {
+		p.Runtime = append(p.Runtime, Field{Key: "env", Lines: []string{line}, Why: why})
+		return
+	}
+	f := &p.Runtime[i]
+	if slices.ContainsFunc(f.Lines, func(l string) bool {
+		return strings.HasPrefix(l, name+":") || strings.HasPrefix(l, jsonString(name)+":")
+	}) {
+		return
+	}
+	f.Lines = append(f.Lines, line)
+	f.Why += " " + why
 }

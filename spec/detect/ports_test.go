@@ -35,3 +35,13 @@ func TestProjectPorts(t *testing.T) {
 		})
 	}
 }
+
+func TestSetEnv(t *testing.T) {
+	var p detect.Proposal
+	p.SetEnv("PM2_HOME", "/tmp/.pm2", "pm2.")
+	p.SetEnv("PORT", "3000", "port.")
+	p.SetEnv("PORT", "4000", "again.")
+	if len(p.Runtime) != 1 || !slices.Equal(p.Runtime[0].Lines, []string{`PM2_HOME: "/tmp/.pm2"`, `PORT: "3000"`}) || p.Runtime[0].Why != "pm2. port." {
+		t.Errorf("runtime = %+v, want one env field with PM2_HOME and PORT 3000", p.Runtime)
+	}
+}
