@@ -178,9 +178,7 @@ func (language) Detect(fsys fs.FS, p *detect.Proposal) error {
 
 	declared := requirements(fsys, py, reqs)
 	minor, why, note := pythonVersion(fsys, requires, reqFrom, declared)
-	if note != "" {
-		p.Notes = append(p.Notes, note)
-	}
+	p.ImagesNote = note
 	p.Builder = fmt.Sprintf("python:3.%d-slim", minor)
 	p.Runner = p.Builder
 	p.ImagesWhy = why + " Keep both stages on one Python version: wheels built for one do not install on the other."

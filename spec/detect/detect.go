@@ -39,6 +39,9 @@ type Proposal struct {
 
 	Builder, Runner string // base image references
 	ImagesWhy       string
+	// ImagesNote, when not empty, is said on stderr while Builder and
+	// Runner are detection's (an existing Dockerfile's images clear it).
+	ImagesNote string
 
 	BuildPackages    []string
 	BuildPackagesWhy string
