@@ -196,37 +196,72 @@ func (w writer) Env_Sgenerate_Var(dot []generate.Var) {
 func (w writer) GoBuilder_root(dot *root) {
 	_ = dot
 	w.WriteString("\n")
-	w.DependencyCopies_root(dot)
-	w.WriteString("\nRUN --mount=type=cache,target=/go/pkg/mod \\\n    go mod download\nCOPY . .\n")
-	if dot.Go.Cross {
-		w.WriteString("ARG TARGETOS TARGETARCH\n")
+	if v1 := dot.Go.Private; v1 != nil {
+		if v1.SSH {
+			w.WriteString("RUN mkdir -p -m 0700 /root/.ssh \\\n && ssh-keyscan ")
+			w.WriteString(generate.ShellJoin(v1.Hosts()))
+			w.WriteString(" >> /root/.ssh/known_hosts")
+			for v2, v3 := range v1.Rewrites() {
+				_, _ = v2, v3
+				w.WriteString(" \\\n && git config --global ")
+				w.WriteString(generate.ShellQuote(v3.Key))
+				w.WriteString(" ")
+				w.WriteString(generate.ShellQuote(v3.HTTPS))
+			}
+			w.WriteString("\n")
+		}
 	}
-	w.WriteString("\nRUN --mount=type=cache,target=/go/pkg/mod \\\n    --mount=type=cache,target=/root/.cache/go-build \\\n    ")
-	for v1, v2 := range dot.Go.Binaries {
-		_, _ = v1, v2
-		if v1 != 0 {
+	w.WriteString("\n")
+	w.DependencyCopies_root(dot)
+	w.WriteString("\nRUN --mount=type=cache,target=/go/pkg/mod \\\n")
+	w.GoPrivateMounts_Pgolang_Build(dot.Go)
+	w.WriteString("    go mod download\nCOPY . .\n")
+	if dot.Go.Cross {
+		w.WriteString("ARG TARGETOS TARGETARCH TARGETVARIANT\n")
+	}
+	w.WriteString("\nRUN --mount=type=cache,target=/go/pkg/mod \\\n    --mount=type=cache,target=/root/.cache/go-build \\\n")
+	w.GoPrivateMounts_Pgolang_Build(dot.Go)
+	w.WriteString("    ")
+	for v4, v5 := range dot.Go.Binaries {
+		_, _ = v4, v5
+		if v4 != 0 {
 			w.WriteString(" \\\n && ")
 		}
 		if dot.Go.Cross {
-			w.WriteString("GOOS=$TARGETOS GOARCH=$TARGETARCH ")
+			w.WriteString("GOOS=$TARGETOS GOARCH=$TARGETARCH GOARM=${TARGETVARIANT#v} GOAMD64=$TARGETVARIANT ")
 		}
 		w.WriteString("go build -trimpath")
-		if v3 := dot.Go.LDFlags; len(v3) > 0 {
+		if v6 := dot.Go.LDFlags; len(v6) > 0 {
 			w.WriteString(" -ldflags=")
-			w.WriteString(generate.ShellQuote(v3))
+			w.WriteString(generate.ShellQuote(v6))
 		}
-		if v4 := dot.Go.Tags; len(v4) > 0 {
+		if v7 := dot.Go.Tags; len(v7) > 0 {
 			w.WriteString(" -tags=")
-			w.WriteString(strings.Join(v4, ","))
+			w.WriteString(strings.Join(v7, ","))
 		}
 		w.WriteString(" -o ")
-		w.WriteString(v2.Out)
+		w.WriteString(v5.Out)
 		w.WriteString(" ")
-		w.WriteString(v2.Main)
+		w.WriteString(v5.Main)
 	}
 	w.WriteString("\n")
 	w.RunSteps_generate_Stage(dot.Builder)
 	w.WriteString("\n")
+}
+
+// GoPrivateMounts_Pgolang_Build is the block "go-private-mounts" for a *golang.Build.
+func (w writer) GoPrivateMounts_Pgolang_Build(dot *golang.Build) {
+	_ = dot
+	if v1 := dot.Private; v1 != nil {
+		if v2 := v1.Netrc; len(v2) > 0 {
+			w.WriteString("    --mount=type=secret,id=")
+			w.WriteString(v2)
+			w.WriteString(",target=/root/.netrc,required=true \\\n")
+		}
+		if v1.SSH {
+			w.WriteString("    --mount=type=ssh,required=true \\\n")
+		}
+	}
 }
 
 // GoRunner_root is the block "go-runner" for a *root.

@@ -351,6 +351,9 @@ func SchemaRelPath(desc string) *SchemaNode { return relPathSchema(desc) }
 // SchemaPathChars is the pattern of what a path in a spec may hold.
 const SchemaPathChars = pathCharsPattern
 
+// SchemaSecretID is the id of a BuildKit secret.
+func SchemaSecretID(desc string) *SchemaNode { return pattern(desc, secretIDPattern) }
+
 // SchemaPackageIndex is {url, secret}; required names the keys that must
 // be present.
 func SchemaPackageIndex(desc, exampleURL string, required ...string) *SchemaNode {

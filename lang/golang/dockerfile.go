@@ -76,6 +76,15 @@ func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared 
 		env["CGO_ENABLED"] = "1"
 		d.Builder.Packages = append(slices.Clone(d.Builder.Packages), d.Builder.Family.Def().CToolchain...)
 	}
+	if p := r.Private; p != nil {
+		env["GOPRIVATE"] = strings.Join(p.Modules, ",")
+		if d.Builder.Family == spec.Alpine { // Debian's golang images have git and ssh
+			d.Builder.Packages = append(slices.Clone(d.Builder.Packages), "git")
+			if p.SSH {
+				d.Builder.Packages = append(d.Builder.Packages, "openssh-client")
+			}
+		}
+	}
 	if def := d.Runner.Family.Def(); def != nil && def.Shell {
 		d.Runner.Packages = append(slices.Clone(d.Runner.Packages), def.CA...)
 	}
