@@ -825,10 +825,14 @@ func (w writer) RunnerConfig_generate_Stage(dot generate.Stage) {
 // Runner_root is the block "runner" for a *root.
 func (w writer) Runner_root(dot *root) {
 	_ = dot
+	w.WriteString("\n")
+	if v1 := dot.Tini; v1 != nil {
+		w.Tini_Pgenerate_TiniStage(v1)
+	}
 	w.WriteString("\nFROM ")
-	if v1 := dot.Runner.Platform; len(v1) > 0 {
+	if v2 := dot.Runner.Platform; len(v2) > 0 {
 		w.WriteString("--platform=")
-		w.WriteString(v1)
+		w.WriteString(v2)
 		w.WriteString(" ")
 	}
 	w.WriteString(dot.Runner.Image)
@@ -841,6 +845,11 @@ func (w writer) Runner_root(dot *root) {
 	w.WriteString("\nWORKDIR ")
 	w.WriteString(dot.Runner.Workdir)
 	w.WriteString("\n")
+	if v3 := dot.Tini; v3 != nil {
+		w.WriteString("COPY --link --from=tini /tini ")
+		w.WriteString(v3.Path)
+		w.WriteString("\n")
+	}
 	w.LanguageRunner_root(dot)
 	w.WriteString("\n")
 	w.Artifacts_root(dot)
@@ -919,4 +928,12 @@ func (w writer) RustRunner_root(dot *root) {
 		w.WriteString("\n")
 	}
 	w.WriteString("\n")
+}
+
+// Tini_Pgenerate_TiniStage is the block "tini" for a *generate.TiniStage.
+func (w writer) Tini_Pgenerate_TiniStage(dot *generate.TiniStage) {
+	_ = dot
+	w.WriteString("\nFROM --platform=$BUILDPLATFORM ")
+	w.WriteString(dot.Image)
+	w.WriteString(" AS tini\nARG TARGETARCH TARGETVARIANT\nRUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n    --mount=type=cache,target=/var/lib/apt,sharing=locked \\\n    case \"$TARGETARCH$TARGETVARIANT\" in \\\n      arm|armv7) arch=armhf ;; armv5|armv6) arch=armel ;; 386) arch=i386 ;; ppc64le) arch=ppc64el ;; *) arch=$TARGETARCH ;; \\\n    esac \\\n && rm -f /etc/apt/apt.conf.d/docker-clean \\\n && dpkg --add-architecture \"$arch\" \\\n && apt-get update \\\n && cd /tmp \\\n && apt-get download \"tini:$arch\" \\\n && dpkg-deb -x tini_*.deb /tmp/tini \\\n && install -m 0755 /tmp/tini/usr/bin/tini-static /tini\n")
 }
