@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"debug/elf"
 	"fmt"
@@ -111,6 +112,58 @@ func TestCrossArm64(t *testing.T) {
 
 	if os.Getenv(benchVar) == "1" {
 		crossTimes(t, e, abs)
+	}
+}
+
+// TestCrossCgoArm64 cross-compiles a cgo program for linux/arm64 with no
+// emulator: the go-cgo case (zlib through cgo), linked statically onto
+// distroless static. The Debian builder runs on the build platform with
+// Debian's aarch64 cross gcc and zlib1g-dev:arm64; the binary is a static
+// aarch64 ELF.
+func TestCrossCgoArm64(t *testing.T) {
+	e := requireE2E(t)
+	t.Parallel()
+	if handlers := emulators("aarch64", "arm64"); len(handlers) > 0 {
+		t.Fatalf("an arm64 emulator is registered (%s): this test proves a build without one", strings.Join(handlers, ", "))
+	}
+	abs, err := filepath.Abs("cases/go-cgo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := generateCaseEdited(t, abs, func(spec string) string {
+		for old, repl := range map[string]string{
+			"runner: debian:trixie-slim":       "runner: gcr.io/distroless/static-debian13",
+			"runtime:\n  packages: [zlib1g]\n": "",
+			"  cgo: true\n":                    "  cgo: true\n  static: true\n",
+		} {
+			if !strings.Contains(spec, old) {
+				t.Fatalf("cases/go-cgo/wharf.yaml no longer holds %q", old)
+			}
+			spec = strings.Replace(spec, old, repl, 1)
+		}
+		return spec
+	})
+	b := buildPlatform(t, e, dir, "runner", "linux/arm64")
+	f, err := elf.Open(filepath.Join(b.Rootfs(), "/usr/local/bin/gocgo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if f.Machine != elf.EM_AARCH64 {
+		t.Errorf("gocgo: ELF e_machine %d (%s), want %d (EM_AARCH64)", f.Machine, f.Machine, elf.EM_AARCH64)
+	}
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP {
+			t.Errorf("gocgo has a program interpreter: not static")
+		}
+	}
+	// ldflags -s strips the symbols; zlib's own copyright string is there.
+	data, err := os.ReadFile(filepath.Join(b.Rootfs(), "/usr/local/bin/gocgo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(data, []byte("Jean-loup Gailly")) {
+		t.Errorf("gocgo does not hold zlib's deflate: zlib was not linked in")
 	}
 }
 

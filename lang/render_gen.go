@@ -145,6 +145,18 @@ func (w writer) CreateUser_generate_Stage(dot generate.Stage) {
 	}
 }
 
+// DebianTargetArch_Pgenerate_TiniStage is the block "debian-target-arch" for a *generate.TiniStage.
+func (w writer) DebianTargetArch_Pgenerate_TiniStage(dot *generate.TiniStage) {
+	_ = dot
+	w.WriteString("case \"$TARGETARCH$TARGETVARIANT\" in \\\n      amd64*) arch=amd64 gnu=x86_64-linux-gnu ;; \\\n      arm64*) arch=arm64 gnu=aarch64-linux-gnu ;; \\\n      arm|armv7) arch=armhf gnu=arm-linux-gnueabihf ;; \\\n      armv5|armv6) arch=armel gnu=arm-linux-gnueabi ;; \\\n      386) arch=i386 gnu=i686-linux-gnu ;; \\\n      ppc64le) arch=ppc64el gnu=powerpc64le-linux-gnu ;; \\\n      s390x) arch=s390x gnu=s390x-linux-gnu ;; \\\n      riscv64) arch=riscv64 gnu=riscv64-linux-gnu ;; \\\n      *) echo \"no Debian architecture for $TARGETARCH$TARGETVARIANT\" >&2; exit 1 ;; \\\n    esac")
+}
+
+// DebianTargetArch_Sstring is the block "debian-target-arch" for a []string.
+func (w writer) DebianTargetArch_Sstring(dot []string) {
+	_ = dot
+	w.WriteString("case \"$TARGETARCH$TARGETVARIANT\" in \\\n      amd64*) arch=amd64 gnu=x86_64-linux-gnu ;; \\\n      arm64*) arch=arm64 gnu=aarch64-linux-gnu ;; \\\n      arm|armv7) arch=armhf gnu=arm-linux-gnueabihf ;; \\\n      armv5|armv6) arch=armel gnu=arm-linux-gnueabi ;; \\\n      386) arch=i386 gnu=i686-linux-gnu ;; \\\n      ppc64le) arch=ppc64el gnu=powerpc64le-linux-gnu ;; \\\n      s390x) arch=s390x gnu=s390x-linux-gnu ;; \\\n      riscv64) arch=riscv64 gnu=riscv64-linux-gnu ;; \\\n      *) echo \"no Debian architecture for $TARGETARCH$TARGETVARIANT\" >&2; exit 1 ;; \\\n    esac")
+}
+
 // DependencyCopies_root is the block "dependency-copies" for a *root.
 func (w writer) DependencyCopies_root(dot *root) {
 	_ = dot
@@ -196,6 +208,12 @@ func (w writer) Env_Sgenerate_Var(dot []generate.Var) {
 func (w writer) GoBuilder_root(dot *root) {
 	_ = dot
 	w.WriteString("\n")
+	if dot.Go.CrossCGO {
+		w.WriteString("ARG TARGETOS TARGETARCH TARGETVARIANT\n")
+		w.InstallCrossToolchainDebian_Sstring(dot.Go.TargetPackages)
+		w.WriteString(" \\\n && go env -w CC=\"$gnu-gcc\"\n")
+	}
+	w.WriteString("\n")
 	if v1 := dot.Go.Private; v1 != nil {
 		if v1.SSH {
 			w.WriteString("RUN mkdir -p -m 0700 /root/.ssh \\\n && ssh-keyscan ")
@@ -216,7 +234,7 @@ func (w writer) GoBuilder_root(dot *root) {
 	w.WriteString("\nRUN --mount=type=cache,target=/go/pkg/mod \\\n")
 	w.GoPrivateMounts_Pgolang_Build(dot.Go)
 	w.WriteString("    go mod download\nCOPY . .\n")
-	if dot.Go.Cross {
+	if dot.Go.Cross && !(dot.Go.CrossCGO) {
 		w.WriteString("ARG TARGETOS TARGETARCH TARGETVARIANT\n")
 	}
 	w.WriteString("\nRUN --mount=type=cache,target=/go/pkg/mod \\\n    --mount=type=cache,target=/root/.cache/go-build \\\n")
@@ -318,6 +336,19 @@ func (w writer) HealthcheckOptions_Pspec_Healthcheck(dot *spec.Healthcheck) {
 		w.WriteString("--retries=")
 		w.WriteString(strconv.Itoa(v5))
 		w.WriteString(" ")
+	}
+}
+
+// InstallCrossToolchainDebian_Sstring is the block "install-cross-toolchain-debian" for a []string.
+func (w writer) InstallCrossToolchainDebian_Sstring(dot []string) {
+	_ = dot
+	w.WriteString("\nRUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n    --mount=type=cache,target=/var/lib/apt,sharing=locked \\\n    ")
+	w.DebianTargetArch_Sstring(dot)
+	w.WriteString(" \\\n && if [ \"$arch\" = \"$(dpkg --print-architecture)\" ]; then cc=gcc; else cc=\"gcc-$(echo \"$gnu\" | tr _ -)\"; fi \\\n && rm -f /etc/apt/apt.conf.d/docker-clean \\\n && dpkg --add-architecture \"$arch\" \\\n && apt-get update \\\n && apt-get install -y --no-install-recommends \"$cc\" \"libc6-dev:$arch\"")
+	for v1, v2 := range dot {
+		_, _ = v1, v2
+		w.WriteString(" ")
+		w.WriteString(v2)
 	}
 }
 
@@ -935,5 +966,7 @@ func (w writer) Tini_Pgenerate_TiniStage(dot *generate.TiniStage) {
 	_ = dot
 	w.WriteString("\nFROM --platform=$BUILDPLATFORM ")
 	w.WriteString(dot.Image)
-	w.WriteString(" AS tini\nARG TARGETARCH TARGETVARIANT\nRUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n    --mount=type=cache,target=/var/lib/apt,sharing=locked \\\n    case \"$TARGETARCH$TARGETVARIANT\" in \\\n      arm|armv7) arch=armhf ;; armv5|armv6) arch=armel ;; 386) arch=i386 ;; ppc64le) arch=ppc64el ;; *) arch=$TARGETARCH ;; \\\n    esac \\\n && rm -f /etc/apt/apt.conf.d/docker-clean \\\n && dpkg --add-architecture \"$arch\" \\\n && apt-get update \\\n && cd /tmp \\\n && apt-get download \"tini:$arch\" \\\n && dpkg-deb -x tini_*.deb /tmp/tini \\\n && install -m 0755 /tmp/tini/usr/bin/tini-static /tini\n")
+	w.WriteString(" AS tini\nARG TARGETARCH TARGETVARIANT\nRUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n    --mount=type=cache,target=/var/lib/apt,sharing=locked \\\n    ")
+	w.DebianTargetArch_Pgenerate_TiniStage(dot)
+	w.WriteString(" \\\n && rm -f /etc/apt/apt.conf.d/docker-clean \\\n && dpkg --add-architecture \"$arch\" \\\n && apt-get update \\\n && cd /tmp \\\n && apt-get download \"tini:$arch\" \\\n && dpkg-deb -x tini_*.deb /tmp/tini \\\n && install -m 0755 /tmp/tini/usr/bin/tini-static /tini\n")
 }
