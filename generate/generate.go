@@ -380,8 +380,8 @@ var compiled Compiled
 // SetCompiled registers the compiled built-in blocks; nil turns them off.
 func SetCompiled(c Compiled) { compiled = c }
 
-// Files renders the spec's Dockerfile and .dockerignore, writing the base
-// images as pins has them.
+// Files renders the spec's Dockerfile and .dockerignore, and its compose
+// file when the spec names one, writing the base images as pins has them.
 func (g *Generator) Files(s *spec.Spec, pins Pins) ([]File, error) {
 	lang, ok := lookup(s.Language)
 	if !ok {
@@ -406,10 +406,14 @@ func (g *Generator) Files(s *spec.Spec, pins Pins) ([]File, error) {
 		}
 		return nil, fmt.Errorf("wharf produced an invalid Dockerfile (a bug; please report it): %w", err)
 	}
-	return []File{
+	files := []File{
 		{Path: s.Output, Data: out},
 		{Path: IgnorePath(s), Data: dockerignore(s, lang, data.SpecFile)},
-	}, nil
+	}
+	if s.Compose != "" {
+		files = append(files, File{Path: s.Compose, Data: compose(s, lang, data, out)})
+	}
+	return files, nil
 }
 
 // customFiles lists the custom template files, sorted.

@@ -70,7 +70,7 @@ images:
 
 func TestMarshalParse(t *testing.T) {
 	l := &lock.Lock{Images: map[string]lock.Image{
-		"golang:1.26-trixie":              {Digest: digestA, Resolved: t0, Platforms: []string{"linux/amd64", "linux/arm/v7"}},
+		"golang:1.26-trixie":                {Digest: digestA, Resolved: t0, Platforms: []string{"linux/amd64", "linux/arm/v7"}},
 		"gcr.io/distroless/static-debian12": {Digest: digestB, Resolved: t0.In(time.FixedZone("CET", 3600)), Platforms: []string{"linux/amd64", "linux/arm64"}},
 	}}
 	got := string(l.Marshal())
@@ -325,7 +325,7 @@ func (f *fakeRegistry) resolve(_ context.Context, ref string) (string, []string,
 func TestUpdate(t *testing.T) {
 	s := parseSpec(t, "wharf.yaml", goSpec)
 	reg := &fakeRegistry{digests: map[string]string{
-		"golang:1.26-trixie":              digestA,
+		"golang:1.26-trixie":                digestA,
 		"gcr.io/distroless/static-debian12": digestB,
 	}}
 	first, changes, err := lock.Update(context.Background(), s, nil, "", reg.resolve, t0.Add(123*time.Millisecond))
@@ -374,12 +374,12 @@ func TestUpdate(t *testing.T) {
 func TestUpdateOnly(t *testing.T) {
 	s := parseSpec(t, "wharf.yaml", goSpec)
 	old := &lock.Lock{Images: map[string]lock.Image{
-		"golang:1.26-trixie":              {Digest: digestA, Resolved: t0},
+		"golang:1.26-trixie":                {Digest: digestA, Resolved: t0},
 		"gcr.io/distroless/static-debian12": {Digest: digestA, Resolved: t0},
 		"python:3.12-slim":                  {Digest: digestA, Resolved: t0},
 	}}
 	reg := &fakeRegistry{digests: map[string]string{
-		"golang:1.26-trixie":              digestC,
+		"golang:1.26-trixie":                digestC,
 		"gcr.io/distroless/static-debian12": digestB,
 	}}
 	got, changes, err := lock.Update(context.Background(), s, old, "golang:1.26-trixie", reg.resolve, t1)

@@ -33,7 +33,7 @@ func (d *decoder) spec(root *yaml.Node) (*Spec, bool) {
 		return s, false
 	}
 	sections := map[string]*yaml.Node{}
-	keys := append([]string{"version", "name", "language", "context", "images", "build", "runtime", "artifacts", "platforms", "ignore", "output", "templates", "publish"}, languageNames()...)
+	keys := append([]string{"version", "name", "language", "context", "images", "build", "runtime", "artifacts", "platforms", "ignore", "output", "compose", "templates", "publish"}, languageNames()...)
 	d.fields(root, "", keys, func(key string, v *yaml.Node, p string) {
 		switch key {
 		case "version", "context":
@@ -80,6 +80,11 @@ func (d *decoder) spec(root *yaml.Node) (*Spec, bool) {
 			if out, ok := d.nonEmpty(v, p); ok {
 				s.Output = d.relPath(v, p, out)
 				d.checkOutput(v, s.Output)
+			}
+		case "compose":
+			if out, ok := d.nonEmpty(v, p); ok {
+				s.Compose = d.relPath(v, p, out)
+				d.checkCompose(v, s.Compose)
 			}
 		case "templates":
 			if dir, ok := d.nonEmpty(v, p); ok {
@@ -480,6 +485,21 @@ func (d *decoder) checkOutput(n *yaml.Node, out string) {
 		d.errorf(n, ErrPath, "output %q would overwrite a YAML file such as the spec; name the Dockerfile, e.g. Dockerfile", out)
 	case out == ".git" || strings.HasPrefix(out, ".git/"):
 		d.errorf(n, ErrPath, "output %q is inside .git; write the Dockerfile elsewhere, e.g. docker/Dockerfile", out)
+	}
+}
+
+// checkCompose refuses compose file paths that are no YAML file or would
+// overwrite the spec or git's files.
+func (d *decoder) checkCompose(n *yaml.Node, out string) {
+	switch base := path.Base(out); {
+	case out == "." || strings.HasSuffix(out, "/.."):
+		d.errorf(n, ErrPath, "compose %q is a folder; name the compose file, e.g. compose.yaml", out)
+	case !strings.HasSuffix(base, ".yaml") && !strings.HasSuffix(base, ".yml"):
+		d.errorf(n, ErrPath, "compose %q is not a .yaml or .yml file, which docker compose reads; name it e.g. compose.yaml", out)
+	case base == FileName || base == path.Base(filepath.ToSlash(d.file)) || base == "wharf.bake.yaml":
+		d.errorf(n, ErrPath, "compose %q would overwrite a wharf file; name it e.g. compose.yaml", out)
+	case out == ".git" || strings.HasPrefix(out, ".git/"):
+		d.errorf(n, ErrPath, "compose %q is inside .git; write it elsewhere, e.g. compose.yaml", out)
 	}
 }
 

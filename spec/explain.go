@@ -94,6 +94,9 @@ func Explain(s *Spec) ([]byte, error) {
 	e.add(root, "platforms", e.list("platforms", s.Platforms))
 	e.add(root, "ignore", e.list("ignore", s.Ignore))
 	e.add(root, "output", e.str("output", s.Output))
+	if s.Compose != "" {
+		e.add(root, "compose", e.str("compose", s.Compose))
+	}
 	if s.Templates != "" {
 		e.add(root, "templates", e.str("templates", e.relative(s.Templates)))
 	}

@@ -70,15 +70,32 @@ func (l *Loader) Load(path string) (*Spec, error) {
 	} else if err != nil {
 		return nil, fmt.Errorf("load spec %s: %w", path, err)
 	}
-	return l.parse(path, data, os.DirFS(filepath.Dir(path)))
+	return l.parse(path, data, os.DirFS(filepath.Dir(path)), nil)
+}
+
+// LoadWithImages is Load with stages' base images replaced after the
+// files are merged: images maps a stage, "builder" or "runner", to the
+// reference to use instead of what the spec, its bases or the defaults
+// say (a family written beside the image is kept). wharf outdated uses it
+// to ask whether a newer tag passes every check of the spec.
+func (l *Loader) LoadWithImages(path string, images map[string]string) (*Spec, error) {
+	data, err := readLimited(path)
+	if readfile.IsDir(err) {
+		path = filepath.Join(path, FileName)
+		data, err = readLimited(path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load spec %s: %w", path, err)
+	}
+	return l.parse(path, data, os.DirFS(filepath.Dir(path)), images)
 }
 
 // Parse is Parse with the base files of l.
-func (l *Loader) Parse(file string, data []byte) (*Spec, error) { return l.parse(file, data, nil) }
+func (l *Loader) Parse(file string, data []byte) (*Spec, error) { return l.parse(file, data, nil, nil) }
 
 // parse parses and validates a spec; with fsys, the spec's folder, a
 // recipe that is a ContextChecker also checks the spec against its files.
-func (l *Loader) parse(file string, data []byte, fsys fs.FS) (*Spec, error) {
+func (l *Loader) parse(file string, data []byte, fsys fs.FS, images map[string]string) (*Spec, error) {
 	if len(data) > MaxSize {
 		return nil, ErrorList{{File: file, Line: 1, Column: 1, Msg: fmt.Sprintf("the spec is larger than %d bytes; a spec is a short file, check that this is the right one", MaxSize), Kind: ErrTooLarge}}
 	}
@@ -92,6 +109,9 @@ func (l *Loader) parse(file string, data []byte, fsys fs.FS) (*Spec, error) {
 		return nil, fmt.Errorf("load spec %s: %w", file, err)
 	}
 	root = m.resolve(root, file, abs, nil)
+	if len(images) > 0 && root != nil && root.Kind == yaml.MappingNode {
+		root = replaceImages(root, images)
+	}
 	d := &decoder{file: file, abs: abs, specDir: ".", nodes: make(map[string]*yaml.Node, 32), origin: m.origin}
 	d.errs = m.errs
 	var s *Spec
@@ -685,4 +705,57 @@ func (d *decoder) dict(n *yaml.Node, path string, valid func(string) bool, keyRu
 		}
 	}
 	return out
+}
+
+// replaceImages returns root with the stage images of images in place of
+// those it names. It copies every node it changes: the nodes of base files
+// are shared by the specs a Loader loads.
+func replaceImages(root *yaml.Node, images map[string]string) *yaml.Node {
+	ref := func(at *yaml.Node, v string) *yaml.Node {
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v, Line: at.Line, Column: at.Column}
+	}
+	out := *root
+	out.Content = slices.Clone(root.Content)
+	var imgs *yaml.Node
+	for i := 0; i+1 < len(out.Content); i += 2 {
+		if out.Content[i].Value == "images" && out.Content[i+1].Kind == yaml.MappingNode {
+			c := *out.Content[i+1]
+			c.Content = slices.Clone(c.Content)
+			imgs, out.Content[i+1] = &c, &c
+		}
+	}
+	if imgs == nil {
+		imgs = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: root.Line, Column: root.Column}
+		out.Content = append(out.Content, ref(root, "images"), imgs)
+	}
+	for _, stage := range []string{"builder", "runner"} {
+		v, ok := images[stage]
+		if !ok {
+			continue
+		}
+		found := false
+		for i := 0; i+1 < len(imgs.Content); i += 2 {
+			if imgs.Content[i].Value != stage {
+				continue
+			}
+			found = true
+			old := imgs.Content[i+1]
+			if old.Kind != yaml.MappingNode {
+				imgs.Content[i+1] = ref(old, v)
+				continue
+			}
+			m := *old
+			m.Content = slices.Clone(old.Content)
+			for j := 0; j+1 < len(m.Content); j += 2 {
+				if m.Content[j].Value == "image" {
+					m.Content[j+1] = ref(m.Content[j+1], v)
+				}
+			}
+			imgs.Content[i+1] = &m
+		}
+		if !found {
+			imgs.Content = append(imgs.Content, ref(imgs, stage), ref(imgs, v))
+		}
+	}
+	return &out
 }

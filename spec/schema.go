@@ -258,6 +258,7 @@ func specSchema() *SchemaNode {
 		"platforms": withExamples(list("The platforms the image is built for, for tools that drive the build (docker buildx bake); the Dockerfile stays platform-agnostic. See the README for which recipes and runners cross-build without emulation.", enum("", Platforms...)), []any{"linux/amd64", "linux/arm64"}),
 		"ignore":    withExamples(list(".dockerignore lines added to wharf's defaults.", nil), []any{".git", "**/*.log"}),
 		"output":    withDefault(relPathSchema("Where the Dockerfile is written, relative to the spec's folder (the build context). Its ignore file is written next to it."), "Dockerfile"),
+		"compose":   withExamples(relPathSchema("Where wharf writes a compose file for local development, relative to the spec's folder: one service built from the Dockerfile's runner stage, with the spec's ports, env and healthcheck, and develop.watch rules for docker compose watch. Off when not set."), "compose.yaml"),
 		"extends":   extendsSchema(),
 		"templates": withExamples(pattern("A folder of *.tmpl files, relative to the spec's folder, whose named blocks override wharf's built-in templates.", `^[^\n\r]*\S[^\n\r]*$`), "templates"),
 	}, "version")

@@ -69,6 +69,9 @@ type Spec struct {
 	// Output is the Dockerfile's path, slash-separated and relative to the
 	// spec's folder.
 	Output string
+	// Compose is where the spec's compose.yaml is written, slash-separated
+	// and relative to the spec's folder; empty for none (the default).
+	Compose string
 	// Templates is the folder of custom templates that override built-in
 	// template blocks, as a path usable from where File is (it is written
 	// relative to the file that names it); empty for the built-ins only.

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/wharf-dev/wharf"
+	"github.com/wharf-dev/wharf/generate"
 	"github.com/wharf-dev/wharf/internal/workspace"
 	"github.com/wharf-dev/wharf/spec"
 )
@@ -84,7 +85,7 @@ type Entry struct {
 func NewEntry(s *spec.Spec, dockerfile []byte) Entry {
 	e := Entry{
 		File: s.File, Name: s.Name, Context: s.Context, SpecDir: s.SpecDir, Output: s.Output,
-		Platforms: s.Platforms, Publish: s.Publish, Args: s.Build.Args, Secrets: secretIDs(dockerfile),
+		Platforms: s.Platforms, Publish: s.Publish, Args: s.Build.Args, Secrets: generate.SecretIDs(dockerfile),
 		SSH: bytes.Contains(dockerfile, []byte("--mount=type=ssh")),
 	}
 	e.NameAt, _ = s.Origin("name")
@@ -281,21 +282,6 @@ var invalidGroupChars = regexp.MustCompile(`[^A-Za-z0-9_-]`)
 // characters bake names cannot take as '_'.
 func groupName(folder string) string { return invalidGroupChars.ReplaceAllString(folder, "_") }
 
-var secretMount = regexp.MustCompile(`--mount=type=secret,id=([A-Za-z0-9][A-Za-z0-9_.-]*)`)
-
-// secretIDs are the ids of the BuildKit secrets a Dockerfile mounts,
-// sorted.
-func secretIDs(dockerfile []byte) []string {
-	var out []string
-	for _, m := range secretMount.FindAllSubmatch(dockerfile, -1) {
-		if id := string(m[1]); !slices.Contains(out, id) {
-			out = append(out, id)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
 // secretEntries are bake secret entries for ids, each read from the
 // environment variable named like the id in upper case ("pip_netrc" from
 // $PIP_NETRC), so that CI passes them as secrets.
@@ -308,10 +294,8 @@ func secretEntries(ids []string) []string {
 }
 
 // SecretEnv is the environment variable a bake target reads the secret id
-// from: the id in upper case, with '.' and '-' as '_'.
-func SecretEnv(id string) string {
-	return strings.ToUpper(strings.NewReplacer(".", "_", "-", "_").Replace(id))
-}
+// from: the id in upper case, with '.' and '-' as '_' (as a compose file's).
+func SecretEnv(id string) string { return generate.SecretEnv(id) }
 
 // at is a problem at a spec's field, or at its file when o is zero.
 func at(s *Entry, o spec.Origin, format string, args ...any) *spec.Error {

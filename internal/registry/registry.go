@@ -64,17 +64,61 @@ func New(opts Options) *Client {
 // is the index's, so a pin on it is valid on every platform.
 func (c *Client) Resolve(ctx context.Context, ref string) (digest string, platforms []string, err error) {
 	parsed, err := name.ParseReference(ref)
+	if err == nil {
+		parsed, err = name.ParseReference(ref, c.insecure(parsed.Context().RegistryStr())...)
+	}
 	if err != nil {
 		return "", nil, fmt.Errorf("%s is not a valid image reference: %w", ref, err)
 	}
 	host := parsed.Context().RegistryStr()
-	if c.plainHTTPAllowed(host) {
-		if parsed, err = name.ParseReference(ref, name.Insecure); err != nil {
-			return "", nil, fmt.Errorf("%s is not a valid image reference: %w", ref, err)
-		}
-	}
 	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
 	defer cancel()
+	desc, err := remote.Get(parsed, c.remoteOptions(ctx)...)
+	if err == nil {
+		platforms, err = platformsOf(desc)
+	}
+	if err != nil {
+		return "", nil, c.explain(ctx, "resolve "+ref, host, err)
+	}
+	return desc.Digest.String(), platforms, nil
+}
+
+// Tags returns the tags of repo (an image reference without tag or
+// digest, e.g. python or ghcr.io/org/base), in the registry's order. It
+// asks with the credentials, transport and timeout Resolve uses. A
+// repository the registry does not have returns an error that matches
+// ErrNotFound.
+func (c *Client) Tags(ctx context.Context, repo string) ([]string, error) {
+	parsed, err := name.NewRepository(repo)
+	if err == nil {
+		parsed, err = name.NewRepository(repo, c.insecure(parsed.RegistryStr())...)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s is not a valid repository: %w", repo, err)
+	}
+	host := parsed.RegistryStr()
+	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
+	defer cancel()
+	tags, err := remote.List(parsed, c.remoteOptions(ctx)...)
+	if err != nil {
+		return nil, c.explain(ctx, "list the tags of "+repo, host, err)
+	}
+	return tags, nil
+}
+
+// insecure returns the name options of references into host: plain
+// HTTP allowed when host may be reached so.
+func (c *Client) insecure(host string) []name.Option {
+	if c.plainHTTPAllowed(host) {
+		return []name.Option{name.Insecure}
+	}
+	return nil
+}
+
+// remoteOptions are the options of every request: ctx, the credentials,
+// the transport that refuses plain HTTP where it is not allowed, and the
+// user agent.
+func (c *Client) remoteOptions(ctx context.Context) []remote.Option {
 	opts := []remote.Option{
 		remote.WithContext(ctx),
 		remote.WithAuthFromKeychain(c.opts.Keychain),
@@ -83,14 +127,7 @@ func (c *Client) Resolve(ctx context.Context, ref string) (digest string, platfo
 	if c.opts.UserAgent != "" {
 		opts = append(opts, remote.WithUserAgent(c.opts.UserAgent))
 	}
-	desc, err := remote.Get(parsed, opts...)
-	if err == nil {
-		platforms, err = platformsOf(desc)
-	}
-	if err != nil {
-		return "", nil, c.explain(ctx, ref, host, err)
-	}
-	return desc.Digest.String(), platforms, nil
+	return opts
 }
 
 // platformsOf returns the platforms desc covers: those of an index's
@@ -177,14 +214,24 @@ func (t *httpsOnly) RoundTrip(req *http.Request) (*http.Response, error) {
 	return t.next.RoundTrip(req)
 }
 
-// explain turns err from resolving ref into a message that says what went
-// wrong and what to do.
-func (c *Client) explain(ctx context.Context, ref, host string, err error) error {
+// ErrNotFound matches the error of a tag or repository the registry does
+// not have (MANIFEST_UNKNOWN, NAME_UNKNOWN or 404).
+var ErrNotFound = errors.New("not found in the registry")
+
+// notFound wraps err so that it matches ErrNotFound as well.
+type notFound struct{ error }
+
+func (e notFound) Is(target error) bool { return target == ErrNotFound }
+
+// explain turns err from what (e.g. "resolve python:3.12-slim") into a
+// message that says what went wrong and what to do.
+func (c *Client) explain(ctx context.Context, what, host string, err error) error {
+	ref := what
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("resolve %s: registry %s did not answer within %s; check the network, or raise --timeout: %w", ref, host, c.opts.Timeout, err)
+		return fmt.Errorf("%s: registry %s did not answer within %s; check the network, or raise --timeout: %w", ref, host, c.opts.Timeout, err)
 	}
 	if errors.Is(err, ErrPlainHTTP) {
-		return fmt.Errorf("resolve %s: registry %s does not answer over HTTPS and wharf refuses plain HTTP to it; if you trust the network, pass --insecure-registry %s: %w", ref, host, host, err)
+		return fmt.Errorf("%s: registry %s does not answer over HTTPS and wharf refuses plain HTTP to it; if you trust the network, pass --insecure-registry %s: %w", ref, host, host, err)
 	}
 	var terr *transport.Error
 	if errors.As(err, &terr) {
@@ -194,27 +241,27 @@ func (c *Client) explain(ctx context.Context, ref, host string, err error) error
 		}
 		switch {
 		case codes[transport.ManifestUnknownErrorCode]:
-			return fmt.Errorf("resolve %s: the tag does not exist in %s (MANIFEST_UNKNOWN); check its spelling, or that it was pushed: %w", ref, host, err)
+			return notFound{fmt.Errorf("%s: the tag does not exist in %s (MANIFEST_UNKNOWN); check its spelling, or that it was pushed: %w", ref, host, err)}
 		case codes[transport.NameUnknownErrorCode]:
-			return fmt.Errorf("resolve %s: the repository does not exist in %s (NAME_UNKNOWN); check its spelling: %w", ref, host, err)
+			return notFound{fmt.Errorf("%s: the repository does not exist in %s (NAME_UNKNOWN); check its spelling: %w", ref, host, err)}
 		case terr.StatusCode == http.StatusUnauthorized || terr.StatusCode == http.StatusForbidden ||
 			codes[transport.UnauthorizedErrorCode] || codes[transport.DeniedErrorCode]:
-			return fmt.Errorf("resolve %s: registry %s refused access (%d %s); the repository may not exist, or needs credentials: log in with docker login %s (wharf reads the Docker config and its credential helpers): %w",
+			return fmt.Errorf("%s: registry %s refused access (%d %s); the repository may not exist, or needs credentials: log in with docker login %s (wharf reads the Docker config and its credential helpers): %w",
 				ref, host, terr.StatusCode, http.StatusText(terr.StatusCode), loginHost(host), err)
 		case terr.StatusCode == http.StatusNotFound:
-			return fmt.Errorf("resolve %s: not found in %s (404); check the repository and tag: %w", ref, host, err)
+			return notFound{fmt.Errorf("%s: not found in %s (404); check the repository and tag: %w", ref, host, err)}
 		case terr.StatusCode == http.StatusTooManyRequests:
-			return fmt.Errorf("resolve %s: registry %s is rate limiting (429); wait, or log in with docker login %s for a higher limit: %w", ref, host, loginHost(host), err)
+			return fmt.Errorf("%s: registry %s is rate limiting (429); wait, or log in with docker login %s for a higher limit: %w", ref, host, loginHost(host), err)
 		}
-		return fmt.Errorf("resolve %s: registry %s answered %d %s: %w", ref, host, terr.StatusCode, http.StatusText(terr.StatusCode), err)
+		return fmt.Errorf("%s: registry %s answered %d %s: %w", ref, host, terr.StatusCode, http.StatusText(terr.StatusCode), err)
 	}
 	var nerr net.Error
 	var operr *net.OpError
 	var dnserr *net.DNSError
 	if errors.As(err, &operr) || errors.As(err, &dnserr) || errors.As(err, &nerr) {
-		return fmt.Errorf("resolve %s: cannot reach registry %s; check its address and the network: %w", ref, host, err)
+		return fmt.Errorf("%s: cannot reach registry %s; check its address and the network: %w", ref, host, err)
 	}
-	return fmt.Errorf("resolve %s: %w", ref, err)
+	return fmt.Errorf("%s: %w", ref, err)
 }
 
 // loginHost is the name docker login takes for host.

@@ -208,3 +208,32 @@ func TestPlainHTTPRefused(t *testing.T) {
 type roundTripper func(*http.Request) (*http.Response, error)
 
 func (f roundTripper) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }
+
+// Tags lists a repository's tags with the client's options; a repository
+// the registry lacks matches ErrNotFound, a registry that is down does not.
+func TestTags(t *testing.T) {
+	r := start(t, nil)
+	for _, tag := range []string{"3.13-slim", "3.14-slim"} {
+		if _, err := r.PushImage("python:"+tag, "linux/amd64"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := newClient(registry.Options{})
+	tags, err := c.Tags(context.Background(), r.Host+"/python")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"3.13-slim", "3.14-slim"}, tags); diff != "" {
+		t.Errorf("tags (-want +got):\n%s", diff)
+	}
+	_, err = c.Tags(context.Background(), r.Host+"/pyhton")
+	if !errors.Is(err, registry.ErrNotFound) || !strings.Contains(err.Error(), "list the tags of "+r.Host+"/pyhton") {
+		t.Errorf("missing repository: err = %v, want ErrNotFound naming it", err)
+	}
+	down := registrytest.Start(nil)
+	down.Close()
+	_, err = c.Tags(context.Background(), down.Host+"/python")
+	if err == nil || errors.Is(err, registry.ErrNotFound) || !strings.Contains(err.Error(), "cannot reach registry") {
+		t.Errorf("registry down: err = %v, want a reach error that is not ErrNotFound", err)
+	}
+}

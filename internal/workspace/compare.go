@@ -279,7 +279,7 @@ func load(specPath, templates string, listings Listings, c *wharf.Cache) (*Resul
 }
 
 // findOrphans looks in the folders of the spec and of its files for files
-// named like a Dockerfile or an ignore file whose header names specFile
+// named like a Dockerfile, an ignore file or a compose file whose header names specFile
 // but that are not among files.
 func findOrphans(specFile string, files []File, listings Listings) ([]File, error) {
 	known := map[string]bool{}
@@ -301,7 +301,7 @@ func findOrphans(specFile string, files []File, listings Listings) ([]File, erro
 		}
 		for _, e := range entries {
 			path := filepath.Join(dir, e.Name())
-			if !e.Type().IsRegular() || known[path] || !looksGenerated(e.Name()) {
+			if !e.Type().IsRegular() || known[path] || path == want || !looksGenerated(e.Name()) {
 				continue
 			}
 			head, err := readHead(path)
@@ -319,10 +319,12 @@ func findOrphans(specFile string, files []File, listings Listings) ([]File, erro
 	return orphans, nil
 }
 
-// looksGenerated reports whether a file name is one wharf may write.
+// looksGenerated reports whether a file name is one wharf may write: a
+// Dockerfile, an ignore file, or a YAML file (a compose file).
 func looksGenerated(name string) bool {
 	return name == "Dockerfile" || strings.HasPrefix(name, "Dockerfile.") ||
-		strings.HasSuffix(name, ".Dockerfile") || strings.HasSuffix(name, ".dockerignore")
+		strings.HasSuffix(name, ".Dockerfile") || strings.HasSuffix(name, ".dockerignore") ||
+		strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")
 }
 
 // readHead reads the start of a file, where wharf's header would be.

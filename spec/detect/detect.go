@@ -71,6 +71,9 @@ type Proposal struct {
 	// Output is the spec's output when it is not the default Dockerfile,
 	// e.g. beside a hand-written Dockerfile.
 	Output, OutputWhy string
+	// Compose is the spec's compose file (wharf init --compose), empty for
+	// none.
+	Compose, ComposeWhy string
 	// Build and Runtime are further keys of the build and runtime
 	// sections, in the order written (Runtime before cmd).
 	Build, Runtime []Field

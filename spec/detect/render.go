@@ -34,6 +34,11 @@ func (p *Proposal) YAML() []byte {
 		w.comment(0, p.OutputWhy)
 		w.key(0, "output", Scalar(p.Output))
 	}
+	if p.Compose != "" {
+		w.blank()
+		w.comment(0, p.ComposeWhy)
+		w.key(0, "compose", Scalar(p.Compose))
+	}
 
 	w.blank()
 	w.key(0, "images", "")

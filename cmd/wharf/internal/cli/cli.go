@@ -16,7 +16,7 @@ import (
 // Exit codes.
 const (
 	ExitOK    = 0 // success; for check, everything is fresh
-	ExitStale = 1 // check found generated files that differ from their spec
+	ExitStale = 1 // check found generated files that differ from their spec; outdated found an image behind
 	ExitError = 2 // invalid spec, bad usage, or an I/O error
 )
 
@@ -84,7 +84,8 @@ stage that compiles, and a lean "runner" stage that receives only the artifacts.
 
 Exit codes:
   0  success (for check: everything is fresh)
-  1  check: a generated file is stale, missing or hand-edited
+  1  check: a generated file is stale, missing or hand-edited;
+     outdated: a pinned digest is behind its tag, or a newer tag exists
   2  invalid spec, bad usage, or an I/O error`,
 		Version:       version(),
 		SilenceUsage:  true,
@@ -93,7 +94,7 @@ Exit codes:
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: ExitError, err: fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
 	})
-	root.AddCommand(newGenerate(), newValidate(), newCheck(), newLock(), newExplain(), newSchema(), newInit(), newImport(), newBake(), newAffected())
+	root.AddCommand(newGenerate(), newValidate(), newCheck(), newLock(), newExplain(), newSchema(), newInit(), newImport(), newBake(), newAffected(), newOutdated())
 	return root
 }
 

@@ -22,6 +22,7 @@ import (
 type initOptions struct {
 	language string
 	replace  bool
+	compose  bool
 }
 
 func newInit() *cobra.Command {
@@ -44,6 +45,13 @@ Dockerfile and .dockerignore byte for byte as they were; the patterns of
 .dockerignore are carried into the spec's ignore list. A Dockerfile init
 cannot read is reported in one line, and the spec comes from detection.
 
+--compose also writes compose.yaml for local development (docker compose up
+--watch): one service built from the Dockerfile's runner stage, with the
+spec's ports, env and healthcheck and the language's develop.watch rules.
+The spec says so with compose: compose.yaml, and generate and check keep
+the file fresh. Beside a compose.yaml that wharf did not write, the file is
+compose.wharf.yaml instead.
+
 --replace makes wharf own the usual names: the spec writes Dockerfile and
 .dockerignore, replacing the hand-written ones (whose ignore patterns are
 kept in the spec). init never overwrites wharf.yaml: if it exists, init
@@ -52,6 +60,7 @@ one language, --language chooses (or the Dockerfile's base images do).`,
 		Example: `  wharf init
   wharf init services/api
   wharf init --replace services/api   # replace the hand-written Dockerfile
+  wharf init --compose                # and compose.yaml, for docker compose up --watch
   wharf init --language go    # a Go service with a package.json for tooling`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -59,12 +68,17 @@ one language, --language chooses (or the Dockerfile's base images do).`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.language, "language", "", "the project's language (python, go or node), instead of detecting it")
+	cmd.Flags().BoolVar(&opts.compose, "compose", false, "also write compose.yaml, for docker compose up --watch (the spec's compose key)")
 	cmd.Flags().BoolVar(&opts.replace, "replace", false, "write Dockerfile and .dockerignore, replacing hand-written ones, instead of Dockerfile.wharf beside them")
 	return cmd
 }
 
 // besideOutput is the output init proposes beside a hand-written Dockerfile.
 const besideOutput = "Dockerfile.wharf"
+
+// besideCompose is the compose file init proposes beside a compose file
+// wharf did not write.
+const besideCompose = "compose.wharf.yaml"
 
 func runInit(cmd *cobra.Command, opts initOptions, dir string) error {
 	lang := opts.language
@@ -118,6 +132,23 @@ func runInit(cmd *cobra.Command, opts initOptions, dir string) error {
 		}
 	}
 
+	compose := ""
+	if opts.compose {
+		compose = "compose.yaml"
+		for _, name := range []string{"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"} {
+			if ok, err := exists(name); err != nil {
+				return invalid(err)
+			} else if ok {
+				compose = besideCompose
+			}
+		}
+		if ok, err := exists(compose); err != nil {
+			return invalid(err)
+		} else if ok {
+			return invalid(fmt.Errorf("%s already exists; wharf init never overwrites it and wrote nothing: move it aside", filepath.Join(dir, compose)))
+		}
+	}
+
 	var df *dockerfile.File
 	var readErr error
 	if hasDockerfile {
@@ -126,6 +157,13 @@ func runInit(cmd *cobra.Command, opts initOptions, dir string) error {
 	proposal, err := propose(dir, lang, df, output)
 	if err != nil {
 		return invalid(fmt.Errorf("init %s: %w", dir, err))
+	}
+	if compose != "" {
+		proposal.Compose = compose
+		proposal.ComposeWhy = "A compose file for local development (docker compose up --watch), which wharf generate keeps fresh: the runner stage, the ports, env and healthcheck, and develop.watch rules that sync or rebuild on changes."
+		if compose == besideCompose {
+			proposal.ComposeWhy += " Written beside the project's own compose file, which wharf leaves alone."
+		}
 	}
 	data, files, err := render(specPath, proposal)
 	if err != nil {
