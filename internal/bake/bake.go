@@ -86,7 +86,7 @@ func NewEntry(s *spec.Spec, dockerfile []byte) Entry {
 	e := Entry{
 		File: s.File, Name: s.Name, Context: s.Context, SpecDir: s.SpecDir, Output: s.Output,
 		Platforms: s.Platforms, Publish: s.Publish, Args: s.Build.Args, Secrets: generate.SecretIDs(dockerfile),
-		SSH: bytes.Contains(dockerfile, []byte("--mount=type=ssh")),
+		SSH: generate.MountsSSH(dockerfile),
 	}
 	e.NameAt, _ = s.Origin("name")
 	e.PublishAt, _ = s.Origin("publish.repository")
