@@ -261,7 +261,7 @@ func (language) Schema() *spec.SchemaNode {
 	return spec.SchemaObject("The Go recipe: one binary.", map[string]*spec.SchemaNode{
 		"main":    spec.SchemaPattern("The package to build, relative to the spec's folder, e.g. ./cmd/server.", mainPattern).WithDefault("."),
 		"binary":  spec.SchemaPattern("The binary's file name. Defaults to the spec's name.", binaryPattern),
-		"cgo":     spec.SchemaBool("Build with cgo: the binary links the C library dynamically, so the runner needs one (the default runner becomes "+CGORunner.Ref+").", false),
+		"cgo":     spec.SchemaBool("Build with cgo: the binary links the C library dynamically, so the runner needs one (the default runner becomes "+CGORunner.Ref+"). A Debian builder still cross-compiles, with Debian's cross gcc for the target platform; build.packages are then installed for the target's architecture (libsqlite3-dev:arm64). An Alpine builder runs on the target platform.", false),
 		"static":  spec.SchemaBool("With cgo, link the binary statically (-extldflags=-static, with the netgo and osusergo tags), so it runs on a runner with no C library such as gcr.io/distroless/static-debian13 or scratch. The builder needs the static libraries (lib*-dev packages hold them on Debian).", false),
 		"ldflags": spec.SchemaPattern("Flags for go build -ldflags: flags and values only, no quotes or shell syntax.", ldflagsPattern).WithDefault("-s -w"),
 		"tags":    spec.SchemaList("Build tags.", spec.SchemaPattern("", tagPattern)).WithExamples([]any{"netgo", "osusergo"}),
