@@ -23,6 +23,12 @@ func TestLookalikeVersions(t *testing.T) {
 		{"python-trixie", "python:3.13-slim-trixie", `["sh", "-c", "command -v python > /out && python --version >> /out"]`, "/usr/local/bin/python\nPython 3.13.5\n"},
 		{"go1.26", "golang:1.26-trixie", `["sh", "-c", "go version > /out && command -v go >> /out"]`, "go version go" + harness.Go126 + " linux/amd64\n/usr/local/go/bin/go\n"},
 		{"node24", "node:24-trixie-slim", `["sh", "-c", "node --version > /out && npm --version >> /out"]`, "v" + harness.Node24 + "\n" + harness.Npm11 + "\n"},
+		{"bun1", "oven/bun:1-slim", `["sh", "-c", "bun --version > /out && bunx --version >> /out && command -v bun >> /out && id -u bun >> /out"]`, harness.Bun1 + "\n" + harness.Bun1 + "\n/usr/local/bin/bun\n1000\n"},
+		// Debian's rustc and cargo behind the official CARGO_HOME, which
+		// the case rust-crates proves replaces crates.io with Debian's crates.
+		{"rust", "rust:1-trixie", `["sh", "-c", "for c in cargo rustc; do command -v $c; done > /out && cargo --version | cut -d. -f1-2 >> /out && echo $CARGO_HOME $RUSTUP_HOME >> /out"]`, "/usr/local/cargo/bin/cargo\n/usr/local/cargo/bin/rustc\ncargo " + harness.Rust185 + "\n/usr/local/cargo /usr/local/rustup\n"},
+		{"maven", "maven:3.9-eclipse-temurin-21", `["sh", "-c", "for c in java javac jlink objcopy; do command -v $c; done > /out && echo $JAVA_HOME $MAVEN_HOME >> /out && mvn --batch-mode --version | head -1 | cut -d' ' -f1-2 >> /out"]`, harness.JavaHome + "/bin/java\n" + harness.JavaHome + "/bin/javac\n" + harness.JavaHome + "/bin/jlink\n/usr/bin/objcopy\n" + harness.JavaHome + " /usr/share/maven\nApache Maven\n"},
+		{"jre", "eclipse-temurin:21-jre", `["sh", "-c", "command -v java > /out && java -version 2>&1 | head -1 | cut -d. -f1 >> /out && if command -v javac; then echo javac; fi >> /out"]`, harness.JavaHome + "/bin/java\nopenjdk version \"21\n"},
 		// No shell in distroless: the interpreter writes the file.
 		{"distroless-python3", "gcr.io/distroless/python3-debian13", `["/usr/bin/python3", "-c", "import sys, ssl, sqlite3, zlib; open('/out', 'w').write(sys.version.split()[0] + ' ' + sys.executable + '\\n')"]`, "3.13.5 /usr/bin/python3\n"},
 	}

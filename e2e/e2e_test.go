@@ -231,8 +231,15 @@ func buildDockerfile(t *testing.T, dir string, buildArgs map[string]string) *bui
 // content; each is written to a file and passed with --secret).
 func buildTarget(t *testing.T, dir, target string, buildArgs, secrets map[string]string) *built {
 	t.Helper()
+	return buildTargetIn(t, dir, dir, target, buildArgs, secrets)
+}
+
+// buildTargetIn is buildTarget with the Dockerfile (and its
+// Dockerfile.dockerignore) in dfDir, which may be below the context dir.
+func buildTargetIn(t *testing.T, dir, dfDir, target string, buildArgs, secrets map[string]string) *built {
+	t.Helper()
 	e := requireE2E(t)
-	df, err := os.ReadFile(filepath.Join(dir, "Dockerfile"))
+	df, err := os.ReadFile(filepath.Join(dfDir, "Dockerfile"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,14 +255,14 @@ func buildTarget(t *testing.T, dir, target string, buildArgs, secrets map[string
 	b := &built{Dockerfile: string(df)}
 	t.Cleanup(func() {
 		if t.Failed() {
-			t.Logf("Dockerfile (%s):\n%s", dir, b.Dockerfile)
+			t.Logf("Dockerfile (%s):\n%s", dfDir, b.Dockerfile)
 			t.Logf("build log:\n%s", b.Log)
 		}
 	})
 	start := time.Now()
 	name := "wharf-e2e/" + strings.ToLower(filepath.Base(dir)) + ":latest"
 	b.Log, err = e.daemon.Build(context.Background(), e.tools, harness.BuildRequest{
-		ContextDir: dir, DockerfileDir: dir, Target: target,
+		ContextDir: dir, DockerfileDir: dfDir, Target: target,
 		BuildArgs: args, OutputTar: filepath.Join(work, "image.tar"), Name: name,
 		Secrets: secretFiles,
 	})
@@ -295,7 +302,16 @@ func writeSecrets(dir string, secrets map[string]string) (map[string]string, err
 // content) given.
 func buildCase(t *testing.T, dir string, secrets map[string]string) *built {
 	t.Helper()
-	return buildTarget(t, generateCase(t, dir), "runner", nil, secrets)
+	return buildCaseAt(t, dir, "", secrets, nil)
+}
+
+// buildCaseAt is buildCase for the spec in the case's folder specDir (""
+// for the case folder), with the copied spec passed through edit first
+// when edit is not nil.
+func buildCaseAt(t *testing.T, dir, specDir string, secrets map[string]string, edit func(spec string) string) *built {
+	t.Helper()
+	ctxDir := generateCaseAt(t, dir, specDir, edit)
+	return buildTargetIn(t, ctxDir, filepath.Join(ctxDir, specDir), "runner", nil, secrets)
 }
 
 // generateCase copies the case folder dir to a temp folder, generates its
@@ -310,6 +326,14 @@ func generateCase(t *testing.T, dir string) string {
 // through edit first, when edit is not nil.
 func generateCaseEdited(t *testing.T, dir string, edit func(spec string) string) string {
 	t.Helper()
+	return generateCaseAt(t, dir, "", edit)
+}
+
+// generateCaseAt is generateCaseEdited for the spec in the case's folder
+// specDir ("" for the case folder); the whole case is copied, since it is
+// the build context.
+func generateCaseAt(t *testing.T, dir, specDir string, edit func(spec string) string) string {
+	t.Helper()
 	e := requireE2E(t)
 	if e.wharfErr != nil {
 		t.Fatalf("wharf CLI unavailable: %v", e.wharfErr)
@@ -323,7 +347,7 @@ func generateCaseEdited(t *testing.T, dir string, edit func(spec string) string)
 	if err := os.Remove(filepath.Join(ctxDir, "expect.yaml")); err != nil && !os.IsNotExist(err) {
 		t.Fatal(err)
 	}
-	specPath := filepath.Join(ctxDir, "wharf.yaml")
+	specPath := filepath.Join(ctxDir, specDir, "wharf.yaml")
 	if b, err := os.ReadFile(specPath); err == nil {
 		spec := strings.ReplaceAll(string(b), indexHost, e.index.Addr)
 		if edit != nil {
@@ -335,13 +359,13 @@ func generateCaseEdited(t *testing.T, dir string, edit func(spec string) string)
 	} else if edit != nil || !os.IsNotExist(err) {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(e.wharf, "generate", ctxDir)
+	cmd := exec.Command(e.wharf, "generate", filepath.Dir(specPath))
 	cmd.Dir = ctxDir
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("wharf generate %s: %v\n%s", dir, err, out)
 	}
-	dfPath := filepath.Join(ctxDir, "Dockerfile")
+	dfPath := filepath.Join(ctxDir, specDir, "Dockerfile")
 	df, err := os.ReadFile(dfPath)
 	if err != nil {
 		t.Fatalf("wharf generate wrote no Dockerfile: %v\n%s", err, out)
@@ -383,15 +407,15 @@ func serve(t *testing.T, b *built, probe []string) *harness.RunResult {
 func TestCases(t *testing.T) {
 	requireE2E(t)
 	t.Parallel() // with the other real-build tests; run.sh sets -parallel
-	dirs, err := filepath.Glob("cases/*/wharf.yaml")
+	dirs, err := filepath.Glob("cases/*/expect.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(dirs) == 0 {
-		t.Fatal("no cases/*/wharf.yaml found")
+		t.Fatal("no cases/*/expect.yaml found")
 	}
-	for _, spec := range dirs {
-		dir := filepath.Dir(spec)
+	for _, expect := range dirs {
+		dir := filepath.Dir(expect)
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			t.Parallel()
 			exp, err := harness.LoadExpect(filepath.Join(dir, "expect.yaml"))
@@ -402,8 +426,8 @@ func TestCases(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			b := buildCase(t, abs, exp.Secrets)
-			if spec, _ := os.ReadFile(filepath.Join(abs, "wharf.yaml")); strings.Contains(string(spec), indexHost) {
+			b := buildCaseAt(t, abs, exp.Spec, exp.Secrets, nil)
+			if spec, _ := os.ReadFile(filepath.Join(abs, exp.Spec, "wharf.yaml")); strings.Contains(string(spec), indexHost) {
 				// The build got its wheels from the private index, logged in.
 				if !slices.ContainsFunc(env.index.Requests(), func(r string) bool {
 					return strings.HasPrefix(r, "200 GET /private/files/") && strings.HasSuffix(r, " "+indexUser)
@@ -420,8 +444,26 @@ func TestCases(t *testing.T) {
 			for _, msg := range exp.Check(b.Image, res) {
 				t.Error(msg)
 			}
+			logSize(t, b)
 		})
 	}
+}
+
+// logSize logs the size of a built runner image: its layers as a
+// registry stores them (gzip) and its unpacked files.
+func logSize(t *testing.T, b *built) {
+	t.Helper()
+	layers, compressed, err := layerSizes(b.Layout)
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	unpacked, err := treeSize(b.Rootfs())
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	t.Logf("runner image: %d layers, %s compressed, %s unpacked", layers, mb(compressed), mb(unpacked))
 }
 
 // cacheDir returns the folder for tools and images kept between runs.

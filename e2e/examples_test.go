@@ -23,6 +23,8 @@ var exampleRuns = []struct {
 	// probe, if set, runs in the serving container until it exits 0.
 	probe []string
 	want  string
+	// absent are paths that must not be in the runner (build tools).
+	absent []string
 	// knownBug, if set, is a line of the build log of a known wharf bug:
 	// a build that fails with it skips the rest (with the bug said); one
 	// that passes is checked as usual, so a fix shows up as a pass.
@@ -31,6 +33,14 @@ var exampleRuns = []struct {
 	{root: "go", dir: ".", probe: []string{"/usr/local/bin/server", "-healthcheck"}},
 	{root: "python", dir: ".", probe: pyGet("http://127.0.0.1:8000/hash?text=wharf"), want: `"fnv1a32": "`},
 	{root: "node", dir: ".", probe: nodeGet("http://127.0.0.1:3000/healthz"), want: `"status":"ok"`},
+	// A dependency-free Rust server: its own healthcheck binary probes it.
+	{root: "rust", dir: ".", probe: []string{"/usr/local/bin/healthcheck"},
+		absent: []string{"/usr/local/cargo", "/usr/bin/cargo", "/usr/bin/rustc", "/usr/bin/cc", "/bin/sh", "/src"}},
+	// A dependency-free Java server, built by Maven offline, on a jlink
+	// runtime (the jdk.httpserver module, which jdeps must find) on
+	// debian:trixie-slim; bash's /dev/tcp is the only client there.
+	{root: "java", dir: ".", probe: []string{"bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET / HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3"}, want: "hello from java\n",
+		absent: []string{"/opt/java/bin/javac", "/opt/java/bin/jlink", "/usr/bin/java", "/usr/bin/mvn", "/usr/share/maven", "/root/.m2", "/src"}},
 	{root: "monorepo", dir: "services/accounts", probe: pyGet("http://127.0.0.1:8000/"), want: "accounts\n"},
 	// billing has an empty requirements.txt: its own package (project: .)
 	// is the one wheel.
@@ -118,6 +128,15 @@ func TestExamples(t *testing.T) {
 				}
 			}
 			b := buildTarget(t, dir, "runner", nil, nil)
+			// Every example runs as wharf's default user.
+			if uid, err := b.RuntimeUID(); err != nil || uid != 10001 {
+				t.Errorf("runs as uid %d (err %v), want 10001", uid, err)
+			}
+			for _, p := range ex.absent {
+				if ok, err := b.Exists(p); err != nil || ok {
+					t.Errorf("%s is in the runner (err %v)", p, err)
+				}
+			}
 			if ex.probe == nil {
 				r := run(t, b)
 				if r.ExitCode != 0 || r.Stdout != ex.want {

@@ -1,7 +1,12 @@
 package generate
 
 import (
+	"fmt"
 	"slices"
+	"strings"
+	"sync"
+
+	"github.com/moby/patternmatcher"
 
 	"github.com/wharf-dev/wharf/spec"
 )
@@ -12,8 +17,9 @@ import (
 var commonIgnore = []string{"**/.git", "**/.env", "**/.env.*", "!**/.env.example", ".idea", ".vscode"}
 
 // dockerignore renders the ignore file: the header, common and language
-// defaults, the Dockerfile itself, then the spec's own lines.
-func dockerignore(s *spec.Spec, lang Language, specFile string) []byte {
+// defaults, the Dockerfile itself, then the spec's own lines. It returns
+// the lines too, without repeats, as written.
+func dockerignore(s *spec.Spec, lang Language, specFile string) ([]byte, []string) {
 	defaults := lang.Ignore(s)
 	lines := make([]string, 0, 6+len(commonIgnore)+len(defaults)+len(s.Ignore))
 	lines = append(lines, ".git", ".dockerignore", "**/.DS_Store", s.InContext(s.Output), s.InContext(IgnorePath(s)))
@@ -27,6 +33,7 @@ func dockerignore(s *spec.Spec, lang Language, specFile string) []byte {
 	}
 	out := make([]byte, 0, size)
 	out = append(append(append(out, header1...), specFile...), header2...)
+	written := lines[:0]     // lines without repeats, in place
 	var seen map[string]bool // for long lists; short ones are searched
 	for i, l := range lines {
 		switch {
@@ -45,6 +52,109 @@ func dockerignore(s *spec.Spec, lang Language, specFile string) []byte {
 			seen[l] = true
 		}
 		out = append(append(out, l...), '\n')
+		written = append(written, l)
 	}
-	return out
+	return out, written
+}
+
+// ignoreVerdicts remembers, by ignore file and copied paths, what
+// ignoreConflict found: the specs of a monorepo share a few of each, and
+// compiling the patterns costs more than the rest of a spec's check.
+var ignoreVerdicts = struct {
+	sync.Mutex
+	m map[string]ignoreHit
+}{m: map[string]ignoreHit{}}
+
+// ignoreHit is an ignore line that excludes a copied path; line is -1
+// when none does.
+type ignoreHit struct {
+	line int
+	src  string
+}
+
+// ignoreConflict reports a path that the Dockerfile copies from the
+// context by name but that the ignore lines exclude, with BuildKit's
+// pattern rules (so the build would fail at that COPY), positioned at the
+// spec's ignore line or the field the path comes from.
+func ignoreConflict(s *spec.Spec, lines []string, copies []Copy) error {
+	var srcs []string
+	for _, c := range copies {
+		for _, src := range c.Src {
+			if !strings.ContainsAny(src, "*?[") { // a glob may match nothing
+				srcs = append(srcs, src)
+			}
+		}
+	}
+	if len(srcs) == 0 {
+		return nil
+	}
+	key := strings.Join(lines, "\n") + "\x00" + strings.Join(srcs, "\n")
+	ignoreVerdicts.Lock()
+	hit, ok := ignoreVerdicts.m[key]
+	ignoreVerdicts.Unlock()
+	if !ok {
+		hit = firstExcluded(lines, srcs)
+		ignoreVerdicts.Lock()
+		if len(ignoreVerdicts.m) >= 4096 {
+			clear(ignoreVerdicts.m)
+		}
+		ignoreVerdicts.m[key] = hit
+		ignoreVerdicts.Unlock()
+	}
+	if hit.line < 0 {
+		return nil
+	}
+	line := lines[hit.line]
+	e := &spec.Error{File: s.File, Kind: spec.ErrInvalid}
+	lineAt := "a line wharf writes by default"
+	if i := slices.Index(s.Ignore, line); i >= 0 {
+		if o, ok := s.Origin(fmt.Sprintf("ignore[%d]", i)); ok {
+			e.File, e.Line, e.Column = o.File, o.Line, o.Column
+			lineAt = fmt.Sprintf("ignore[%d]", i)
+		}
+	}
+	what := "the Dockerfile copies it by name"
+	local := hit.src
+	if s.SpecDir != "" && s.SpecDir != "." {
+		if rel, ok := strings.CutPrefix(hit.src, s.SpecDir+"/"); ok {
+			local = rel
+		}
+	}
+	if field, o, ok := s.FieldOf(local); ok {
+		what = fmt.Sprintf("the Dockerfile copies it by name, from %s (%s:%d:%d)", field, o.File, o.Line, o.Column)
+		if e.Line == 0 {
+			e.File, e.Line, e.Column = o.File, o.Line, o.Column
+		}
+	}
+	e.Msg = fmt.Sprintf(".dockerignore line %q (%s) excludes %s, but %s: the build would fail at that COPY; remove the line, or add \"!%s\" to ignore after it", line, lineAt, hit.src, what, hit.src)
+	return spec.ErrorList{e}
+}
+
+// firstExcluded finds the first of srcs that lines exclude, as BuildKit
+// reads them (moby/patternmatcher: the path, or a folder above it), and
+// the line that excludes it: the one after which it stays excluded.
+func firstExcluded(lines, srcs []string) ignoreHit {
+	excluded := func(lines []string, src string) bool {
+		pm, err := patternmatcher.New(lines)
+		if err != nil {
+			return false // BuildKit reports bad patterns itself
+		}
+		m, err := pm.MatchesOrParentMatches(src)
+		return err == nil && m
+	}
+	pm, err := patternmatcher.New(lines)
+	if err != nil {
+		return ignoreHit{line: -1}
+	}
+	for _, src := range srcs {
+		if m, err := pm.MatchesOrParentMatches(src); err != nil || !m {
+			continue
+		}
+		by := len(lines) - 1
+		for by > 0 && excluded(lines[:by], src) {
+			by--
+		}
+		return ignoreHit{line: by, src: src}
+	}
+	return ignoreHit{line: -1}
 }

@@ -28,5 +28,6 @@ func BlockNames(g *Generator) map[string]bool { return blockNames(g.tmpl) }
 // Dockerignore renders s's ignore file.
 func Dockerignore(s *spec.Spec, specFile string) []byte {
 	lang, _ := lookup(s.Language)
-	return dockerignore(s, lang, specFile)
+	data, _ := dockerignore(s, lang, specFile)
+	return data
 }

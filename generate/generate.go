@@ -17,9 +17,11 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"text/template"
 	"text/template/parse"
 
+	"github.com/wharf-dev/wharf/internal/readfile"
 	"github.com/wharf-dev/wharf/internal/suggest"
 	"github.com/wharf-dev/wharf/spec"
 	"github.com/wharf-dev/wharf/templates"
@@ -40,6 +42,9 @@ type Generator struct {
 	custom map[string]string
 	// noCompiled renders with text/template even without custom blocks.
 	noCompiled bool
+	// gaveUp holds the error of a render that ran out of time: the
+	// custom blocks are not run again (see RenderTimeout).
+	gaveUp *atomic.Pointer[error]
 }
 
 // Interpreted returns a Generator with g's blocks that always renders
@@ -120,7 +125,7 @@ func NewDir(dir string) (*Generator, error) {
 	case !info.IsDir():
 		return nil, fmt.Errorf("templates folder %s is a file; name the folder that holds the *.tmpl files", dir)
 	}
-	g, err := newGenerator(os.DirFS(dir), dir)
+	g, err := newGenerator(readfile.FS(dir, MaxTemplateSize), dir)
 	if err != nil {
 		return nil, err
 	}
@@ -130,6 +135,9 @@ func NewDir(dir string) (*Generator, error) {
 	return g, nil
 }
 
+// MaxTemplateSize is the largest custom template file NewDir reads.
+const MaxTemplateSize = 1 << 20
+
 // newGenerator parses the built-in templates, then the custom ones; dir
 // prefixes the custom file names in messages.
 func newGenerator(custom fs.FS, dir string) (*Generator, error) {
@@ -137,7 +145,7 @@ func newGenerator(custom fs.FS, dir string) (*Generator, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Generator{tmpl: tmpl, custom: map[string]string{}}
+	g := &Generator{tmpl: tmpl, custom: map[string]string{}, gaveUp: new(atomic.Pointer[error])}
 	if custom == nil {
 		return g, nil
 	}
@@ -157,7 +165,7 @@ func newGenerator(custom fs.FS, dir string) (*Generator, error) {
 			return nil, fmt.Errorf("read template %s: %w", file, err)
 		}
 		// Parse alone first, to learn which blocks the file defines.
-		t, err := template.New(file).Funcs(funcs).Option("missingkey=error").Parse(string(data))
+		t, err := template.New(file).Funcs(funcs).Funcs(boundedFuncs).Option("missingkey=error").Parse(string(data))
 		if err != nil {
 			return nil, fmt.Errorf("parse template %s: %w", file, err)
 		}
@@ -195,8 +203,15 @@ func newGenerator(custom fs.FS, dir string) (*Generator, error) {
 		// line can be traced to it.
 		tree.Root.Nodes = append([]parse.Node{&parse.TextNode{NodeType: parse.NodeText, Text: []byte(blockStart + name + blockStartEnd)}},
 			append(tree.Root.Nodes, &parse.TextNode{NodeType: parse.NodeText, Text: []byte(blockEnd)})...)
+		addBudget(tree.Root)
 		if _, err := g.tmpl.AddParseTree(name, tree); err != nil {
 			return nil, fmt.Errorf("template %s: %w", g.custom[name], err)
+		}
+	}
+	if len(defined) > 0 {
+		g.tmpl.Funcs(boundedFuncs)
+		if err := g.checkRecursion(); err != nil {
+			return nil, err
 		}
 	}
 	return g, nil
@@ -275,7 +290,7 @@ func builtinTemplates() (*template.Template, error) {
 	languages.RLock()
 	defer languages.RUnlock()
 	var dispatch strings.Builder
-	for _, stage := range []string{"builder", "runner"} {
+	for _, stage := range spec.StageNames {
 		fmt.Fprintf(&dispatch, "{{define \"language-%s\"}}", stage)
 		for i, l := range languages.list {
 			if i > 0 {
@@ -391,12 +406,23 @@ func (g *Generator) Files(s *spec.Spec, pins Pins) ([]File, error) {
 	buf := renderBuffers.Get().(*bytes.Buffer)
 	defer renderBuffers.Put(buf)
 	buf.Reset()
-	if len(g.custom) == 0 && compiled != nil && !g.noCompiled {
+	var raw []byte
+	switch {
+	case len(g.custom) > 0:
+		var err error
+		if raw, err = g.executeCustom(data.templateData(lang), s.File); err != nil {
+			return nil, err
+		}
+	case compiled != nil && !g.noCompiled:
 		compiled(buf, data)
-	} else if err := g.tmpl.ExecuteTemplate(buf, "dockerfile", data.templateData(lang)); err != nil {
-		return nil, fmt.Errorf("render Dockerfile for %s: %w", s.File, err)
+		raw = buf.Bytes()
+	default:
+		if err := g.tmpl.ExecuteTemplate(buf, "dockerfile", data.templateData(lang)); err != nil {
+			return nil, fmt.Errorf("render Dockerfile for %s: %w", s.File, err)
+		}
+		raw = buf.Bytes()
 	}
-	out, blocks := layout(buf.Bytes())
+	out, blocks := layout(raw)
 	if err := checkSyntax(out, blocks); err != nil {
 		switch {
 		case err.block != "":
@@ -406,9 +432,13 @@ func (g *Generator) Files(s *spec.Spec, pins Pins) ([]File, error) {
 		}
 		return nil, fmt.Errorf("wharf produced an invalid Dockerfile (a bug; please report it): %w", err)
 	}
+	ignore, lines := dockerignore(s, lang, data.SpecFile)
+	if err := ignoreConflict(s, lines, data.DependencyCopies); err != nil {
+		return nil, err
+	}
 	files := []File{
 		{Path: s.Output, Data: out},
-		{Path: IgnorePath(s), Data: dockerignore(s, lang, data.SpecFile)},
+		{Path: IgnorePath(s), Data: ignore},
 	}
 	if s.Compose != "" {
 		files = append(files, File{Path: s.Compose, Data: compose(s, lang, data, out)})

@@ -424,7 +424,13 @@ func (w writer) JavaBuilder_root(dot *root) {
 		w.WriteString(dot.Java.Lib)
 		w.WriteString(" \\\n")
 	}
-	w.WriteString(" && mkdir -p /out \\\n && cp ")
+	w.WriteString(" && mkdir -p ")
+	if dot.Java.Thin {
+		w.WriteString(dot.Java.Lib)
+	} else {
+		w.WriteString("/out")
+	}
+	w.WriteString(" \\\n && cp ")
 	w.WriteString(dot.Java.Jar)
 	w.WriteString(" ")
 	w.WriteString(dot.Java.Out)
@@ -596,30 +602,37 @@ func (w writer) NodeBuilder_root(dot *root) {
 	if v3 := dot.Node.BuildStep; len(v3) > 0 {
 		w.WriteString("RUN ")
 		w.WriteString(v3)
+		if v4 := dot.Node.Public; len(v4) > 0 {
+			w.WriteString(" \\\n && mkdir -p ")
+			w.WriteString(v4)
+		}
 		w.WriteString("\n")
 	}
 	w.WriteString("\n")
 	w.RunSteps_generate_Stage(dot.Builder)
 	w.WriteString("\n")
-	if dot.Node.Tool.PruneInstalls {
-		w.WriteString("RUN --mount=type=cache,target=")
-		w.WriteString(dot.Node.Tool.Cache)
-		w.WriteString(" \\\n")
-		w.NodeRegistrySecret_Pnode_Build(dot.Node)
-		w.WriteString("    ")
-		w.WriteString(dot.Node.Prune)
-		w.NodeRegistryUrl_Pnode_Build(dot.Node)
-		if dot.Node.ModulesDir {
-			w.WriteString(" \\\n && mkdir -p node_modules")
-		}
-		w.WriteString("\n")
+	if !(len(dot.Node.Prune) > 0) {
 	} else {
-		w.WriteString("RUN ")
-		w.WriteString(dot.Node.Prune)
-		if dot.Node.ModulesDir {
-			w.WriteString(" \\\n && mkdir -p node_modules")
+		if dot.Node.Tool.PruneInstalls || len(dot.Node.Deploy) > 0 {
+			w.WriteString("RUN --mount=type=cache,target=")
+			w.WriteString(dot.Node.Tool.Cache)
+			w.WriteString(" \\\n")
+			w.NodeRegistrySecret_Pnode_Build(dot.Node)
+			w.WriteString("    ")
+			w.WriteString(dot.Node.Prune)
+			w.NodeRegistryUrl_Pnode_Build(dot.Node)
+			if dot.Node.ModulesDir {
+				w.WriteString(" \\\n && mkdir -p node_modules")
+			}
+			w.WriteString("\n")
+		} else {
+			w.WriteString("RUN ")
+			w.WriteString(dot.Node.Prune)
+			if dot.Node.ModulesDir {
+				w.WriteString(" \\\n && mkdir -p node_modules")
+			}
+			w.WriteString("\n")
 		}
-		w.WriteString("\n")
 	}
 	w.WriteString("\n")
 }
@@ -645,6 +658,30 @@ func (w writer) NodeRegistryUrl_Pnode_Build(dot *node.Build) {
 			w.WriteString(generate.ShellQuote(v2))
 		}
 	}
+}
+
+// NodeRunnerNext_root is the block "node-runner-next" for a *root.
+func (w writer) NodeRunnerNext_root(dot *root) {
+	_ = dot
+	w.WriteString("\nCOPY --link --from=builder ")
+	w.WriteString(path.Join("/src", dot.Node.Dir, ".next/standalone"))
+	w.WriteString(" ")
+	w.WriteString(dot.Runner.Workdir)
+	w.WriteString("\nCOPY --link --from=builder ")
+	w.WriteString(path.Join("/src", dot.Node.Dir, ".next/static"))
+	w.WriteString(" ")
+	w.WriteString(path.Join(dot.Runner.Workdir, dot.Node.Dir, ".next/static"))
+	w.WriteString("\nCOPY --link --from=builder ")
+	w.WriteString(path.Join("/src", dot.Node.Dir, "public"))
+	w.WriteString(" ")
+	w.WriteString(path.Join(dot.Runner.Workdir, dot.Node.Dir, "public"))
+	w.WriteString("\n")
+	if v1 := dot.Node.Dir; len(v1) > 0 {
+		w.WriteString("WORKDIR ")
+		w.WriteString(path.Join(dot.Runner.Workdir, v1))
+		w.WriteString("\n")
+	}
+	w.WriteString("\n")
 }
 
 // NodeRunnerPnp_root is the block "node-runner-pnp" for a *root.
@@ -675,30 +712,59 @@ func (w writer) NodeRunnerPnp_root(dot *root) {
 func (w writer) NodeRunner_root(dot *root) {
 	_ = dot
 	w.WriteString("\n")
-	if len(dot.Node.Output) > 0 && dot.Node.PnP {
-		w.NodeRunnerPnp_root(dot)
+	if dot.Node.NextStandalone {
+		w.NodeRunnerNext_root(dot)
 		w.WriteString("\n")
 	} else {
-		if len(dot.Node.Output) > 0 {
-			w.WriteString("COPY --link --from=builder ")
-			w.WriteString(path.Join("/src", dot.Node.Dir, "package.json"))
-			w.WriteString(" ")
-			w.WriteString(path.Join(dot.Runner.Workdir, "package.json"))
-			w.WriteString("\nCOPY --link --from=builder /src/node_modules ")
-			w.WriteString(path.Join(dot.Runner.Workdir, "node_modules"))
-			w.WriteString("\nCOPY --link --from=builder ")
-			w.WriteString(path.Join("/src", dot.Node.Dir, dot.Node.Output))
-			w.WriteString(" ")
-			w.WriteString(path.Join(dot.Runner.Workdir, dot.Node.Output))
-			w.WriteString("\n")
-		} else {
-			w.WriteString("COPY --link --from=builder /src ")
-			w.WriteString(dot.Runner.Workdir)
-			w.WriteString("\n")
-			if v1 := dot.Node.Dir; len(v1) > 0 {
-				w.WriteString("WORKDIR ")
-				w.WriteString(path.Join(dot.Runner.Workdir, v1))
+		if len(dot.Node.Deploy) > 0 {
+			if len(dot.Node.Output) > 0 {
+				w.WriteString("COPY --link --from=builder ")
+				w.WriteString(path.Join(dot.Node.Deploy, "package.json"))
+				w.WriteString(" ")
+				w.WriteString(path.Join(dot.Runner.Workdir, "package.json"))
+				w.WriteString("\nCOPY --link --from=builder ")
+				w.WriteString(path.Join(dot.Node.Deploy, "node_modules"))
+				w.WriteString(" ")
+				w.WriteString(path.Join(dot.Runner.Workdir, "node_modules"))
+				w.WriteString("\nCOPY --link --from=builder ")
+				w.WriteString(path.Join("/src", dot.Node.Dir, dot.Node.Output))
+				w.WriteString(" ")
+				w.WriteString(path.Join(dot.Runner.Workdir, dot.Node.Output))
 				w.WriteString("\n")
+			} else {
+				w.WriteString("COPY --link --from=builder ")
+				w.WriteString(dot.Node.Deploy)
+				w.WriteString(" ")
+				w.WriteString(dot.Runner.Workdir)
+				w.WriteString("\n")
+			}
+		} else {
+			if len(dot.Node.Output) > 0 && dot.Node.PnP {
+				w.NodeRunnerPnp_root(dot)
+				w.WriteString("\n")
+			} else {
+				if len(dot.Node.Output) > 0 {
+					w.WriteString("COPY --link --from=builder ")
+					w.WriteString(path.Join("/src", dot.Node.Dir, "package.json"))
+					w.WriteString(" ")
+					w.WriteString(path.Join(dot.Runner.Workdir, "package.json"))
+					w.WriteString("\nCOPY --link --from=builder /src/node_modules ")
+					w.WriteString(path.Join(dot.Runner.Workdir, "node_modules"))
+					w.WriteString("\nCOPY --link --from=builder ")
+					w.WriteString(path.Join("/src", dot.Node.Dir, dot.Node.Output))
+					w.WriteString(" ")
+					w.WriteString(path.Join(dot.Runner.Workdir, dot.Node.Output))
+					w.WriteString("\n")
+				} else {
+					w.WriteString("COPY --link --from=builder /src ")
+					w.WriteString(dot.Runner.Workdir)
+					w.WriteString("\n")
+					if v1 := dot.Node.Dir; len(v1) > 0 {
+						w.WriteString("WORKDIR ")
+						w.WriteString(path.Join(dot.Runner.Workdir, v1))
+						w.WriteString("\n")
+					}
+				}
 			}
 		}
 	}

@@ -11,9 +11,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
+
 	"io/fs"
-	"os"
+
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -23,6 +23,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/wharf-dev/wharf/generate"
+	"github.com/wharf-dev/wharf/internal/readfile"
 	"github.com/wharf-dev/wharf/internal/shellarg"
 	"github.com/wharf-dev/wharf/spec"
 )
@@ -186,14 +187,9 @@ func sortedKeys(m map[string]Image) []string {
 // Read reads the lock file at path. A missing file returns an error that
 // matches fs.ErrNotExist.
 func Read(path string) (*Lock, error) {
-	f, err := os.Open(path)
+	data, err := readfile.Read(path, 0, MaxSize+1)
 	if err != nil {
 		return nil, fmt.Errorf("read lock: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("read lock %s: %w", path, err)
 	}
 	return Parse(path, data)
 }

@@ -12,6 +12,7 @@ run() { # dir package fuzzer
 }
 run . ./spec FuzzLoad
 run . ./spec FuzzExtendsGraph
+run . ./internal/workspace FuzzOutputPath
 run e2e . FuzzGenerate
 run e2e . FuzzHostileValue
 exit "$failed"

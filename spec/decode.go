@@ -271,12 +271,28 @@ func (d *decoder) baseImage(n *yaml.Node, path string) BaseImage {
 	if b.Ref != "" {
 		if why := ImageRefProblem(b.Ref); why != "" {
 			d.errorf(refNode, ErrInvalid, "%s: %q is not a valid image reference; %s", path, b.Ref, why)
+		} else if stage := stageName(b.Ref); stage != "" {
+			d.errorf(refNode, ErrInvalid, "%s: %q is the name of a stage of the Dockerfile, so FROM %s would start from the %s stage instead of an image; name an image (for one called %s, write docker.io/library/%s)", path, b.Ref, b.Ref, stage, b.Ref, strings.ToLower(b.Ref))
 		}
 	}
 	if b.Family == "" && b.Ref != "" {
 		b.Family = InferFamily(b.Ref)
 	}
 	return b
+}
+
+// StageNames are the stages of every generated Dockerfile, in order.
+var StageNames = []string{"builder", "runner"}
+
+// stageName returns the stage that ref names in a FROM of the Dockerfile
+// (BuildKit matches stage names without regard to case), or "".
+func stageName(ref string) string {
+	for _, s := range StageNames {
+		if strings.EqualFold(ref, s) {
+			return s
+		}
+	}
+	return ""
 }
 
 func isFamily(f Family) bool {
@@ -483,8 +499,35 @@ func (d *decoder) checkOutput(n *yaml.Node, out string) {
 		d.errorf(n, ErrPath, "output %q is a folder; name the Dockerfile, e.g. docker/Dockerfile", out)
 	case base == FileName || strings.HasSuffix(base, ".yaml") || strings.HasSuffix(base, ".yml"):
 		d.errorf(n, ErrPath, "output %q would overwrite a YAML file such as the spec; name the Dockerfile, e.g. Dockerfile", out)
+	case strings.HasSuffix(base, ".lock"):
+		d.errorf(n, ErrPath, "output %q would overwrite a lock file such as wharf.lock; name the Dockerfile, e.g. Dockerfile", out)
+	case strings.HasSuffix(base, ".tmpl"):
+		d.errorf(n, ErrPath, "output %q would overwrite a template file; name the Dockerfile, e.g. Dockerfile", out)
 	case out == ".git" || strings.HasPrefix(out, ".git/"):
 		d.errorf(n, ErrPath, "output %q is inside .git; write the Dockerfile elsewhere, e.g. docker/Dockerfile", out)
+	}
+}
+
+// checkOutputFiles refuses an output or compose file that is one of the
+// files the spec extends, or inside its templates folder: wharf would
+// overwrite its own inputs. bases are the files extended, as paths usable
+// from where the spec's file is.
+func (d *decoder) checkOutputFiles(s *Spec, bases []string) {
+	for _, f := range []struct{ key, value string }{{"output", s.Output}, {"compose", s.Compose}} {
+		n, ok := d.nodes[f.key]
+		if !ok || f.value == "" {
+			continue // the default Dockerfile is neither
+		}
+		out := filepath.Join(filepath.Dir(d.file), filepath.FromSlash(f.value))
+		if i := slices.IndexFunc(bases, func(b string) bool { return filepath.Clean(b) == out }); i >= 0 {
+			d.errorf(n, ErrPath, "%s %q is %s, a file the spec extends; name another file", f.key, f.value, bases[i])
+			continue
+		}
+		if t := s.Templates; t != "" {
+			if rel, err := filepath.Rel(filepath.Clean(t), out); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+				d.errorf(n, ErrPath, "%s %q is inside the templates folder %s; write it elsewhere", f.key, f.value, t)
+			}
+		}
 	}
 }
 

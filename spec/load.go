@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -26,6 +25,10 @@ const FileName = "wharf.yaml"
 
 // MaxSize is the largest spec wharf reads, in bytes.
 const MaxSize = 1 << 20
+
+// MaxProjectFile is the largest file of the project (a package.json, a
+// requirements file) that a ContextChecker reads.
+const MaxProjectFile = 4 << 20
 
 // A Loader loads specs, sharing what they have in common: it reads each
 // base file once, and merges each base file's own extends once, however
@@ -70,7 +73,7 @@ func (l *Loader) Load(path string) (*Spec, error) {
 	} else if err != nil {
 		return nil, fmt.Errorf("load spec %s: %w", path, err)
 	}
-	return l.parse(path, data, os.DirFS(filepath.Dir(path)), nil)
+	return l.parse(path, data, readfile.FS(filepath.Dir(path), MaxProjectFile), nil)
 }
 
 // LoadWithImages is Load with stages' base images replaced after the
@@ -87,7 +90,7 @@ func (l *Loader) LoadWithImages(path string, images map[string]string) (*Spec, e
 	if err != nil {
 		return nil, fmt.Errorf("load spec %s: %w", path, err)
 	}
-	return l.parse(path, data, os.DirFS(filepath.Dir(path)), images)
+	return l.parse(path, data, readfile.FS(filepath.Dir(path), MaxProjectFile), images)
 }
 
 // Parse is Parse with the base files of l.
@@ -120,6 +123,7 @@ func (l *Loader) parse(file string, data []byte, fsys fs.FS, images map[string]s
 		s, ok = d.spec(root)
 		if ok {
 			d.check(s)
+			d.checkOutputFiles(s, m.bases)
 			if c, isChecker := s.Recipe.(ContextChecker); isChecker && fsys != nil && len(d.errs) == 0 {
 				c.CheckContext(&Decoder{d}, s, fsys)
 			}

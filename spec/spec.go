@@ -128,6 +128,27 @@ func (s *Spec) Origin(path string) (Origin, bool) {
 	return Origin{File: file, Line: n.Line, Column: n.Column}, true
 }
 
+// FieldOf returns the path of a field whose value is v, a path relative
+// to the spec's folder as wharf uses it (so "./a/../b" is "b"), and where
+// it was written; the first path in sorted order when several are. It is
+// for messages about something wharf derived from a value.
+func (s *Spec) FieldOf(v string) (string, Origin, bool) {
+	if s.fields == nil {
+		return "", Origin{}, false
+	}
+	var best string
+	for p, n := range s.fields.nodes {
+		if n != nil && n.Kind == yaml.ScalarNode && (n.Value == v || path.Clean(n.Value) == v) && (best == "" || p < best) {
+			best = p
+		}
+	}
+	if best == "" {
+		return "", Origin{}, false
+	}
+	o, ok := s.Origin(best)
+	return best, o, ok
+}
+
 // Images names the base images of the two stages.
 type Images struct {
 	Builder BaseImage

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -36,12 +38,19 @@ func TestScripts(t *testing.T) {
 		Dir:                 "../../testdata/script",
 		RequireExplicitExec: true,
 		UpdateScripts:       golden.Update(),
-		Setup:               startRegistry,
+		Condition: func(cond string) (bool, error) {
+			if cond == "root" { // permissions do not stop root
+				return os.Geteuid() == 0, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
+		Setup: startRegistry,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"status":   status,
 			"replace":  replace,
 			"push":     push,
 			"envsubst": envsubst,
+			"mtime":    mtime,
 			"stop-registry": func(ts *testscript.TestScript, neg bool, args []string) {
 				ts.Value(registryKey{}).(*registrytest.Registry).Close()
 			},
@@ -91,6 +100,21 @@ func envsubst(ts *testscript.TestScript, neg bool, args []string) {
 		data, err := os.ReadFile(ts.MkAbs(f))
 		ts.Check(err)
 		ts.Check(os.WriteFile(ts.MkAbs(f), []byte(os.Expand(string(data), ts.Getenv)), 0o644))
+	}
+}
+
+// mtime OFFSET FILE... sets the files' modification times to now plus
+// OFFSET (a Go duration: -1h for files an earlier run left, 1h for files
+// of a run still going).
+func mtime(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: mtime OFFSET FILE...")
+	}
+	d, err := time.ParseDuration(args[0])
+	ts.Check(err)
+	t := time.Now().Add(d)
+	for _, f := range args[1:] {
+		ts.Check(os.Chtimes(ts.MkAbs(f), t, t))
 	}
 }
 

@@ -39,6 +39,10 @@ type Expect struct {
 	// Secrets are build secrets, id to content: each is written to a file
 	// and passed as --secret id=ID,src=FILE.
 	Secrets map[string]string `yaml:"secrets"`
+	// Spec is the folder of the case's wharf.yaml, relative to the case
+	// folder, for a workspace member whose build context is the case
+	// folder (context: ../..); empty means the case folder itself.
+	Spec string `yaml:"spec"`
 	// SecretAbsent are strings that must not occur in any blob of the
 	// image (layers decompressed, config and its history, manifest).
 	SecretAbsent []string `yaml:"secret_absent"`

@@ -117,6 +117,7 @@ func TestBaseImagesShape(t *testing.T) {
 		"gcr.io/distroless/static-debian12", "gcr.io/distroless/base-debian12", "gcr.io/distroless/cc-debian12",
 		"gcr.io/distroless/static-debian13", "gcr.io/distroless/base-debian13", "gcr.io/distroless/cc-debian13",
 		"gcr.io/distroless/python3-debian13",
+		"rust:1-trixie", "maven:3.9-eclipse-temurin-21", "eclipse-temurin:21-jre",
 	} {
 		img, ok := refs[ref]
 		if !ok {
@@ -135,6 +136,14 @@ func TestBaseImagesShape(t *testing.T) {
 	}
 	if slices.Contains(refs["python:3.13-slim"].Packages, "gcc") {
 		t.Error("the python image must not have gcc")
+	}
+	// wharf's Dockerfiles mount caches over these folders; the offline
+	// settings must live elsewhere.
+	if !strings.Contains(refs["rust:1-trixie"].Script, "> /usr/local/cargo/config.toml") {
+		t.Error("the rust image's Cargo config is not $CARGO_HOME/config.toml")
+	}
+	if !strings.Contains(refs["maven:3.9-eclipse-temurin-21"].Script, "> /usr/share/maven/conf/settings.xml") {
+		t.Error("the maven image's settings are not Maven's global settings.xml")
 	}
 	if !refs["gcr.io/distroless/static-debian12"].Arm64 {
 		t.Error("no arm64 variant of distroless static")
@@ -288,5 +297,29 @@ func TestEnsureTag(t *testing.T) {
 	}
 	if tag, err = ensureTag(dir); err != nil || tag != "latest" {
 		t.Fatalf("second ensureTag = %q, %v; want the written tag", tag, err)
+	}
+}
+
+// TestPruneImagesKeepsOtherRecipes: only superseded layouts of current
+// recipes go; another branch's recipes sharing the cache stay.
+func TestPruneImagesKeepsOtherRecipes(t *testing.T) {
+	cache := t.TempDir()
+	dir := func(name string) string { return filepath.Join(cache, "images", name) }
+	for _, n := range []string{"library_rust_1-trixie-1111111111111111", "library_rust_1-trixie-2222222222222222", "library_other_x-3333333333333333"} {
+		if err := os.MkdirAll(dir(n), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := &ImageBuilder{CacheDir: cache, Log: t.Logf}
+	b.pruneImages([]string{dir("library_rust_1-trixie-2222222222222222")})
+	for n, want := range map[string]bool{
+		"library_rust_1-trixie-1111111111111111": false, // superseded
+		"library_rust_1-trixie-2222222222222222": true,  // current
+		"library_other_x-3333333333333333":       true,  // not ours
+	} {
+		_, err := os.Stat(dir(n))
+		if got := err == nil; got != want {
+			t.Errorf("%s kept = %v, want %v", n, got, want)
+		}
 	}
 }

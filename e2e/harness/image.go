@@ -202,12 +202,39 @@ func (im *Image) Run(ctx context.Context, timeout time.Duration) (*RunResult, er
 // the container is killed. It returns the server's output and the last
 // probe's combined output, and an error if the probe never passed.
 func (im *Image) Serve(ctx context.Context, probe []string, timeout time.Duration) (*RunResult, string, error) {
+	res, out, _, err := im.serve(ctx, probe, timeout, nil)
+	return res, out, err
+}
+
+// Stop is what ServeThenStop measured: how long the container took to
+// exit after the signal, and whether it did within the wait.
+type Stop struct {
+	Took    time.Duration
+	Stopped bool
+}
+
+// ServeThenStop is Serve, but once the probe passes it sends signal to
+// the container's init process (runc kill, as docker stop does) and waits
+// up to wait for the container to exit, then kills it if it has not.
+func (im *Image) ServeThenStop(ctx context.Context, probe []string, timeout time.Duration, signal string, wait time.Duration) (*RunResult, Stop, error) {
+	st := &stopRequest{signal: signal, wait: wait}
+	res, _, stop, err := im.serve(ctx, probe, timeout, st)
+	return res, stop, err
+}
+
+type stopRequest struct {
+	signal string
+	wait   time.Duration
+}
+
+func (im *Image) serve(ctx context.Context, probe []string, timeout time.Duration, stopReq *stopRequest) (*RunResult, string, Stop, error) {
+	var stop Stop
 	if err := im.prepareRuntimeConfig(); err != nil {
-		return nil, "", err
+		return nil, "", stop, err
 	}
 	stateDir, err := os.MkdirTemp("", "wharf-e2e-runc-")
 	if err != nil {
-		return nil, "", err
+		return nil, "", stop, err
 	}
 	defer os.RemoveAll(stateDir)
 	var rb [6]byte
@@ -219,7 +246,7 @@ func (im *Image) Serve(ctx context.Context, probe []string, timeout time.Duratio
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Start(); err != nil {
-		return nil, "", fmt.Errorf("runc run: %w", err)
+		return nil, "", stop, fmt.Errorf("runc run: %w", err)
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
@@ -243,6 +270,20 @@ func (im *Image) Serve(ctx context.Context, probe []string, timeout time.Duratio
 			break
 		}
 	}
+	if !serverGone && probeErr == nil && stopReq != nil {
+		t0 := time.Now()
+		if out, err := exec.Command("runc", "--root", stateDir, "kill", id, stopReq.signal).CombinedOutput(); err != nil {
+			probeErr = fmt.Errorf("runc kill %s: %v\n%s", stopReq.signal, err, out)
+		} else {
+			select {
+			case <-exited:
+				stop = Stop{Took: time.Since(t0), Stopped: true}
+				serverGone = true
+			case <-time.After(stopReq.wait):
+				stop = Stop{Took: time.Since(t0)}
+			}
+		}
+	}
 	if !serverGone {
 		_ = exec.Command("runc", "--root", stateDir, "kill", id, "KILL").Run()
 		<-exited
@@ -250,9 +291,9 @@ func (im *Image) Serve(ctx context.Context, probe []string, timeout time.Duratio
 	_ = exec.Command("runc", "--root", stateDir, "delete", "--force", id).Run()
 	res := &RunResult{Stdout: stdout.String(), Stderr: stderr.String()}
 	if probeErr != nil {
-		return res, string(probeOut), fmt.Errorf("probe %q: %v\n%s", probe, probeErr, probeOut)
+		return res, string(probeOut), stop, fmt.Errorf("probe %q: %v\n%s", probe, probeErr, probeOut)
 	}
-	return res, string(probeOut), nil
+	return res, string(probeOut), stop, nil
 }
 
 // RuntimeSpec returns the process section of the bundle's config.json.

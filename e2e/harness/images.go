@@ -58,6 +58,9 @@ type BaseImage struct {
 	From string `json:",omitempty"`
 	// Internal recipes are built and cached but not pushed.
 	Internal bool `json:",omitempty"`
+	// BeforeInstall, if set, runs in the chroot before Packages are
+	// installed, as /bin/sh -eu.
+	BeforeInstall string `json:",omitempty"`
 	// Packages are installed with apt-get on top of From.
 	Packages []string
 	// GoVersion, if set, is a Go release (1.26.11) whose linux-amd64
@@ -72,6 +75,10 @@ type BaseImage struct {
 	// with the host's npm (`npm pack`) and handed to Script as
 	// /tmp/npm.tgz.
 	NpmVersion string `json:",omitempty"`
+	// BunVersion, if set, is a Bun release whose official linux-x64
+	// binary (the npm package @oven/bun-linux-x64) is fetched with the
+	// host's `npm pack` and handed to Script as /tmp/bun.tgz.
+	BunVersion string `json:",omitempty"`
 	// Script runs in the image's chroot after the install, as /bin/sh -eu.
 	// Lines it appends to /tmp/image-env ("KEY=value") are added to Env.
 	Script string
@@ -233,16 +240,32 @@ func (b *ImageBuilder) Prepare(ctx context.Context, images []BaseImage) (map[str
 	return dirs, nil
 }
 
-// pruneImages removes cached layouts that no current recipe names, so the
-// cache does not grow with every recipe change.
+// pruneImages removes cached layouts that an older version of a current
+// recipe left (same repository and tag, another key), so the cache does
+// not grow with every recipe change. Layouts of repositories and tags that
+// no current recipe names are left alone: the cache is shared by the
+// worktrees of one machine, and another branch's run may need them.
 func (b *ImageBuilder) pruneImages(keep []string) {
+	current := map[string]bool{}
+	for _, d := range keep {
+		current[recipeOf(d)] = true
+	}
 	all, _ := filepath.Glob(filepath.Join(b.CacheDir, "images", "*"))
 	for _, dir := range all {
-		if !slices.Contains(keep, dir) {
+		if !slices.Contains(keep, dir) && current[recipeOf(dir)] {
 			b.Log("images: removing stale %s", filepath.Base(dir))
 			removeAllRoot(dir)
 		}
 	}
+}
+
+// recipeOf is a layout folder's name without its cache key (layoutDir).
+func recipeOf(dir string) string {
+	name := filepath.Base(dir)
+	if i := strings.LastIndexByte(name, '-'); i > 0 {
+		return name[:i]
+	}
+	return name
 }
 
 // buildBase debootstraps Debian minbase, slims it like the official
@@ -357,6 +380,11 @@ func (b *ImageBuilder) buildDerived(ctx context.Context, img BaseImage, baseDir,
 			return err
 		}
 	}
+	if img.BunVersion != "" {
+		if err := npmPack(ctx, "@oven/bun-linux-x64", img.BunVersion, work, filepath.Join(rootfs, "tmp/bun.tgz")); err != nil {
+			return err
+		}
+	}
 	if img.GoVersion != "" {
 		if err := goToolchain(ctx, img.GoVersion, work, filepath.Join(rootfs, "usr/local/go")); err != nil {
 			return err
@@ -371,9 +399,10 @@ apt-get install -y -qq --no-install-recommends %s >/dev/null`, strings.Join(img.
 export DEBIAN_FRONTEND=noninteractive
 printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d
 %s
+%s
 rm -f /tmp/image-env
 %s
-`, install, img.Script)
+`, img.BeforeInstall, install, img.Script)
 	if err := chrootRun(ctx, rootfs, script); err != nil {
 		return err
 	}
@@ -503,7 +532,9 @@ chmod a+x %[2]q/bin/* %[2]q/pkg/tool/*/*
 // npmPack fetches pkg@version with the host's npm (which checks the
 // registry's integrity hash) and moves the tarball to dst.
 func npmPack(ctx context.Context, pkg, version, work, dst string) error {
-	dir := filepath.Join(work, "npm-pack-"+pkg)
+	// npm names a scoped package's tarball without the @ and with - for /.
+	file := strings.ReplaceAll(strings.TrimPrefix(pkg, "@"), "/", "-") + "-" + version + ".tgz"
+	dir := filepath.Join(work, "npm-pack-"+file)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -513,7 +544,7 @@ func npmPack(ctx context.Context, pkg, version, work, dst string) error {
 	if err != nil {
 		return fmt.Errorf("npm pack %s@%s: %w\n%s", pkg, version, err, out)
 	}
-	return os.Rename(filepath.Join(dir, pkg+"-"+version+".tgz"), dst)
+	return os.Rename(filepath.Join(dir, file), dst)
 }
 
 // chrootRun runs script with /bin/sh -eu inside rootfs, in a private mount

@@ -1,6 +1,9 @@
 package harness
 
 import (
+	"fmt"
+	"strings"
+
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 )
 
@@ -15,6 +18,9 @@ const (
 	// npm patch release of the official image may differ. (examples/ use
 	// wharf's default images, so no older Go or Node line is built.)
 	Node24, Npm11 = "24.22.3", "11.21.2"
+	// Bun1 is what oven/bun:1-slim (wharf's default with manager: bun)
+	// holds: the newest Bun 1 release on npm.
+	Bun1 = "1.4.5"
 )
 
 // Recipe names of internal steps (cached, not pushed).
@@ -92,6 +98,38 @@ test "$(npm --version)" = "$NPM"
 echo "NODE_VERSION=$WANT" >> /tmp/image-env
 `
 
+// bunScript finishes the oven/bun look-alike from the official binary
+// (/tmp/bun.tgz, the npm package @oven/bun-linux-x64), laid out as the
+// official image has it: /usr/local/bin/bun, the bunx symlink, user bun
+// 1000:1000 and the docker-entrypoint.sh that runs `bun ARGS` when the
+// first arg is a flag or not a command.
+const bunScript = `
+tar -xzf /tmp/bun.tgz -C /tmp --no-same-owner package/bin/bun
+install -m 0755 /tmp/package/bin/bun /usr/local/bin/bun
+rm -rf /tmp/bun.tgz /tmp/package
+ln -s bun /usr/local/bin/bunx
+groupadd --gid 1000 bun
+useradd --uid 1000 --gid bun --shell /bin/sh --create-home bun
+mkdir -p /home/bun/app && chown bun:bun /home/bun/app
+cat > /usr/local/bin/docker-entrypoint.sh <<'EOS'
+#!/bin/sh
+set -e
+if [ "${1#-}" != "${1}" ] || [ -z "$(command -v "${1}")" ]; then
+  set -- bun "$@"
+fi
+exec "$@"
+EOS
+chmod 0755 /usr/local/bin/docker-entrypoint.sh
+# Bun, like Node, trusts its compiled-in CA list and reads
+# NODE_EXTRA_CA_CERTS for a site CA (see HostCAs).
+if ls /usr/local/share/ca-certificates/wharf-e2e-*.crt >/dev/null 2>&1; then
+  cat /usr/local/share/ca-certificates/wharf-e2e-*.crt > /usr/local/share/wharf-e2e-site-cas.pem
+  echo "NODE_EXTRA_CA_CERTS=/usr/local/share/wharf-e2e-site-cas.pem" >> /tmp/image-env
+fi
+test "$(bun --version)" = "$WANT"
+test "$(bunx --version)" = "$WANT"
+`
+
 // golangPackages are what golang:*-trixie has beside Go (it is built on
 // buildpack-deps:trixie-scm: gcc, libc6-dev, make, pkg-config, git, ...).
 var golangPackages = []string{"gcc", "libc6-dev", "make", "pkg-config", "git", "ca-certificates"}
@@ -121,6 +159,151 @@ func node(version, npm, major string) BaseImage {
 			Cmd:        []string{"node"},
 		},
 	}
+}
+
+func bun(version string) BaseImage {
+	return BaseImage{
+		Ref: "oven/bun:1-slim", Repo: "oven/bun", Tag: "1-slim",
+		From: "debian:trixie-slim", BunVersion: version,
+		Script: "WANT=" + version + "\n" + bunScript,
+		Config: v1.Config{
+			Env:        []string{"PATH=" + defaultPath, "BUN_RUNTIME_TRANSPILER_CACHE_PATH=0", "BUN_INSTALL_BIN=/usr/local/bin"},
+			WorkingDir: "/home/bun/app",
+			Entrypoint: []string{"/usr/local/bin/docker-entrypoint.sh"},
+			Cmd:        []string{"/usr/local/bin/bun"},
+		},
+	}
+}
+
+// RustCrates are the Debian 13 crate packages the rust look-alike carries
+// in /usr/share/cargo/registry, which its Cargo config puts in crates.io's
+// place (e2e/cases/rust-crates uses them).
+var RustCrates = []string{"librust-base64-dev", "librust-itoa-dev"}
+
+// rustScript finishes rust:1-trixie from Debian's rustc and cargo, laid out
+// as the official image has rustup's: CARGO_HOME /usr/local/cargo with the
+// tools in its bin/, RUSTUP_HOME /usr/local/rustup, both writable by all.
+// crates.io is out of reach, so $CARGO_HOME/config.toml (not under the
+// registry/ and git/ folders that wharf's Dockerfiles mount caches over)
+// replaces it with Debian's packaged crates.
+const rustScript = `
+mkdir -p /usr/local/cargo/bin /usr/local/rustup
+for t in cargo rustc rustdoc; do ln -s /usr/bin/$t /usr/local/cargo/bin/$t; done
+cat > /usr/local/cargo/config.toml <<'EOT'
+# wharf e2e: crates.io is out of reach; Debian's packaged crates stand in for it.
+[source.crates-io]
+replace-with = "debian-packages"
+
+[source.debian-packages]
+directory = "/usr/share/cargo/registry"
+EOT
+chmod -R a+w /usr/local/cargo /usr/local/rustup
+v=$(/usr/local/cargo/bin/rustc --version | cut -d' ' -f2)
+case "$v" in "$WANT".*) ;; *) echo "rustc $v, want $WANT.x" >&2; exit 1;; esac
+/usr/local/cargo/bin/cargo --version | grep -q "^cargo $WANT\."
+echo "RUST_VERSION=$v" >> /tmp/image-env
+`
+
+// Rust185 is the Rust line Debian 13 packages, which the rust:1-trixie
+// look-alike holds (the official image has the newest stable release).
+const Rust185 = "1.85"
+
+// JavaHome is JAVA_HOME in the Temurin-based images; the look-alikes link
+// it to Debian's OpenJDK 21.
+const JavaHome = "/opt/java/openjdk"
+
+// javaBeforeInstall: Debian's OpenJDK packages register their man pages
+// as alternatives, and their postinst fails where the slim image's dpkg
+// excludes left no /usr/share/man/man1.
+const javaBeforeInstall = "mkdir -p /usr/share/man/man1\n"
+
+// temurinScript lays out Debian's OpenJDK 21 where the Temurin images
+// have theirs.
+const temurinScript = `
+mkdir -p /opt/java
+ln -s /usr/lib/jvm/java-21-openjdk-amd64 /opt/java/openjdk
+` + javaVersionEnv
+
+// javaVersionEnv checks the Java release and records it as JAVA_VERSION.
+const javaVersionEnv = `
+/opt/java/openjdk/bin/java -version 2>&1 | grep -q '^openjdk version "21\.'
+echo "JAVA_VERSION=jdk-$(/opt/java/openjdk/bin/java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.runtime.version = //p')" >> /tmp/image-env
+`
+
+// MavenPackages are what the maven look-alike installs beside Maven: the
+// JDK, binutils (jlink --strip-debug runs objcopy; the Temurin JDK images
+// have it for that) and the plugins of Debian's Maven repository that a
+// jar project's lifecycle and dependency:go-offline resolve.
+var MavenPackages = []string{
+	"openjdk-21-jdk-headless", "maven", "binutils", "ca-certificates",
+	"libmaven-resources-plugin-java", "libmaven-compiler-plugin-java", "libmaven-jar-plugin-java",
+	"libsurefire-java", "libmaven-install-plugin-java", "libmaven-deploy-plugin-java",
+	"libmaven-clean-plugin-java", "libmaven-site-plugin-java", "libmaven-dependency-plugin-java",
+}
+
+// mavenRelocations are plugin versions Maven 3.9.9 pins (its super POM's
+// pluginManagement, the site and deploy bindings) that Debian 13 packages
+// at another version; the look-alike relocates each to Debian's, as Debian
+// itself does for the jar and surefire plugins.
+var mavenRelocations = [][3]string{
+	{"maven-dependency-plugin", "3.7.0", "3.8.1"},
+	{"maven-site-plugin", "3.12.1", "3.21.0"},
+	{"maven-deploy-plugin", "3.1.2", "3.1.4"},
+}
+
+// mavenSettings is the look-alike's global settings.xml: Maven Central is
+// out of reach, so a profile points the central repository at Debian's
+// Maven repository, a file:// repository without checksums. The local
+// repository stays ~/.m2/repository, where wharf's Dockerfiles mount a
+// cache: the dependency step fills it and the package step reads it.
+const mavenSettings = `<?xml version="1.0" encoding="UTF-8"?>
+<!-- wharf e2e: Maven Central is out of reach; Debian's Maven repository stands in for it. -->
+<settings xmlns="http://maven.apache.org/SETTINGS/1.2.0">
+  <profiles>
+    <profile>
+      <id>wharf-e2e-central</id>
+      <repositories>
+        <repository>
+          <id>central</id>
+          <url>file:///usr/share/maven-repo</url>
+          <releases><checksumPolicy>ignore</checksumPolicy></releases>
+          <snapshots><enabled>false</enabled></snapshots>
+        </repository>
+      </repositories>
+      <pluginRepositories>
+        <pluginRepository>
+          <id>central</id>
+          <url>file:///usr/share/maven-repo</url>
+          <releases><checksumPolicy>ignore</checksumPolicy></releases>
+          <snapshots><enabled>false</enabled></snapshots>
+        </pluginRepository>
+      </pluginRepositories>
+    </profile>
+  </profiles>
+  <activeProfiles>
+    <activeProfile>wharf-e2e-central</activeProfile>
+  </activeProfiles>
+</settings>
+`
+
+// mavenScript writes the settings (Debian's /usr/share/maven/conf is
+// /etc/maven) and the relocation POMs.
+func mavenScript() string {
+	var b strings.Builder
+	b.WriteString("cat > /usr/share/maven/conf/settings.xml <<'EOT'\n" + mavenSettings + "EOT\n")
+	b.WriteString("R=/usr/share/maven-repo/org/apache/maven/plugins\n")
+	for _, r := range mavenRelocations {
+		fmt.Fprintf(&b, `test -f $R/%[1]s/%[3]s/%[1]s-%[3]s.jar
+mkdir -p $R/%[1]s/%[2]s
+cat > $R/%[1]s/%[2]s/%[1]s-%[2]s.pom <<'EOT'
+<project><modelVersion>4.0.0</modelVersion><groupId>org.apache.maven.plugins</groupId><artifactId>%[1]s</artifactId><version>%[2]s</version>
+<distributionManagement><relocation><version>%[3]s</version><message>wharf e2e: Debian 13 packages %[3]s</message></relocation></distributionManagement></project>
+EOT
+`, r[0], r[1], r[2])
+	}
+	b.WriteString("mvn --version | grep -q 'Apache Maven 3\\.9\\.'\n")
+	b.WriteString(javaVersionEnv)
+	return b.String()
 }
 
 // distroless returns the gcr.io/distroless/NAME-debianN look-alike built
@@ -177,6 +360,38 @@ echo "PYTHON_PIP_VERSION=$(python3 -c 'import pip; print(pip.__version__)')" >> 
 	},
 	golang(Go126, "1.26"),
 	node(Node24, Npm11, "24"),
+	bun(Bun1),
+	{
+		Ref: "rust:1-trixie", Repo: "library/rust", Tag: "1-trixie",
+		From:     "debian:trixie-slim",
+		Packages: append(append([]string{"rustc", "cargo"}, golangPackages...), RustCrates...),
+		Script:   "WANT=" + Rust185 + "\n" + rustScript,
+		Config: v1.Config{Env: []string{
+			"PATH=/usr/local/cargo/bin:" + defaultPath, "CARGO_HOME=/usr/local/cargo", "RUSTUP_HOME=/usr/local/rustup",
+		}, Cmd: []string{"bash"}},
+	},
+	{
+		// Debian's OpenJDK 21 JRE where eclipse-temurin:21-jre has
+		// Temurin's (which is built on Ubuntu).
+		Ref: "eclipse-temurin:21-jre", Repo: "library/eclipse-temurin", Tag: "21-jre",
+		From: "debian:trixie-slim", BeforeInstall: javaBeforeInstall,
+		Packages: []string{"openjdk-21-jre-headless", "ca-certificates"},
+		Script:   temurinScript,
+		Config: v1.Config{Env: []string{
+			"JAVA_HOME=" + JavaHome, "PATH=" + JavaHome + "/bin:" + defaultPath, "LANG=C.UTF-8",
+		}},
+	},
+	{
+		// The JDK, Maven 3.9 and an offline settings.xml, on the JRE.
+		Ref: "maven:3.9-eclipse-temurin-21", Repo: "library/maven", Tag: "3.9-eclipse-temurin-21",
+		From: "eclipse-temurin:21-jre", BeforeInstall: javaBeforeInstall,
+		Packages: MavenPackages,
+		Script:   mavenScript(),
+		Config: v1.Config{Env: []string{
+			"JAVA_HOME=" + JavaHome, "PATH=" + JavaHome + "/bin:" + defaultPath, "LANG=C.UTF-8",
+			"MAVEN_HOME=/usr/share/maven", "MAVEN_CONFIG=/root/.m2",
+		}, Cmd: []string{"mvn"}},
+	},
 	{
 		Ref: distrolessSrc12, Repo: "internal/distroless-src", Tag: "bookworm", Internal: true,
 		From:     "debian:bookworm-slim",

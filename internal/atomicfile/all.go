@@ -25,7 +25,7 @@ func WriteAll(files []File) (int, error) {
 	tmps := make([]string, 0, len(files))
 	cleanup := func() {
 		for _, t := range tmps {
-			os.Remove(t)
+			done(t)
 		}
 	}
 	for _, f := range files {
@@ -50,6 +50,7 @@ func WriteAll(files []File) (int, error) {
 			}
 			return i, err
 		}
+		forget(tmps[i])
 	}
 	return len(files), nil
 }

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // Write replaces name with data: the data goes to a temporary file in the
@@ -16,7 +17,7 @@ func Write(name string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp) // fails harmlessly after the rename
+	defer done(tmp) // the removal fails harmlessly after the rename
 	return os.Rename(tmp, name)
 }
 
@@ -28,7 +29,7 @@ func Create(name string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp)
+	defer done(tmp)
 	err = os.Link(tmp, name)
 	if err != nil && !errors.Is(err, fs.ErrExist) {
 		// No hard links here (some network and FUSE filesystems): create
@@ -45,13 +46,61 @@ func Create(name string, data []byte) error {
 	return err
 }
 
+// TempPrefix is how the name of the temporary file written for name
+// starts, in name's folder: "." + the file's name + ".wharf-", then
+// digits. An interrupted write can leave one behind (see RemoveTemps).
+func TempPrefix(name string) string { return "." + filepath.Base(name) + ".wharf-" }
+
+// temps holds the temporary files being written or waiting to be renamed,
+// so that RemoveTemps can remove them when the program is interrupted.
+var temps struct {
+	sync.Mutex
+	names  map[string]bool
+	closed bool // set by RemoveTemps: no more temporary files
+}
+
+// errClosed is temp's error once RemoveTemps has run.
+var errClosed = errors.New("interrupted; nothing more is written")
+
+// RemoveTemps removes the temporary files of writes in progress, and
+// makes every later write fail: a program calls it when interrupted, just
+// before it exits, so that no ".<name>.wharf-*" file stays behind.
+func RemoveTemps() {
+	temps.Lock()
+	defer temps.Unlock()
+	temps.closed = true
+	for name := range temps.names {
+		os.Remove(name)
+	}
+	temps.names = nil
+}
+
+// forget removes a temporary file from temps once it is renamed or removed.
+func forget(name string) {
+	temps.Lock()
+	delete(temps.names, name)
+	temps.Unlock()
+}
+
 // temp writes data to a new file, mode 0644, beside name, creating the
-// folder if needed, and returns its path.
+// folder if needed, and returns its path, recorded in temps until forget.
 func temp(name string, data []byte) (string, error) {
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		return "", err
 	}
-	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".wharf-*")
+	temps.Lock()
+	if temps.closed {
+		temps.Unlock()
+		return "", errClosed
+	}
+	f, err := os.CreateTemp(filepath.Dir(name), TempPrefix(name)+"*")
+	if err == nil {
+		if temps.names == nil {
+			temps.names = map[string]bool{}
+		}
+		temps.names[f.Name()] = true
+	}
+	temps.Unlock()
 	if err != nil {
 		return "", err
 	}
@@ -64,7 +113,14 @@ func temp(name string, data []byte) (string, error) {
 	}
 	if err != nil {
 		os.Remove(f.Name())
+		forget(f.Name())
 		return "", err
 	}
 	return f.Name(), nil
+}
+
+// done removes the temporary file tmp, if a rename left it, and forgets it.
+func done(tmp string) {
+	os.Remove(tmp)
+	forget(tmp)
 }

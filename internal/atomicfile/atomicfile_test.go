@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -65,5 +66,30 @@ func TestWriteFailureKeepsOldFile(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(name); string(got) != "old\n" {
 		t.Errorf("old file now holds %q", got)
+	}
+}
+
+// TestRemoveTemps: on an interrupt, the temporary files of writes in
+// progress are removed and no write starts afterwards (issue 17, item 11).
+func TestRemoveTemps(t *testing.T) {
+	defer func() { temps.closed = false }()
+	dir := t.TempDir()
+	name := filepath.Join(dir, "Dockerfile")
+	tmp, err := temp(name, []byte("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if base := filepath.Base(tmp); !strings.HasPrefix(base, TempPrefix(name)) {
+		t.Errorf("temporary file %s does not start with TempPrefix %s", base, TempPrefix(name))
+	}
+	RemoveTemps()
+	if _, err := os.Stat(tmp); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("temporary file still there after RemoveTemps: %v", err)
+	}
+	if err := Write(name, []byte("y")); err == nil {
+		t.Error("Write after RemoveTemps succeeded, want it refused")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("folder holds %d entries, want none", len(entries))
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/moby/patternmatcher/ignorefile"
 
 	"github.com/wharf-dev/wharf"
+	"github.com/wharf-dev/wharf/internal/readfile"
 	"github.com/wharf-dev/wharf/internal/workspace"
 	"github.com/wharf-dev/wharf/lock"
 )
@@ -239,14 +240,13 @@ func contextMatcher(s *specInputs, ctx string, cache map[int]*patternmatcher.Pat
 	dockerfile := filepath.Join(filepath.Dir(s.file), filepath.FromSlash(s.output))
 	var patterns []string
 	for _, name := range []string{dockerfile + ".dockerignore", filepath.Join(ctx, ".dockerignore")} {
-		f, err := os.Open(name)
+		data, err := readfile.ReadAll(name, "an ignore file", workspace.MaxIgnoreFile)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		} else if err != nil {
 			return nil, err
 		}
-		patterns, err = ignorefile.ReadAll(f)
-		f.Close()
+		patterns, err = ignorefile.ReadAll(bytes.NewReader(data))
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", name, err)
 		}

@@ -5,13 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"math"
-
-	"github.com/rogpeppe/go-internal/diff"
 
 	"github.com/wharf-dev/wharf"
 	"github.com/wharf-dev/wharf/internal/atomicfile"
-	"github.com/wharf-dev/wharf/internal/readfile"
 	"github.com/wharf-dev/wharf/internal/workspace"
 )
 
@@ -48,8 +44,7 @@ func Check(file string, cache *wharf.Cache, known map[string]Entry, withDiff boo
 	}
 	f := compare(c.OutputPath(), want)
 	if f.Status == workspace.Stale && withDiff {
-		name := workspace.Display(f.Path)
-		f.Diff = diff.Diff("a/"+name, f.Have, "b/"+name, want)
+		f.Diff = workspace.Diff(f.Path, f.Have, want)
 	}
 	if f.readErr != nil {
 		r.Err = f.readErr
@@ -67,7 +62,7 @@ type compared struct {
 // compare compares want with the file at name.
 func compare(name string, want []byte) compared {
 	f := compared{File: workspace.File{Path: name}}
-	have, err := readfile.Read(name, len(want), math.MaxInt)
+	have, err := workspace.ReadOutput(name, want)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		f.Status, f.Want = workspace.Missing, want

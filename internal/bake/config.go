@@ -94,7 +94,7 @@ var variableDefault = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:/-]*$`)
 // LoadConfig reads and checks a wharf.bake.yaml, reporting every problem
 // as a spec.ErrorList of file:line:column errors.
 func LoadConfig(file string) (*Config, error) {
-	data, err := readfile.Read(file, 4096, 1<<20)
+	data, err := readfile.ReadAll(file, "a bake config", 1<<20)
 	if err != nil {
 		return nil, fmt.Errorf("read bake config: %w", err)
 	}

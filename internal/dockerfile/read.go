@@ -60,6 +60,9 @@ type Stage struct {
 // Final is the last stage, the image docker build produces by default.
 func (f *File) Final() *Stage { return f.Stages[len(f.Stages)-1] }
 
+// MaxSize is the largest hand-written Dockerfile init and import read.
+const MaxSize = 4 << 20
+
 // Read parses data, the Dockerfile called name (which positions name).
 // A Dockerfile that BuildKit cannot parse, that has no FROM, or whose
 // FROM uses an ARG with no default, is an *Error.

@@ -33,7 +33,7 @@ func BenchmarkCheckTree(b *testing.B) {
 	}
 	b.ResetTimer()
 	for range b.N {
-		specs, listings, err := ExpandListings(pattern)
+		specs, listings, _, err := ExpandListings(pattern)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -5,12 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"math"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/rogpeppe/go-internal/diff"
 
@@ -41,6 +42,9 @@ const (
 	// Orphaned: the file's header names the spec, which no longer
 	// generates it (its output moved); Generate removes it.
 	Orphaned Status = "orphaned"
+	// Temporary: a temporary file that an interrupted wharf generate left
+	// beside one of the spec's files; Generate removes it.
+	Temporary Status = "temporary"
 )
 
 // ErrHandWritten is the problem with replacing a file that lacks wharf's
@@ -78,6 +82,8 @@ type Result struct {
 	// Err is an invalid spec (a spec.ErrorList) or an I/O error; Files
 	// may then be incomplete.
 	Err error
+	// output is where the spec sets its output, if it does.
+	output *spec.Origin
 }
 
 // Problems are the warnings and lock problems, in that order.
@@ -131,6 +137,10 @@ type GenerateOptions struct {
 	// Cache, when set, shares base files and template folders between
 	// the specs of a run.
 	Cache *wharf.Cache
+	// Listings are folder listings from ExpandListings, taken before
+	// anything was written, in which Generate looks for temporary files
+	// left by an interrupted run.
+	Listings Listings
 }
 
 // Check loads the spec at specPath (a file, or a folder holding
@@ -152,7 +162,7 @@ func Check(specPath string, opts CheckOptions) *Result {
 		var have []byte
 		err := fs.ErrNotExist
 		if !opts.Listings.lacks(f.Path) {
-			have, err = readfile.Read(f.Path, len(g.Data), math.MaxInt)
+			have, err = ReadOutput(f.Path, g.Data)
 		}
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
@@ -167,13 +177,12 @@ func Check(specPath string, opts CheckOptions) *Result {
 		default:
 			f.Status, f.Want, f.Have = Stale, g.Data, have
 			if opts.Diff {
-				name := Display(f.Path)
-				f.Diff = diff.Diff("a/"+name, have, "b/"+name, g.Data)
+				f.Diff = Diff(f.Path, have, g.Data)
 			}
 		}
 		r.Files = append(r.Files, f)
 	}
-	orphans, err := findOrphans(s.File, r.Files, opts.Listings)
+	orphans, err := strays(s.File, r.Files, opts.Listings, true)
 	if err != nil {
 		r.Err = fmt.Errorf("check %s: %w", s.File, err)
 		return r
@@ -187,7 +196,17 @@ func Check(specPath string, opts CheckOptions) *Result {
 // then, with opts.Prune, removes the spec's orphaned files (see Check). It
 // refuses, writing and removing nothing for the spec, when a file to
 // replace lacks wharf's header (ErrHandWritten), unless opts.Force is set.
+// It is Prepare, then Write.
 func Generate(specPath string, opts GenerateOptions) *Result {
+	r := Prepare(specPath, opts)
+	Write(r, opts)
+	return r
+}
+
+// Prepare does what Generate does short of writing: it loads the spec,
+// generates its files and compares each with the disk, refusing
+// hand-written ones as Generate does. Write then writes the result.
+func Prepare(specPath string, opts GenerateOptions) *Result {
 	r, s, files := load(specPath, opts.Templates, nil, opts.Cache)
 	if r.Err != nil {
 		return r
@@ -196,7 +215,7 @@ func Generate(specPath string, opts GenerateOptions) *Result {
 	var refused []error
 	for _, g := range files {
 		f := File{Path: filepath.Join(dir, filepath.FromSlash(g.Path)), Want: g.Data}
-		have, err := readfile.Read(f.Path, len(g.Data), math.MaxInt)
+		have, err := ReadOutput(f.Path, g.Data)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			f.Status = Missing
@@ -217,7 +236,15 @@ func Generate(specPath string, opts GenerateOptions) *Result {
 	}
 	if len(refused) > 0 {
 		r.Err = errors.Join(refused...)
-		return r
+	}
+	return r
+}
+
+// Write writes the files of a result of Prepare, unless it holds an
+// error, and with opts.Prune removes the spec's orphaned files.
+func Write(r *Result, opts GenerateOptions) {
+	if r.Err != nil {
+		return
 	}
 	// All of a spec's files are replaced as one change: a failure while
 	// writing leaves every old file as it was.
@@ -234,28 +261,73 @@ func Generate(specPath string, opts GenerateOptions) *Result {
 		r.Files[i].Written = true
 	}
 	if err != nil {
-		r.Err = fmt.Errorf("generate %s: %w", s.File, err)
-		return r
-	}
-	if !opts.Prune {
-		return r
+		r.Err = fmt.Errorf("generate %s: %w", r.Spec, err)
+		return
 	}
 	// Orphans go only once their replacements are written: a failure
-	// leaves old files behind, never no files.
-	orphans, err := findOrphans(s.File, r.Files, nil)
-	if err != nil {
-		r.Err = fmt.Errorf("generate %s: %w", s.File, err)
-		return r
+	// leaves old files behind, never no files. Temporary files that an
+	// interrupted run left go too, with or without --prune; the walk's
+	// listings show them (they are older than this run), but orphans are
+	// looked for afresh.
+	listings := opts.Listings
+	if opts.Prune {
+		listings = nil
 	}
-	for _, f := range orphans {
+	found, err := strays(r.Spec, r.Files, listings, opts.Prune)
+	if err != nil {
+		r.Err = fmt.Errorf("generate %s: %w", r.Spec, err)
+		return
+	}
+	for _, f := range found {
 		if err := os.Remove(f.Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			r.Err = fmt.Errorf("generate %s: remove orphaned file: %w", s.File, err)
-			return r
+			r.Err = fmt.Errorf("generate %s: remove %s file: %w", r.Spec, f.Status, err)
+			return
 		}
 		f.Removed = true
 		r.Files = append(r.Files, f)
 	}
-	return r
+}
+
+// Claims records which spec generates each file, over the specs of one
+// run, so that two specs that would write the same file are an error
+// rather than a file rewritten by each in turn. Claim the results in path
+// order (as Each emits them), before writing: the first spec keeps the
+// file and the later ones are refused. The zero value is ready to use; a
+// Claims is not safe for concurrent use.
+type Claims struct {
+	by map[string]string // clean file path → the spec generating it
+}
+
+// Claim claims the generated files of r for its spec. When another spec
+// claimed one of them first, it sets r.Err to an error naming both specs,
+// at the spec's output, and returns false.
+func (c *Claims) Claim(r *Result) bool {
+	if r.Err != nil {
+		return true
+	}
+	if c.by == nil {
+		c.by = map[string]string{}
+	}
+	for _, f := range r.Files {
+		if f.Status == Orphaned || f.Status == Temporary {
+			continue
+		}
+		path := filepath.Clean(f.Path)
+		if other, ok := c.by[path]; ok && other != r.Spec {
+			e := &spec.Error{File: r.Spec, Msg: fmt.Sprintf("%s is also generated by %s: two specs cannot write one file, or each run would overwrite the other's; give one of them another output", Display(path), Display(other)), Kind: spec.ErrPath}
+			if r.output != nil {
+				e.File, e.Line, e.Column = r.output.File, r.output.Line, r.output.Column
+			}
+			r.Err, r.Files = spec.ErrorList{e}, nil
+			return false
+		}
+	}
+	for _, f := range r.Files {
+		if f.Status != Orphaned && f.Status != Temporary {
+			c.by[filepath.Clean(f.Path)] = r.Spec
+		}
+	}
+	return true
 }
 
 // load loads and generates a spec through the pipeline, recording
@@ -269,29 +341,106 @@ func load(specPath, templates string, listings Listings, c *wharf.Cache) (*Resul
 		return r, nil, nil
 	}
 	r.Spec = s.File // specPath/wharf.yaml when specPath is a folder
+	if o, ok := s.Origin("output"); ok {
+		r.output = &o
+	}
 	out, err := wharf.Complete(s, wharf.Options{Templates: templates, Cache: c, NoLock: listings.lacks(lock.Path(s.File))})
 	if err != nil {
 		r.Err = err
 		return r, nil, nil
 	}
 	r.Warnings, r.LockProblems = out.Warnings, out.LockProblems
+	if err := outsideContext(s, out.Files); err != nil {
+		r.Err = err
+		return r, nil, nil
+	}
 	return r, s, out.Files
 }
 
-// findOrphans looks in the folders of the spec and of its files for files
-// named like a Dockerfile, an ignore file or a compose file whose header names specFile
-// but that are not among files.
-func findOrphans(specFile string, files []File, listings Listings) ([]File, error) {
+// outsideContext refuses generated files whose folder, once symbolic
+// links are resolved, is outside the build context (the spec's folder, or
+// the folder context names): writing there would follow a link the path's
+// text does not show, even into .git/hooks. Files in the spec's own folder
+// need no look (renaming over a link replaces the link), so most specs
+// cost no system call.
+func outsideContext(s *spec.Spec, files []generate.File) error {
+	var dir, root string // the spec's absolute folder and the context's real path, once needed
+	for _, g := range files {
+		sub := path.Dir(g.Path)
+		if sub == "." {
+			continue
+		}
+		if root == "" {
+			abs, err := filepath.Abs(s.File)
+			if err == nil {
+				dir = filepath.Dir(abs)
+				root, err = filepath.EvalSymlinks(filepath.Join(dir, filepath.FromSlash(s.Context)))
+			}
+			if err != nil {
+				return fmt.Errorf("%s: resolve the build context: %w", s.File, err)
+			}
+		}
+		real, err := realFolder(filepath.Join(dir, filepath.FromSlash(sub)))
+		if err != nil {
+			return fmt.Errorf("%s: resolve the folder of %s: %w", s.File, g.Path, err)
+		}
+		rel, err := filepath.Rel(root, real)
+		outside := err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator))
+		if outside || slices.Contains(strings.Split(filepath.ToSlash(rel), "/"), ".git") {
+			where := "outside the build context " + root
+			if !outside {
+				where = "into git's folder .git"
+			}
+			e := &spec.Error{File: s.File, Kind: spec.ErrPath, Msg: fmt.Sprintf("%s would be written to %s: its folder %s is a symbolic link (or below one) leading %s; write the Dockerfile to a real folder inside the context", g.Path, filepath.Join(real, path.Base(g.Path)), sub, where)}
+			if o, ok := s.Origin("output"); ok {
+				e.File, e.Line, e.Column = o.File, o.Line, o.Column
+			}
+			return spec.ErrorList{e}
+		}
+	}
+	return nil
+}
+
+// realFolder returns the real path of the folder dir: the real path of
+// its deepest existing ancestor, joined with the rest, which writing
+// creates as plain folders.
+func realFolder(dir string) (string, error) {
+	real, err := filepath.EvalSymlinks(dir)
+	if !errors.Is(err, fs.ErrNotExist) {
+		return real, err
+	}
+	parent := filepath.Dir(dir)
+	if parent == dir {
+		return "", err
+	}
+	real, err = realFolder(parent)
+	return filepath.Join(real, filepath.Base(dir)), err
+}
+
+// started is when this run began: a temporary file older than it was
+// left by an earlier, interrupted one.
+var started = time.Now()
+
+// strays looks in the folders of the spec and of its files for the spec's
+// files that are not among files: temporary files that an interrupted
+// write of one of files left (atomicfile.TempPrefix, older than this
+// run), and with orphans, files named like a Dockerfile, an ignore file or a
+// compose file whose header names specFile.
+func strays(specFile string, files []File, listings Listings, orphans bool) ([]File, error) {
 	known := map[string]bool{}
 	dirs := []string{filepath.Dir(specFile)}
+	var prefixes []string // of temporary files, by folder index
 	for _, f := range files {
 		known[f.Path] = true
 		if d := filepath.Dir(f.Path); !slices.Contains(dirs, d) {
 			dirs = append(dirs, d)
 		}
 	}
+	for _, f := range files {
+		prefixes = append(prefixes, filepath.Join(filepath.Dir(f.Path), atomicfile.TempPrefix(f.Path)))
+	}
 	want := filepath.Clean(specFile)
-	var orphans []File
+	var found []File
 	for _, dir := range dirs {
 		entries, err := listings.readDir(dir)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -300,8 +449,16 @@ func findOrphans(specFile string, files []File, listings Listings) ([]File, erro
 			return nil, err
 		}
 		for _, e := range entries {
-			path := filepath.Join(dir, e.Name())
-			if !e.Type().IsRegular() || known[path] || path == want || !looksGenerated(e.Name()) {
+			name := e.Name()
+			if name[0] == '.' && strings.Contains(name, ".wharf-") {
+				path := filepath.Join(dir, name)
+				if isTemp(path, prefixes) {
+					found = append(found, File{Path: path, Status: Temporary})
+				}
+				continue
+			}
+			path := filepath.Join(dir, name)
+			if !orphans || !e.Type().IsRegular() || known[path] || path == want || !looksGenerated(name) {
 				continue
 			}
 			head, err := readHead(path)
@@ -312,11 +469,23 @@ func findOrphans(specFile string, files []File, listings Listings) ([]File, erro
 			}
 			from, ok := generate.GeneratedFrom(head)
 			if ok && filepath.Join(dir, filepath.FromSlash(from)) == want {
-				orphans = append(orphans, File{Path: path, Status: Orphaned})
+				found = append(found, File{Path: path, Status: Orphaned})
 			}
 		}
 	}
-	return orphans, nil
+	return found, nil
+}
+
+// isTemp reports whether path is a temporary file of a write older than
+// this run, for a file whose temporary files start with one of prefixes.
+func isTemp(path string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if rest, ok := strings.CutPrefix(path, p); ok && rest != "" && strings.Trim(rest, "0123456789") == "" {
+			info, err := os.Lstat(path)
+			return err == nil && info.Mode().IsRegular() && info.ModTime().Before(started)
+		}
+	}
+	return false
 }
 
 // looksGenerated reports whether a file name is one wharf may write: a
@@ -325,6 +494,30 @@ func looksGenerated(name string) bool {
 	return name == "Dockerfile" || strings.HasPrefix(name, "Dockerfile.") ||
 		strings.HasSuffix(name, ".Dockerfile") || strings.HasSuffix(name, ".dockerignore") ||
 		strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")
+}
+
+// OutputSlack is how many bytes longer than what wharf writes an existing
+// output file is read, for a diff: a longer file is stale or hand-written
+// all the same, and reading a file of any size would cost memory and time
+// without bound.
+const OutputSlack = 1 << 20
+
+// ReadOutput reads the existing file at path that wharf would replace
+// with want: whole when it is at most OutputSlack bytes longer than want,
+// else that much of it (enough to tell that it differs, and whether it has
+// wharf's header).
+func ReadOutput(path string, want []byte) ([]byte, error) {
+	return readfile.Read(path, len(want), len(want)+OutputSlack+1)
+}
+
+// Diff is the unified diff from have, as ReadOutput read it, to want, for
+// the file at path; a note instead when have was cut short.
+func Diff(path string, have, want []byte) []byte {
+	name := Display(path)
+	if len(have) > len(want)+OutputSlack {
+		return fmt.Appendf(nil, "%s: stale, and more than %d bytes longer than what wharf writes: too large to show a diff\n", name, OutputSlack)
+	}
+	return diff.Diff("a/"+name, have, "b/"+name, want)
 }
 
 // readHead reads the start of a file, where wharf's header would be.

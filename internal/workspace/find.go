@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/wharf-dev/wharf/internal/ignore"
+	"github.com/wharf-dev/wharf/internal/readfile"
 	"github.com/wharf-dev/wharf/spec"
 )
 
@@ -55,27 +56,35 @@ func patternRoot(arg string) (string, bool) {
 // dir; any other argument is a spec file or a folder holding wharf.yaml,
 // kept even if it does not exist so that loading it reports why. No
 // arguments means ".".
+//
+// A folder below a pattern's root that cannot be read for want of
+// permission (a database volume owned by another user) is skipped:
+// ExpandListings reports it.
 func Expand(args []string) ([]string, error) {
-	specs, _, err := ExpandListings(args)
+	specs, _, _, err := ExpandListings(args)
 	return specs, err
 }
 
 // ExpandListings is Expand that also returns the listings of the folders
-// it read while finding specs, for CheckOptions.Listings.
-func ExpandListings(args []string) ([]string, Listings, error) {
+// it read while finding specs, for CheckOptions.Listings, and the folders
+// it skipped because it may not read them, each as an error to show as a
+// warning.
+func ExpandListings(args []string) ([]string, Listings, []error, error) {
 	if len(args) == 0 {
 		args = []string{"."}
 	}
 	var specs []string
+	var skipped []error
 	listings := Listings{}
 	for _, arg := range args {
 		if root, ok := patternRoot(arg); ok {
-			found, err := find(root, listings)
+			found, skip, err := find(root, listings)
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
 			}
+			skipped = append(skipped, skip...)
 			if len(found) == 0 {
-				return nil, nil, fmt.Errorf("%s matched no %s (wharf init writes one)", arg, spec.FileName)
+				return nil, nil, nil, fmt.Errorf("%s matched no %s (wharf init writes one)", arg, spec.FileName)
 			}
 			specs = append(specs, found...)
 			continue
@@ -86,7 +95,7 @@ func ExpandListings(args []string) ([]string, Listings, error) {
 		specs = append(specs, filepath.Clean(arg))
 	}
 	sortPaths(specs)
-	return slices.Compact(specs), listings, nil
+	return slices.Compact(specs), listings, skipped, nil
 }
 
 // Listings holds the entries of folders as a walk read them, by clean
@@ -156,36 +165,40 @@ func sortKey(p string) string {
 // precedence (a deeper file decides first), and root's .wharfignore after
 // root's .gitignore (see package internal/ignore for the pattern syntax
 // supported). It does not follow symbolic links to folders.
+//
+// It skips the folders below root that it may not read.
 func Find(root string) ([]string, error) {
-	return find(root, nil)
+	specs, _, err := find(root, nil)
+	return specs, err
 }
 
 // find is Find, recording in listings, when not nil, the entries of
-// every folder it reads.
-func find(root string, listings Listings) ([]string, error) {
+// every folder it reads, and returning the folders it skipped.
+func find(root string, listings Listings) ([]string, []error, error) {
 	info, err := os.Stat(root)
 	if err != nil {
-		return nil, fmt.Errorf("find specs: %w", err)
+		return nil, nil, fmt.Errorf("find specs: %w", err)
 	}
 	if !info.IsDir() {
-		return nil, fmt.Errorf("find specs: %s is not a folder", root)
+		return nil, nil, fmt.Errorf("find specs: %s is not a folder", root)
 	}
 	excluded, err := loadIgnore(root)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	w := walker{listings: listings}
 	if err := w.walk(filepath.Clean(root), "", excluded); err != nil {
-		return nil, fmt.Errorf("find specs: %w", err)
+		return nil, nil, fmt.Errorf("find specs: %w", err)
 	}
 	sortPaths(w.specs)
-	return w.specs, nil
+	return w.specs, w.skipped, nil
 }
 
 // A walker finds specs below a root, in folder name order.
 type walker struct {
 	listings Listings // when not nil, records every folder read
 	specs    []string
+	skipped  []error // folders below the root it may not read
 }
 
 // walk reads dir, whose path relative to the root is rel ("" for the
@@ -193,8 +206,13 @@ type walker struct {
 // patterns of the ignore files of dir's parent folders; walk adds those
 // of dir's own .gitignore, except at the root, where find read it.
 func (w *walker) walk(dir, rel string, excluded *ignore.Matcher) error {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
+	entries, err := readDir(dir)
+	if rel != "" && errors.Is(err, fs.ErrPermission) {
+		// Nothing wharf needs is known to be there; a spec there would
+		// be one the user cannot read either.
+		w.skipped = append(w.skipped, fmt.Errorf("skipped %s: %w; if it holds a %s, make it readable", dir, fs.ErrPermission, spec.FileName))
+		return nil
+	} else if err != nil {
 		return err
 	}
 	if w.listings != nil {
@@ -229,6 +247,9 @@ func (w *walker) walk(dir, rel string, excluded *ignore.Matcher) error {
 	return nil
 }
 
+// readDir is os.ReadDir; tests replace it to refuse a folder even to root.
+var readDir = os.ReadDir
+
 // nestedIgnore adds to excluded the patterns of dir's .gitignore, reading
 // it only when entries, dir's listing in name order, hold one.
 func nestedIgnore(dir, rel string, entries []fs.DirEntry, excluded *ignore.Matcher) (*ignore.Matcher, error) {
@@ -238,7 +259,7 @@ func nestedIgnore(dir, rel string, entries []fs.DirEntry, excluded *ignore.Match
 	if !ok || entries[i].IsDir() {
 		return excluded, nil
 	}
-	data, err := os.ReadFile(joinPath(dir, gitignore))
+	data, err := readIgnore(joinPath(dir, gitignore))
 	if errors.Is(err, fs.ErrNotExist) {
 		return excluded, nil // a dangling symbolic link, as at the root
 	} else if err != nil {
@@ -258,11 +279,19 @@ func joinPath(dir, name string) string {
 	return dir + string(filepath.Separator) + name
 }
 
+// MaxIgnoreFile is the largest .gitignore or .wharfignore the walk reads.
+const MaxIgnoreFile = 4 << 20
+
+// readIgnore reads an ignore file of the walk.
+func readIgnore(name string) ([]byte, error) {
+	return readfile.ReadAll(name, "an ignore file", MaxIgnoreFile)
+}
+
 // loadIgnore reads root's .gitignore, then its .wharfignore.
 func loadIgnore(root string) (*ignore.Matcher, error) {
 	m := ignore.Parse(nil)
 	for _, name := range []string{gitignore, IgnoreFile} {
-		data, err := os.ReadFile(filepath.Join(root, name))
+		data, err := readIgnore(filepath.Join(root, name))
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		} else if err != nil {

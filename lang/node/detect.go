@@ -40,6 +40,8 @@ var nodeLockfiles = []struct{ file, manager string }{
 	{"pnpm-lock.yaml", "pnpm"},
 	{"yarn.lock", "yarn"},
 	{"package-lock.json", "npm"},
+	{"bun.lock", "bun"},
+	{"bun.lockb", "bun"},
 }
 
 var (
@@ -81,11 +83,18 @@ func (language) Detect(fsys fs.FS, p *detect.Proposal) error {
 		}
 	}
 	p.Sources = append(p.Sources, locks...)
-	declared, _, _ := strings.Cut(pkg.PackageManager, "@")
+	declared, pinned, _ := strings.Cut(pkg.PackageManager, "@")
+	pinned, _, _ = strings.Cut(pinned, "+") // Corepack's hash
 	switch {
-	case declared == "npm" || declared == "yarn" || declared == "pnpm":
+	case Tools[declared] != nil:
 		n.Manager = declared
 		n.ManagerWhy = fmt.Sprintf("From packageManager in package.json (%s).", pkg.PackageManager)
+		switch {
+		case declared == Bun.Name:
+			n.ManagerWhy += " Bun comes with its image; pin it with the image tag (oven/bun:" + pinned + "-slim)."
+		case versionRE.MatchString(pinned):
+			n.ManagerVersion = pinned
+		}
 	case len(locks) == 1:
 		n.ManagerWhy = fmt.Sprintf("From the lockfile, %s.", locks[0])
 	case len(locks) > 1:
@@ -94,7 +103,16 @@ func (language) Detect(fsys fs.FS, p *detect.Proposal) error {
 		n.Manager = "npm"
 		n.ManagerWhy = "The project has no lockfile yet."
 	}
-	if lock := lockfileOf(n.Manager); !slices.Contains(locks, lock) {
+	if n.Manager == Yarn.Name {
+		yarnrc(fsys, n)
+	}
+	if n.ManagerVersion != "" {
+		n.ManagerWhy += " The builder installs that version with npm, not Corepack."
+	}
+	if n.Manager == Yarn.Name && n.ManagerVersion == "" && n.YarnPath == "" && berryLock(fsys) {
+		n.ManagerWhy += " yarn.lock is Yarn 2+'s, but nothing pins the version: set manager_version to it (package.json's packageManager), or Yarn " + DefaultYarn + " is installed."
+	}
+	if lock := lockfileOf(n.Manager); !slices.Contains(locks, lock) && !(lock == "bun.lock" && slices.Contains(locks, "bun.lockb")) {
 		p.Notes = append(p.Notes, fmt.Sprintf("no %s found: the Dockerfile installs from it; run %s install and commit it before building", lock, n.Manager))
 	}
 
@@ -121,8 +139,25 @@ func (language) Detect(fsys fs.FS, p *detect.Proposal) error {
 	p.Builder = fmt.Sprintf("node:%d-%s-slim", major, codename)
 	p.Runner = p.Builder
 	p.ImagesWhy = why + " Keep both stages on one Node version: native addons are built for it."
+	if n.Manager == Bun.Name {
+		p.Builder, p.Runner = BunImage.Ref, BunImage.Ref
+		p.ImagesWhy = "Bun's own image for both stages: bun installs, builds and runs the app."
+	}
 
 	st := nodeCmd(fsys, pkg, p)
+	if cfg := nextStandalone(fsys); cfg != "" && pkg.Dependencies["next"] != "" {
+		if n.Build == "" {
+			p.Notes = append(p.Notes, fmt.Sprintf("%s sets output: 'standalone', but package.json has no build script to run next build; add one (\"build\": \"next build\") and set node.next_standalone: true", cfg))
+		} else {
+			n.NextStandalone = true
+			n.NextWhy = fmt.Sprintf("%s sets output: 'standalone': the runner gets .next/standalone, .next/static and public only.", cfg)
+			n.Output, n.OutputWhy = "", ""
+			st = start{cmd: []string{"node", "server.js"}, why: "Next.js's standalone server, which next build writes to .next/standalone.", sure: detect.Likely}
+		}
+	}
+	if n.Manager == Bun.Name && len(st.cmd) > 0 && st.cmd[0] == "node" {
+		st.cmd = append([]string{"bun"}, st.cmd[1:]...) // Bun's image has no node
+	}
 	p.Cmd, p.CmdWhy, p.CmdSure, p.CmdFails = st.cmd, st.why, st.sure, st.fails
 	if port, why := nodePort(fsys, pkg, st.source); port > 0 {
 		p.Expose, p.ExposeWhy = []int{port}, why
@@ -131,7 +166,7 @@ func (language) Detect(fsys fs.FS, p *detect.Proposal) error {
 		p.BuildPackages = []string{"python3", "make", "g++"}
 		p.BuildPackagesWhy = why + ": the builder needs python3, make and g++ for node-gyp. They stay out of the runner."
 	}
-	if n.Output != "" {
+	if n.Output != "" && !n.NextStandalone {
 		// The runner holds only the output folder: the command must be in it.
 		if len(p.Cmd) < 2 || p.Cmd[0] != "node" || !strings.HasPrefix(detect.CleanRel(p.Cmd[1])+"/", n.Output+"/") {
 			n.OutputWhy = fmt.Sprintf("The build script writes to %s/, but the command runs outside it, so the runner gets the whole pruned project. Set output: %s if the runner needs only that folder.", n.Output, n.Output)
@@ -175,19 +210,86 @@ func nodeVersion(engines map[string]any) (int, string) {
 
 // proposal is the proposed node section.
 type proposal struct {
-	Manager    string
-	ManagerWhy string
-	Build      string // a package.json script name, or ""
-	Output     string
-	OutputWhy  string
+	Manager        string
+	ManagerWhy     string
+	ManagerVersion string // from packageManager
+	YarnPath       string // .yarnrc.yml's yarnPath, when committed
+	Linker         string // .yarnrc.yml's nodeLinker
+	YarnWhy        string
+	Build          string // a package.json script name, or ""
+	Output         string
+	OutputWhy      string
+	NextStandalone bool
+	NextWhy        string
 }
 
 func (n *proposal) fields() []detect.Field {
 	f := []detect.Field{{Key: "manager", Value: n.Manager, Why: n.ManagerWhy}}
+	if n.ManagerVersion != "" {
+		f = append(f, detect.Field{Key: "manager_version", Value: detect.Scalar(n.ManagerVersion)})
+	}
+	if n.YarnPath != "" {
+		f = append(f, detect.Field{Key: "yarn_path", Value: detect.Scalar(n.YarnPath), Why: n.YarnWhy})
+	}
+	if n.Linker != "" {
+		f = append(f, detect.Field{Key: "linker", Value: detect.Scalar(n.Linker)})
+	}
 	if n.Build != "" {
 		f = append(f, detect.Field{Key: "build", Value: detect.Scalar(n.Build)})
 	}
+	if n.NextStandalone {
+		return append(f, detect.Field{Key: "next_standalone", Value: "true", Why: n.NextWhy})
+	}
 	return append(f, detect.Field{Key: "output", Value: scalarOrEmpty(n.Output), Why: n.OutputWhy})
+}
+
+// yarnrcLine reads a top-level key of .yarnrc.yml.
+var yarnrcLine = regexp.MustCompile(`(?m)^(yarnPath|nodeLinker):[ \t]*["']?([^"'#\s]+)`)
+
+// yarnrc proposes yarn_path and linker from .yarnrc.yml: a committed
+// release runs as it is (and wins over packageManager's version, which
+// would be a second Yarn), and nodeLinker pnp is Plug'n'Play.
+func yarnrc(fsys fs.FS, n *proposal) {
+	data, ok := detect.ReadFile(fsys, ".yarnrc.yml")
+	if !ok {
+		return
+	}
+	for _, m := range yarnrcLine.FindAllStringSubmatch(data, -1) {
+		switch {
+		case m[1] == "yarnPath" && detect.IsFile(fsys, detect.CleanRel(m[2])):
+			n.YarnPath = detect.CleanRel(m[2])
+			n.YarnWhy = ".yarnrc.yml's yarnPath, committed: the builder runs it with node and installs no Yarn."
+			n.ManagerVersion = ""
+		case m[1] == "nodeLinker" && (m[2] == LinkerPnP || m[2] == LinkerNodeModules):
+			n.Linker = m[2]
+		}
+	}
+	if n.Linker == LinkerNodeModules {
+		n.Linker = "" // the default
+	}
+	if n.YarnPath == "" && major(n.ManagerVersion) < 2 {
+		n.Linker = "" // a Yarn 1 setting would be refused
+	}
+}
+
+// berryLock reports a Yarn 2+ yarn.lock (it has a __metadata entry).
+func berryLock(fsys fs.FS) bool {
+	data, _ := detect.ReadFile(fsys, "yarn.lock")
+	return strings.Contains(data, "\n__metadata:")
+}
+
+// nextConfigStandalone finds output: 'standalone' in a Next.js config.
+var nextConfigStandalone = regexp.MustCompile(`\boutput\s*:\s*["'\x60]standalone["'\x60]`)
+
+// nextStandalone returns the next.config.* file that asks for the
+// standalone output, or "".
+func nextStandalone(fsys fs.FS) string {
+	for _, f := range []string{"next.config.js", "next.config.mjs", "next.config.cjs", "next.config.ts", "next.config.mts"} {
+		if data, ok := detect.ReadFile(fsys, f); ok && nextConfigStandalone.MatchString(data) {
+			return f
+		}
+	}
+	return ""
 }
 
 func scalarOrEmpty(s string) string {

@@ -27,8 +27,8 @@ type Build struct {
 	// committed Yarn release (yarn_path).
 	Command string
 	// Setup is the step that makes the manager available: npm install -g
-	// of the pinned version (with SetupCache mounted), the tool's own
-	// Setup (corepack enable), or "".
+	// of the pinned or default version (with SetupCache mounted), or ""
+	// (npm and bun as the image has them, a committed Yarn release).
 	Setup, SetupCache string
 	// Fetch, Install and Prune are the tool's commands as this spec runs
 	// them (Fetch may be empty); BuildStep runs the build script in Dir,
@@ -37,7 +37,17 @@ type Build struct {
 	// ModulesDir says the prune step makes sure node_modules exists: the
 	// runner copies it, and a project with no dependencies has none.
 	ModulesDir bool
+	// Deploy is the folder that `pnpm deploy --prod` fills with a pnpm
+	// workspace member (Dir) and its production dependencies, which the
+	// runner copies instead of the workspace; "" otherwise.
+	Deploy string
+	// Public is the Next.js public folder in the builder, made if missing,
+	// with NextStandalone.
+	Public string
 }
+
+// DeployDir is where pnpm deploy writes a workspace member in the builder.
+const DeployDir = "/deploy"
 
 //go:embed *.tmpl
 var blocks embed.FS
@@ -64,14 +74,16 @@ func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared 
 		release := s.InContext(r.YarnPath)
 		manifests = append(manifests, release)
 		b.Command = "node " + path.Join(generate.SourceDir, release)
-	case r.ManagerVersion != "" && t.Package != "":
+	case t.Package != "" && (r.ManagerVersion != "" || t.DefaultVersion != ""):
+		version := r.ManagerVersion
+		if version == "" {
+			version = t.DefaultVersion
+		}
 		force := ""
 		if b.Yarn {
-			force = "--force " // over the Yarn 1 that node images bundle
+			force = "--force " // over the Yarn 1 that node images up to 24 bundle
 		}
-		b.Setup, b.SetupCache = "npm install -g "+force+t.Package+"@"+r.ManagerVersion, NPM.Cache
-	case r.ManagerVersion == "":
-		b.Setup = t.Setup
+		b.Setup, b.SetupCache = "npm install -g "+force+t.Package+"@"+version, NPM.Cache
 	}
 	b.Fetch, b.Install, b.Prune = t.command(t.Fetch, b.Command), t.command(t.Install, b.Command), t.command(t.Prune, b.Command)
 	if r.Build != "" {
@@ -82,7 +94,17 @@ func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared 
 			b.BuildStep = "cd " + b.Dir + " && " + b.BuildStep
 		}
 	}
-	if t.Berry && b.Dir != "" {
+	switch {
+	case r.NextStandalone:
+		b.Prune = "" // .next/standalone holds the traced production files
+		b.Public = path.Join(b.Dir, "public")
+	case t == PNPM && b.Dir != "":
+		// The member and its production dependencies, workspace packages
+		// included, as a self-contained folder. force-legacy-deploy: pnpm
+		// 10's deploy otherwise needs inject-workspace-packages=true.
+		b.Deploy = DeployDir
+		b.Prune = "pnpm --filter ./" + b.Dir + " --config.force-legacy-deploy=true deploy --prod --offline " + DeployDir
+	case t.Berry && b.Dir != "":
 		b.Prune = "cd " + b.Dir + " && " + b.Prune // focus the spec's workspace
 	}
 	d.Recipe = b
@@ -91,7 +113,13 @@ func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared 
 	if t.Berry {
 		builderEnv["YARN_NODE_LINKER"] = r.Linker
 	}
-	b.ModulesDir = r.Output != "" && !b.PnP
+	b.ModulesDir = r.Output != "" && !b.PnP && b.Deploy == ""
+	if r.NextStandalone {
+		// Next's server listens on HOSTNAME, which is the container's id
+		// unless set; the builder sends no telemetry.
+		runnerEnv["HOSTNAME"] = "0.0.0.0"
+		builderEnv["NEXT_TELEMETRY_DISABLED"] = "1"
+	}
 	if b.PnP {
 		// The runner keeps the packages in .yarn/cache, so the builder
 		// must write them there, not to Yarn's global cache.
@@ -104,11 +132,16 @@ func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared 
 // Ignore lists what a Node build never needs, the managers' caches, and
 // the build's output.
 func (language) Ignore(s *spec.Spec) []string {
-	lines := []string{"**/node_modules", "npm-debug.log*", "yarn-debug.log*", "yarn-error.log*", ".npm", "coverage",
-		// Managers' local caches and install state, rebuilt in the builder.
-		".yarn/cache", ".yarn/unplugged", ".yarn/install-state.gz", ".pnpm-store", ".bun"}
-	if r := s.Recipe.(*Recipe); r.Output != "" {
+	lines := []string{"**/node_modules", "npm-debug.log*", "yarn-debug.log*", "yarn-error.log*", "pnpm-debug.log*", ".npm", "coverage",
+		// Managers' local caches and install state, rebuilt in the builder;
+		// Next.js's build cache.
+		".yarn/cache", ".yarn/unplugged", ".yarn/install-state.gz", ".yarn/build-state.yml", ".pnpm-store", ".bun", "**/.next/cache"}
+	r := s.Recipe.(*Recipe)
+	if r.Output != "" {
 		lines = append(lines, s.InContext(r.Output))
+	}
+	if r.NextStandalone {
+		lines = append(lines, s.InContext(".next"))
 	}
 	return lines
 }

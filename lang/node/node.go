@@ -36,8 +36,8 @@ type Recipe struct {
 	Manager string // a key of Tools: "npm", "yarn", "pnpm" or "bun"
 	// ManagerVersion pins the manager's version, as package.json's
 	// packageManager field does ("yarn@4.5.1" is manager yarn,
-	// manager_version 4.5.1): the builder installs it with npm install -g
-	// instead of using Corepack or the image's copy. Empty keeps the image's.
+	// manager_version 4.5.1): the builder installs it with npm install -g,
+	// never with Corepack. Empty installs the tool's DefaultVersion.
 	ManagerVersion string
 	// YarnPath is a Yarn 2+ release committed in the project (.yarnrc.yml's
 	// yarnPath), relative to the spec's folder: the builder runs it with
@@ -52,6 +52,9 @@ type Recipe struct {
 	// package.json, relative to the spec's folder; empty means the whole
 	// pruned project.
 	Output string
+	// NextStandalone says the build is Next.js's output: 'standalone':
+	// the runner gets .next/standalone, .next/static and public only.
+	NextStandalone bool
 	// Registry is the package registry to install from; nil means the
 	// manager's default. Its secret is an .npmrc file, e.g. with
 	// //npm.example.com/:_authToken=...
@@ -77,7 +80,7 @@ const versionPattern = `^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$`
 
 var versionRE = regexp.MustCompile(versionPattern)
 
-var keys = []string{"manager", "manager_version", "yarn_path", "linker", "build", "output", "registry"}
+var keys = []string{"manager", "manager_version", "yarn_path", "linker", "build", "output", "next_standalone", "registry"}
 
 // Decode reads the node section.
 func (language) Decode(d *spec.Decoder, n *yaml.Node) spec.Recipe {
@@ -139,6 +142,8 @@ func (language) Decode(d *spec.Decoder, n *yaml.Node) spec.Recipe {
 					d.Errorf(v, spec.ErrPath, "%s %q is the whole project, which the runner gets when output is left out; remove output, or name the build's output folder (e.g. dist)", p, o)
 				}
 			}
+		case "next_standalone":
+			r.NextStandalone = d.Bool(v, p)
 		case "registry":
 			r.Registry = d.PackageIndex(v, p, "https://npm.example.com/", "an .npmrc file, e.g. \"//npm.example.com/:_authToken=...\"", false)
 		}
@@ -170,9 +175,6 @@ func major(version string) int {
 	return n
 }
 
-// nodeImageRE reads the Node major version of an official node image.
-var nodeImageRE = regexp.MustCompile(`(?:^|/)node:([0-9]+)(?:[.-]|$)`)
-
 // Complete picks Bun's images, checks the manager's settings against each
 // other and the builder, checks that the runner can run node, and that the
 // spec says how the app starts.
@@ -194,11 +196,14 @@ func (r *Recipe) Complete(d *spec.Decoder, s *spec.Spec) {
 	if r.Output != "" {
 		out = r.Output
 	}
-	run := "node"
+	run, entry := "node", out+"/index.js"
 	if r.Manager == Bun.Name {
 		run = "bun"
 	}
-	d.RequireCmd(s, []string{run, out + "/index.js"})
+	if r.NextStandalone {
+		entry = "server.js"
+	}
+	d.RequireCmd(s, []string{run, entry})
 	// A distroless node image's own ENTRYPOINT runs node, with cmd as its
 	// arguments; tini's ENTRYPOINT replaces it, so there tini also needs
 	// the entrypoint.
@@ -227,24 +232,17 @@ func (r *Recipe) checkManager(d *spec.Decoder, s *spec.Spec) {
 	case r.Manager == Bun.Name && r.ManagerVersion != "":
 		d.Errorf(d.At("node.manager_version"), spec.ErrInvalid, "node.manager_version cannot pin bun, which comes with its image; pin it with the image tag instead, e.g. images: {builder: oven/bun:1.2.5-slim, runner: oven/bun:1.2.5-slim}")
 	}
+	if r.NextStandalone && r.Build == "" {
+		d.Errorf(d.At("node.next_standalone"), spec.ErrInvalid, "node.next_standalone needs the build that writes .next/standalone; set node.build to the script that runs next build (e.g. build)")
+	}
+	if r.NextStandalone && r.Output != "" {
+		d.Errorf(d.At("node.output"), spec.ErrInvalid, "node.output is not used with node.next_standalone: the runner gets .next/standalone, .next/static and public; remove output")
+	}
+	if r.NextStandalone && r.Linker == LinkerPnP {
+		d.Errorf(d.At("node.linker"), spec.ErrInvalid, "node.linker pnp cannot make Next.js's standalone output, which needs node_modules; use linker: node-modules or remove next_standalone")
+	}
 	if r.Berry() && r.Registry != nil {
 		d.Errorf(d.At("node.registry"), spec.ErrInvalid, "node.registry works through --registry and an .npmrc secret, neither of which Yarn 2+ reads; set npmRegistryServer in .yarnrc.yml (with npmAuthToken: \"${NPM_TOKEN}\"), or use Yarn 1, npm or pnpm")
-	}
-	if r.ManagerVersion != "" || r.YarnPath != "" {
-		return
-	}
-	// Unpinned pnpm needs Corepack, which Node 25 images dropped; unpinned
-	// Yarn 1 is in the image, which Node 26 images dropped.
-	m := nodeImageRE.FindStringSubmatch(s.Images.Builder.Ref)
-	if m == nil {
-		return
-	}
-	v, _ := strconv.Atoi(m[1])
-	switch {
-	case r.Manager == PNPM.Name && v >= 25:
-		d.Errorf(d.At("node.manager"), spec.ErrInvalid, "node.manager pnpm without a version needs Corepack, which the builder %s (Node %d) no longer ships; set node.manager_version to the version in package.json's packageManager (e.g. 10.6.0)", s.Images.Builder.Ref, v)
-	case r.Manager == Yarn.Name && v >= 26:
-		d.Errorf(d.At("node.manager"), spec.ErrInvalid, "node.manager yarn without a version needs the Yarn 1 that node images bundled, which the builder %s (Node %d) no longer has; set node.manager_version (e.g. 1.22.22, or 4.5.1 for Yarn 4) or node.yarn_path", s.Images.Builder.Ref, v)
 	}
 }
 
@@ -274,6 +272,9 @@ func (r *Recipe) Explain(e *spec.Explainer, m *yaml.Node) {
 	if r.Output != "" {
 		e.Add(m, "output", e.Str("node.output", r.Output))
 	}
+	if r.NextStandalone {
+		e.Add(m, "next_standalone", e.Bool("node.next_standalone", true))
+	}
 	if r.Registry != nil {
 		e.Add(m, "registry", e.PackageIndex("node.registry", r.Registry))
 	}
@@ -283,11 +284,12 @@ func (r *Recipe) Explain(e *spec.Explainer, m *yaml.Node) {
 func (language) Schema() *spec.SchemaNode {
 	return spec.SchemaObject("The Node recipe: install from the lockfile, run a build script, prune to production dependencies.", map[string]*spec.SchemaNode{
 		"manager":         spec.SchemaEnum("The package manager, which decides the lockfile: npm (package-lock.json), yarn (yarn.lock), pnpm (pnpm-lock.yaml) or bun (bun.lock or bun.lockb; default images "+BunImage.Ref+").", toolNames()...).WithDefault(NPM.Name),
-		"manager_version": spec.SchemaPattern("The manager's exact version, as package.json's packageManager pins it (\"pnpm@10.6.0\" is manager pnpm, manager_version 10.6.0). The builder installs it with npm install -g, without Corepack. For yarn, 2 or later means Yarn Berry (yarn install --immutable, yarn workspaces focus --production). Unset uses the image's copy (Yarn 1) or Corepack (pnpm).", versionPattern).WithExamples("4.5.1"),
+		"manager_version": spec.SchemaPattern("The manager's exact version, as package.json's packageManager pins it (\"pnpm@10.6.0\" is manager pnpm, manager_version 10.6.0). The builder installs it with npm install -g (never Corepack, which Node 25+ images lack). For yarn, 2 or later means Yarn Berry (yarn install --immutable, yarn workspaces focus --production). Unset installs yarn `+DefaultYarn+` or pnpm `+DefaultPNPM+`, and keeps the image's npm.", versionPattern).WithExamples("4.5.1"),
 		"yarn_path":       spec.SchemaRelPath("A Yarn 2+ release committed in the project, as .yarnrc.yml's yarnPath names it, relative to the spec's folder: the builder runs it with node and installs no Yarn.").WithExamples(".yarn/releases/yarn-4.5.1.cjs"),
 		"linker":          spec.SchemaEnum("Yarn 2+'s nodeLinker, set in the builder over .yarnrc.yml's: node-modules, or pnp (Plug'n'Play: the runner gets .pnp.cjs, .pnp.loader.mjs and .yarn, and NODE_OPTIONS requires .pnp.cjs).", LinkerNodeModules, LinkerPnP).WithDefault(LinkerNodeModules),
 		"build":           spec.SchemaPattern("The package.json script to run in the builder; unset skips the build.", scriptPattern).WithExamples("build"),
 		"output":          spec.SchemaRelPath("The folder the runner needs besides node_modules and package.json; unset copies the whole pruned project.").WithExamples("dist"),
+		"next_standalone": spec.SchemaBool("Next.js with output: 'standalone' in next.config: the runner gets .next/standalone, .next/static and public only, and runs node server.js.", false),
 		"registry": spec.SchemaPackageIndex("A private package registry. Its token is never in the spec, the Dockerfile or the image: the install steps mount it from a BuildKit secret holding an .npmrc file (docker build --secret id=ID,src=FILE).",
 			"https://npm.example.com/"),
 	})

@@ -18,12 +18,13 @@ type Tool struct {
 	// settings as globs ("pnpm-workspace.yaml*"), which COPY skips when
 	// absent.
 	Manifests []string
-	// Setup is a step that makes the tool available in the builder when no
-	// version is pinned, or "".
-	Setup string
-	// Package is the npm package a pinned version is installed from
-	// (npm install -g Package@version), or "" when the image has the tool.
+	// Package is the npm package the builder installs the tool from
+	// (npm install -g Package@version), never through Corepack, which
+	// Node 25+ images lack; "" when only the image has the tool (bun).
 	Package string
+	// DefaultVersion is installed when the spec pins no version; "" keeps
+	// the image's copy (npm).
+	DefaultVersion string
 	// Cache is the folder the install steps mount as a cache.
 	Cache string
 	// Fetch downloads what the lockfile names into the cache before the
@@ -45,19 +46,27 @@ type Tool struct {
 	Berry bool
 }
 
+// The versions installed when neither the spec nor package.json's
+// packageManager pins one: the last Yarn 1 (a Yarn 2+ yarn.lock needs a
+// pinned version or yarn_path) and the newest pnpm 10.
+const (
+	DefaultYarn = "1.22.22"
+	DefaultPNPM = "10.34.8"
+)
+
 // The package managers. Yarn is Yarn 1 (classic); a spec pinning Yarn 2
 // or later (manager_version, yarn_path) gets YarnBerry.
 var (
 	NPM = &Tool{Name: "npm", Lockfile: "package-lock.json", Manifests: []string{"package-lock.json"}, Package: "npm",
 		Cache: "/root/.npm", Install: "npm ci", Prune: "npm prune --omit=dev", InDir: "--prefix"}
-	Yarn = &Tool{Name: "yarn", Lockfile: "yarn.lock", Manifests: []string{"yarn.lock"}, Package: "yarn",
+	Yarn = &Tool{Name: "yarn", Lockfile: "yarn.lock", Manifests: []string{"yarn.lock"}, Package: "yarn", DefaultVersion: DefaultYarn,
 		Cache: "/usr/local/share/.cache/yarn", Install: "yarn install --frozen-lockfile",
 		Prune: "yarn install --frozen-lockfile --production --prefer-offline", PruneInstalls: true, InDir: "--cwd"}
 	YarnBerry = &Tool{Name: "yarn", Lockfile: "yarn.lock", Manifests: []string{"yarn.lock", ".yarnrc.yml*"}, Package: "@yarnpkg/cli-dist",
 		Cache: "/root/.yarn/berry/cache", Install: "yarn install --immutable",
 		Prune: "yarn workspaces focus --production", PruneInstalls: true, Berry: true}
-	PNPM = &Tool{Name: "pnpm", Lockfile: "pnpm-lock.yaml", Manifests: []string{"pnpm-lock.yaml", "pnpm-workspace.yaml*", ".npmrc*"}, Package: "pnpm",
-		Setup: "corepack enable", Cache: "/root/.local/share/pnpm/store",
+	PNPM = &Tool{Name: "pnpm", Lockfile: "pnpm-lock.yaml", Manifests: []string{"pnpm-lock.yaml", "pnpm-workspace.yaml*", ".npmrc*"}, Package: "pnpm", DefaultVersion: DefaultPNPM,
+		Cache: "/root/.local/share/pnpm/store",
 		Fetch: "pnpm fetch", Install: "pnpm install --frozen-lockfile --offline", Prune: "pnpm prune --prod", InDir: "--dir"}
 	Bun = &Tool{Name: "bun", Lockfile: "bun.lock", Manifests: []string{"bun.lock*"},
 		Cache: "/root/.bun/install/cache", Install: "bun install --frozen-lockfile",

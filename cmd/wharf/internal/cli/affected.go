@@ -77,10 +77,11 @@ func runAffected(cmd *cobra.Command, opts affectedOptions, args []string) error 
 	if err != nil {
 		return invalid(err)
 	}
-	specs, err := workspace.Expand(args)
+	specs, _, skipped, err := workspace.ExpandListings(args)
 	if err != nil {
 		return invalid(err)
 	}
+	printSkipped(cmd, skipped)
 	affected, err := bake.FindAffected(specs, changed, &wharf.Cache{})
 	if err != nil {
 		return invalid(err)

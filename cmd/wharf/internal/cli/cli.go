@@ -44,6 +44,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
+	defer onInterrupt()()
 	root := newRoot()
 	root.SetArgs(args)
 	root.SetIn(stdin)
@@ -109,6 +110,13 @@ func version() string {
 func printWarnings(cmd *cobra.Command, s *spec.Spec) {
 	for _, w := range s.Warnings {
 		fmt.Fprintf(cmd.ErrOrStderr(), "%s:%d:%d: warning: %s\n", w.File, w.Line, w.Column, w.Msg)
+	}
+}
+
+// printSkipped prints the folders a walk skipped, as warnings.
+func printSkipped(cmd *cobra.Command, skipped []error) {
+	for _, err := range skipped {
+		fmt.Fprintf(cmd.ErrOrStderr(), "wharf: warning: %v\n", err)
 	}
 }
 

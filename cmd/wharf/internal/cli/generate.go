@@ -74,16 +74,24 @@ func runGenerate(cmd *cobra.Command, opts generateOptions, args []string) error 
 		_, err = cmd.OutOrStdout().Write(files[0].Data)
 		return err
 	}
-	specs, err := workspace.Expand(args)
+	specs, listings, skipped, err := workspace.ExpandListings(args)
 	if err != nil {
 		return invalid(err)
 	}
+	printSkipped(cmd, skipped)
 	out, errOut := cmd.OutOrStdout(), cmd.ErrOrStderr()
 	failed := false
 	cache := &wharf.Cache{}
+	gopts := workspace.GenerateOptions{Force: opts.force, Prune: opts.prune, Templates: opts.templates, Cache: cache, Listings: listings}
+	// Specs are prepared in parallel and written in path order, so that
+	// of two specs that would write one file the first always wins.
+	var claims workspace.Claims
 	workspace.Each(len(specs), func(i int) *workspace.Result {
-		return workspace.Generate(specs[i], workspace.GenerateOptions{Force: opts.force, Prune: opts.prune, Templates: opts.templates, Cache: cache})
+		return workspace.Prepare(specs[i], gopts)
 	}, func(_ int, r *workspace.Result) {
+		if claims.Claim(r) {
+			workspace.Write(r, gopts)
+		}
 		for _, w := range r.Problems() {
 			fmt.Fprintf(errOut, "%s:%d:%d: warning: %s\n", w.File, w.Line, w.Column, w.Msg)
 		}
@@ -92,6 +100,8 @@ func runGenerate(cmd *cobra.Command, opts generateOptions, args []string) error 
 			switch {
 			case f.Written:
 				fmt.Fprintf(out, "wrote %s\n", workspace.Display(f.Path))
+			case f.Removed && f.Status == workspace.Temporary:
+				fmt.Fprintf(out, "removed %s (temporary: left by an interrupted run)\n", workspace.Display(f.Path))
 			case f.Removed:
 				fmt.Fprintf(out, "removed %s (orphaned: %s no longer generates it)\n", workspace.Display(f.Path), workspace.Display(r.Spec))
 			default:

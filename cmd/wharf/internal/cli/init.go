@@ -15,6 +15,7 @@ import (
 	"github.com/wharf-dev/wharf/generate"
 	"github.com/wharf-dev/wharf/internal/atomicfile"
 	"github.com/wharf-dev/wharf/internal/dockerfile"
+	"github.com/wharf-dev/wharf/internal/readfile"
 	"github.com/wharf-dev/wharf/spec"
 	"github.com/wharf-dev/wharf/spec/detect"
 )
@@ -196,7 +197,7 @@ func runInit(cmd *cobra.Command, opts initOptions, dir string) error {
 
 // readDockerfile reads the Dockerfile at name.
 func readDockerfile(name string) (*dockerfile.File, error) {
-	data, err := os.ReadFile(name)
+	data, err := readfile.ReadAll(name, "a Dockerfile", dockerfile.MaxSize)
 	if err != nil {
 		return nil, err
 	}
@@ -211,7 +212,7 @@ func propose(dir, lang string, df *dockerfile.File, output string) (*detect.Prop
 	if err != nil {
 		return nil, err
 	}
-	fsys := os.DirFS(dir)
+	fsys := readfile.FS(dir, spec.MaxProjectFile)
 	var notes []string
 	if lang == "" && df != nil {
 		if hint := df.Language(); hint != "" {
@@ -233,7 +234,7 @@ func propose(dir, lang string, df *dockerfile.File, output string) (*detect.Prop
 	if df != nil {
 		dockerfile.Apply(p, df, fsys)
 	}
-	if data, err := os.ReadFile(filepath.Join(dir, ".dockerignore")); err == nil {
+	if data, err := fs.ReadFile(fsys, ".dockerignore"); err == nil {
 		if lines := ignoreLines(data, p, output); len(lines) > 0 {
 			p.Ignore = lines
 			p.IgnoreWhy = "From .dockerignore, so that builds of wharf's Dockerfile leave out what the hand-written one did (BuildKit reads only one ignore file per Dockerfile)."

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/wharf-dev/wharf/internal/readfile"
 	"github.com/wharf-dev/wharf/internal/registry"
 	"github.com/wharf-dev/wharf/internal/workspace"
 	"github.com/wharf-dev/wharf/lock"
@@ -105,10 +106,11 @@ func runLock(cmd *cobra.Command, opts lockOptions, paths []string) error {
 	var locked []lockedSpec
 	var errs []error
 	var named []string
-	paths, err := workspace.Expand(paths)
+	paths, _, skipped, err := workspace.ExpandListings(paths)
 	if err != nil {
 		return invalid(err)
 	}
+	printSkipped(cmd, skipped)
 	var loader spec.Loader // the specs share their base files
 	for _, path := range paths {
 		s, err := loader.Load(path)
@@ -183,7 +185,7 @@ func updateLock(ctx context.Context, s *spec.Spec, only string, resolve lock.Res
 		return lockedSpec{}, fmt.Errorf("lock %s: %w", s.File, err)
 	}
 	data := next.Marshal()
-	prev, err := os.ReadFile(file)
+	prev, err := readfile.Read(file, len(data), len(data)+1)
 	changed := err != nil || !bytes.Equal(prev, data)
 	return lockedSpec{file: file, data: data, changed: changed, changes: changes}, nil
 }
