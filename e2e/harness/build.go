@@ -15,6 +15,10 @@ type BuildRequest struct {
 	// ContextDir is the build context; DockerfileDir holds the Dockerfile
 	// (often the same folder).
 	ContextDir, DockerfileDir string
+	// Filename is the Dockerfile's name in DockerfileDir; "" is
+	// "Dockerfile". BuildKit reads the ignore file beside it
+	// (FILENAME.dockerignore) before .dockerignore.
+	Filename string
 	// Target is the stage to build; wharf's final stage is "runner".
 	Target string
 	// BuildArgs are passed as --opt build-arg:K=V.
@@ -54,6 +58,9 @@ func (d *Daemon) Build(ctx context.Context, tools *Tools, req BuildRequest) (str
 		"--opt", "cmdline=",
 		"--local", "context=" + req.ContextDir,
 		"--local", "dockerfile=" + req.DockerfileDir,
+	}
+	if req.Filename != "" {
+		args = append(args, "--opt", "filename="+req.Filename)
 	}
 	if req.Target != "" {
 		args = append(args, "--opt", "target="+req.Target)

@@ -29,9 +29,14 @@ var repackWheels string
 
 // PublicRoots are the projects whose wheels, with everything they require,
 // the PyPI stand-in (/pypi/simple/) serves: the build backends that an
-// isolated `pip wheel` of a project fetches. Everything else is only on the
-// private index.
-var PublicRoots = []string{"setuptools", "wheel", "flit-core", "hatchling", "poetry-core", "pdm-backend"}
+// isolated `pip wheel` of a project fetches, and the dependencies of the
+// corpus apps that TestCorpus builds from `wharf init` unedited (their specs
+// name no index, so pip asks PyPI, as it would for a real user). Everything
+// else is only on the private index.
+var PublicRoots = []string{
+	"setuptools", "wheel", "flit-core", "hatchling", "poetry-core", "pdm-backend",
+	"flask", "fastapi", "uvicorn", "requests", "pygments",
+}
 
 // PyIndex serves a folder of wheels as two PEP 503 "simple" indexes on a
 // loopback port, in process:

@@ -18,6 +18,15 @@ const (
 	// npm patch release of the official image may differ. (examples/ use
 	// wharf's default images, so no older Go or Node line is built.)
 	Node24, Npm11 = "24.22.3", "11.21.2"
+	// Go122 is what golang:1.22-bookworm holds: the image wharf init
+	// proposes for the corpus's Go apps, whose go.mod says go 1.22 (Go
+	// 1.22 has no trixie image). 1.22.12 is the last Go 1.22 release.
+	Go122 = "1.22.12"
+	// Node20 and Npm10 are what node:20-trixie-slim holds: the image
+	// wharf init proposes for the corpus's node-heroku-getting-started,
+	// whose engines.node is "20.x" (20.20.2 is the newest Node 20 on npm,
+	// 10.9.9 the newest npm 10).
+	Node20, Npm10 = "20.20.2", "10.9.9"
 	// Bun1 is what oven/bun:1-slim (wharf's default with manager: bun)
 	// holds: the newest Bun 1 release on npm.
 	Bun1 = "1.4.5"
@@ -32,14 +41,6 @@ const (
 	// PyIndex serves.
 	Wheelhouse = "internal/wheelhouse:trixie"
 )
-
-// PublicProjects are the projects the PyPI stand-in (PyIndex's /pypi/)
-// serves: build backends and what they need, which an isolated `pip wheel`
-// of a project fetches. Everything else is only on the private index.
-var PublicProjects = []string{
-	"setuptools", "wheel", "packaging", "flit-core", "hatchling", "pathspec", "pluggy",
-	"trove-classifiers", "poetry-core", "pdm-backend",
-}
 
 // WheelPackages are the Debian 13 packages whose installed Python
 // distributions (with every python3-* package they pull in) are repacked
@@ -130,14 +131,17 @@ test "$(bun --version)" = "$WANT"
 test "$(bunx --version)" = "$WANT"
 `
 
-// golangPackages are what golang:*-trixie has beside Go (it is built on
-// buildpack-deps:trixie-scm: gcc, libc6-dev, make, pkg-config, git, ...).
+// golangPackages are what golang:*-trixie and -bookworm have beside Go
+// (they are built on buildpack-deps:SUITE-scm: gcc, libc6-dev, make,
+// pkg-config, git, ...).
 var golangPackages = []string{"gcc", "libc6-dev", "make", "pkg-config", "git", "ca-certificates"}
 
-func golang(version, minor string) BaseImage {
+// golang returns the golang:MINOR-SUITE look-alike (suite "trixie" or
+// "bookworm") holding Go version.
+func golang(version, minor, suite string) BaseImage {
 	return BaseImage{
-		Ref: "golang:" + minor + "-trixie", Repo: "library/golang", Tag: minor + "-trixie",
-		From: "debian:trixie-slim", GoVersion: version,
+		Ref: "golang:" + minor + "-" + suite, Repo: "library/golang", Tag: minor + "-" + suite,
+		From: "debian:" + suite + "-slim", GoVersion: version,
 		Packages: golangPackages,
 		Script:   "WANT=" + version + "\n" + golangScript,
 		Config: v1.Config{
@@ -323,7 +327,8 @@ var distrolessConfig = v1.Config{
 }
 
 // BaseImages are the recipes: every image wharf's defaults, `wharf init`
-// and examples/ write FROM, plus internal steps. Each comes after the
+// (for the corpus/ apps that the e2e suite builds) and examples/ write
+// FROM, plus internal steps. Each comes after the
 // recipe it starts From.
 var BaseImages = []BaseImage{
 	{
@@ -358,8 +363,10 @@ echo "PYTHON_PIP_VERSION=$(python3 -c 'import pip; print(pip.__version__)')" >> 
 `,
 		Config: v1.Config{Env: []string{"PATH=" + defaultPath, "LANG=C.UTF-8"}, Cmd: []string{"python3"}},
 	},
-	golang(Go126, "1.26"),
+	golang(Go126, "1.26", "trixie"),
+	golang(Go122, "1.22", "bookworm"),
 	node(Node24, Npm11, "24"),
+	node(Node20, Npm10, "20"),
 	bun(Bun1),
 	{
 		Ref: "rust:1-trixie", Repo: "library/rust", Tag: "1-trixie",

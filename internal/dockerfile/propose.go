@@ -683,6 +683,7 @@ func (m *mapper) imagesGroup() group {
 			p.ImagesWhy = note + p.ImagesWhy
 			return
 		}
+		p.ImagesNote = "" // about detection's images, which the Dockerfile's replace
 		why := "From the Dockerfile: " + strings.Join(parts, ", ") + ". "
 		if v := version(p.Builder, m.toolRepo); v != "" {
 			why += fmt.Sprintf("%s %s. ", title(m.p.Language), v)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"github.com/wharf-dev/wharf/spec/detect"
 	"io/fs"
+	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -159,6 +160,9 @@ func (language) Detect(fsys fs.FS, p *detect.Proposal) error {
 		st.cmd = append([]string{"bun"}, st.cmd[1:]...) // Bun's image has no node
 	}
 	p.Cmd, p.CmdWhy, p.CmdSure, p.CmdFails = st.cmd, st.why, st.sure, st.fails
+	if slices.ContainsFunc(p.Cmd, func(w string) bool { b := path.Base(w); return b == "pm2" || b == "pm2-runtime" }) {
+		p.SetEnv("PM2_HOME", "/tmp/.pm2", "pm2 keeps its logs and pid files in PM2_HOME, $HOME/.pm2 by default; the runner's user has no home (/nonexistent), so they go to /tmp.")
+	}
 	if port, why := nodePort(fsys, pkg, st.source); port > 0 {
 		p.Expose, p.ExposeWhy = []int{port}, why
 	}

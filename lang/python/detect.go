@@ -6,6 +6,7 @@ import (
 	"path"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -175,16 +176,21 @@ func (language) Detect(fsys fs.FS, p *detect.Proposal) error {
 		p.BuildPackagesWhy = extension + ": the builder needs a C compiler and the C library's headers. They stay out of the runner. Add the -dev packages of libraries the extensions link."
 	}
 
-	minor, why := pythonVersion(fsys, requires, reqFrom)
+	declared := requirements(fsys, py, reqs)
+	minor, why, note := pythonVersion(fsys, requires, reqFrom, declared)
+	p.ImagesNote = note
 	p.Builder = fmt.Sprintf("python:3.%d-slim", minor)
 	p.Runner = p.Builder
 	p.ImagesWhy = why + " Keep both stages on one Python version: wheels built for one do not install on the other."
 
 	p.Cmd, p.CmdWhy = pythonCmd(fsys, p, r.Project, name, scripts)
-	if cmd, why, port, ok := startCommand(fsys, dependencies(fsys, py, reqs), len(scripts) > 0); ok {
+	if cmd, why, port, ok := startCommand(fsys, dependencies(declared), len(scripts) > 0); ok {
 		p.Cmd, p.CmdWhy, p.CmdSure = cmd, why, detect.Likely
 		if port > 0 {
 			p.Expose, p.ExposeWhy = []int{port}, fmt.Sprintf("The port the command binds (%d).", port)
+		}
+		if port > 0 && usesPortVar(cmd) {
+			p.SetEnv("PORT", strconv.Itoa(port), "The command reads its port from $PORT, which a platform like Heroku sets and a container does not: set here to the exposed port.")
 		}
 	} else if p.CmdSure == detect.Unknown {
 		p.Cmd, p.CmdFails = []string{"python3", "-c", "raise SystemExit('set runtime.cmd in wharf.yaml')"}, true
@@ -208,18 +214,26 @@ func firstNonEmpty(values ...string) string {
 
 // pythonVersion chooses the Python minor of the images: .python-version
 // if the project pins one, else the default if the project's constraint
-// allows it, else the newest it allows.
-func pythonVersion(fsys fs.FS, requires, reqFrom string) (int, string) {
+// allows it, else the newest it allows; with neither, what its pinned
+// requirements allow (pinnedPython, whose note it returns).
+func pythonVersion(fsys fs.FS, requires, reqFrom string, reqs []requirement) (int, string, string) {
 	if data, ok := detect.ReadFile(fsys, ".python-version"); ok {
 		if m := pythonVersionRe.FindStringSubmatch(strings.TrimSpace(data)); m != nil && m[1] == "3" {
 			var minor int
 			fmt.Sscan(m[2], &minor)
-			return minor, fmt.Sprintf("Python 3.%d, from .python-version.", minor)
+			return minor, fmt.Sprintf("Python 3.%d, from .python-version.", minor), ""
 		}
 	}
 	if requires == "" {
-		return defaultPythonMinor, fmt.Sprintf("Python 3.%d: the project does not say which Python it needs.", defaultPythonMinor)
+		return pinnedPython(reqs)
 	}
+	minor, why := requiredPython(requires, reqFrom)
+	return minor, why, ""
+}
+
+// requiredPython is the default Python minor if the constraint requires
+// (from reqFrom) allows it, else the newest it allows.
+func requiredPython(requires, reqFrom string) (int, string) {
 	c, ok := detect.ParsePythonRange(requires)
 	if !ok {
 		return defaultPythonMinor, fmt.Sprintf("Python 3.%d: wharf could not read %s %q; check that it fits.", defaultPythonMinor, reqFrom, requires)

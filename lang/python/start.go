@@ -3,6 +3,7 @@ package python
 import (
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"regexp"
 	"slices"
@@ -14,35 +15,61 @@ import (
 	"github.com/wharf-dev/wharf/spec/detect"
 )
 
-// requirementName is the distribution name at the start of a requirement.
-var requirementName = regexp.MustCompile(`^\s*([A-Za-z0-9][A-Za-z0-9._-]*)`)
+// requirementSpec is a requirement: the distribution name, its extras
+// and its version specifier (up to a marker or a comment).
+var requirementSpec = regexp.MustCompile(`^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*([^;#]*)`)
 
-// dependencies returns the normalized names of the project's runtime
-// dependencies: pyproject's, Poetry's, the Pipfile's and the
-// requirements files'.
-func dependencies(fsys fs.FS, py pyproject, reqs []string) map[string]bool {
-	deps := map[string]bool{}
-	add := func(req string) {
-		if m := requirementName.FindStringSubmatch(req); m != nil {
-			name := strings.NewReplacer("_", "-", ".", "-").Replace(strings.ToLower(m[1]))
-			deps[name] = true
-			// fastapi[standard] installs uvicorn and the fastapi CLI.
-			if name == "fastapi" && strings.Contains(strings.ReplaceAll(req[len(m[0]):], " ", ""), "[standard") {
-				deps["uvicorn"] = true
-			}
+// A requirement is one runtime dependency as the project declares it.
+type requirement struct {
+	Name   string // normalized: lower case, "-" for "_" and "."
+	AsIs   string // the name as declared, "Django"
+	Extras string // "[standard]", or ""
+	Spec   string // the version specifier, ">=4.2,<5.0"; "" for any
+	From   string // the file that declares it
+}
+
+// requirements returns the project's runtime dependencies: pyproject's,
+// Poetry's, the Pipfile's and the requirements files', each once (the
+// first declaration), in that order.
+func requirements(fsys fs.FS, py pyproject, reqs []string) []requirement {
+	var out []requirement
+	seen := map[string]bool{}
+	add := func(text, from string) {
+		m := requirementSpec.FindStringSubmatch(text)
+		if m == nil {
+			return
 		}
+		name := strings.NewReplacer("_", "-", ".", "-").Replace(strings.ToLower(m[1]))
+		if seen[name] {
+			return
+		}
+		seen[name] = true
+		out = append(out, requirement{Name: name, AsIs: m[1], Extras: strings.ReplaceAll(m[2], " ", ""), Spec: strings.Join(strings.Fields(m[3]), ""), From: from})
+	}
+	// specOf is the version of a Poetry or Pipfile entry: "^1.2", or a
+	// table with a version key.
+	specOf := func(v any) string {
+		if t, ok := v.(map[string]any); ok {
+			v = t["version"]
+		}
+		if s, ok := v.(string); ok && s != "*" {
+			return s
+		}
+		return ""
 	}
 	for _, d := range py.Project.Dependencies {
-		add(d)
+		add(d, "pyproject.toml")
 	}
-	for d := range py.Tool.Poetry.Dependencies {
-		add(d)
+	for _, d := range slices.Sorted(maps.Keys(py.Tool.Poetry.Dependencies)) {
+		if d != "python" {
+			add(d+" "+specOf(py.Tool.Poetry.Dependencies[d]), "pyproject.toml")
+		}
 	}
 	for _, r := range reqs {
 		text, _ := detect.ReadFile(fsys, r)
 		for _, line := range strings.Split(text, "\n") {
 			if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") && !strings.HasPrefix(line, "-") {
-				add(line)
+				add(line, r)
 			}
 		}
 	}
@@ -51,9 +78,23 @@ func dependencies(fsys fs.FS, py pyproject, reqs []string) map[string]bool {
 			Packages map[string]any `toml:"packages"`
 		}
 		if _, err := toml.Decode(text, &pipfile); err == nil {
-			for d := range pipfile.Packages {
-				add(d)
+			for _, d := range slices.Sorted(maps.Keys(pipfile.Packages)) {
+				add(d+" "+specOf(pipfile.Packages[d]), "Pipfile")
 			}
+		}
+	}
+	return out
+}
+
+// dependencies returns the set of the normalized names of the project's
+// runtime dependencies (see requirements).
+func dependencies(reqs []requirement) map[string]bool {
+	deps := map[string]bool{}
+	for _, r := range reqs {
+		deps[r.Name] = true
+		// fastapi[standard] installs uvicorn and the fastapi CLI.
+		if r.Name == "fastapi" && strings.Contains(r.Extras, "[standard") {
+			deps["uvicorn"] = true
 		}
 	}
 	return deps
@@ -96,7 +137,7 @@ func startCommand(fsys fs.FS, deps map[string]bool, hasScripts bool) (cmd []stri
 			if plain {
 				return words, "The web process of the Procfile.", port, true
 			}
-			if strings.Contains(line, "$PORT") || strings.Contains(line, "${PORT") {
+			if usesPortVar([]string{line}) {
 				port = 8000
 			}
 			return []string{"sh", "-c", "exec " + line}, "The web process of the Procfile, run by sh because it uses shell syntax (exec keeps signals reaching the app).", port, true
@@ -212,4 +253,9 @@ func portOf(line string) int {
 		}
 	}
 	return 0
+}
+
+// usesPortVar reports whether a command reads $PORT.
+func usesPortVar(cmd []string) bool {
+	return slices.ContainsFunc(cmd, func(w string) bool { return strings.Contains(w, "$PORT") || strings.Contains(w, "${PORT") })
 }

@@ -2,6 +2,8 @@ package python_test
 
 import (
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -74,9 +76,18 @@ func TestStartCommand(t *testing.T) {
 			if !slices.Equal(p.Cmd, tc.cmd) || !slices.Equal(p.Expose, tc.expose) || p.CmdSure != tc.sure {
 				t.Errorf("cmd %q, expose %v, sure %d; want %q, %v, %d (why: %s)", p.Cmd, p.Expose, p.CmdSure, tc.cmd, tc.expose, tc.sure, p.CmdWhy)
 			}
-			// The proposal is a valid spec.
-			if _, err := spec.Parse("wharf.yaml", p.YAML()); err != nil {
-				t.Errorf("%v\n%s", err, p.YAML())
+			// The proposal is a valid spec; a command that reads $PORT gets
+			// it set to the exposed port.
+			s, err := spec.Parse("wharf.yaml", p.YAML())
+			if err != nil {
+				t.Fatalf("%v\n%s", err, p.YAML())
+			}
+			wantPort := ""
+			if strings.Contains(strings.Join(tc.cmd, " "), "$PORT") {
+				wantPort = strconv.Itoa(tc.expose[0])
+			}
+			if got := s.Runtime.Env["PORT"]; got != wantPort {
+				t.Errorf("runtime.env PORT = %q, want %q", got, wantPort)
 			}
 		})
 	}

@@ -14,6 +14,7 @@ import (
 	"path"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -38,6 +39,9 @@ type Proposal struct {
 
 	Builder, Runner string // base image references
 	ImagesWhy       string
+	// ImagesNote, when not empty, is said on stderr while Builder and
+	// Runner are detection's (an existing Dockerfile's images clear it).
+	ImagesNote string
 
 	BuildPackages    []string
 	BuildPackagesWhy string
@@ -216,9 +220,14 @@ func Detect(fsys fs.FS, dirName string, lang string) (*Proposal, error) {
 		p.Name = SpecName(dirName)
 	}
 	if len(p.Expose) == 0 {
-		if ports, why, source := ProjectPorts(fsys); len(ports) > 0 {
+		if ports, why, source, envVar := ProjectPorts(fsys); len(ports) > 0 {
 			p.Expose, p.ExposeWhy = ports, why
 			p.Sources = append(p.Sources, source)
+			if envVar != "" {
+				// The env file is a template or a local file: nothing in
+				// the image reads it, so the app would pick another port.
+				p.SetEnv(envVar, strconv.Itoa(ports[0]), fmt.Sprintf("%s is not read in the image: the app gets its port from %s, set to the file's default so that it listens on the exposed port.", source, envVar))
+			}
 		}
 	}
 	slices.Sort(p.Sources)
@@ -345,4 +354,23 @@ func CleanRel(p string) string {
 		return ""
 	}
 	return p
+}
+
+// SetEnv adds NAME: value to the proposal's runtime.env, unless the
+// variable is set already, with why added to the field's reason.
+func (p *Proposal) SetEnv(name, value, why string) {
+	line := name + ": " + jsonString(value)
+	i := slices.IndexFunc(p.Runtime, func(f Field) bool { return f.Key == "env" })
+	if i < 0 {
+		p.Runtime = append(p.Runtime, Field{Key: "env", Lines: []string{line}, Why: why})
+		return
+	}
+	f := &p.Runtime[i]
+	if slices.ContainsFunc(f.Lines, func(l string) bool {
+		return strings.HasPrefix(l, name+":") || strings.HasPrefix(l, jsonString(name)+":")
+	}) {
+		return
+	}
+	f.Lines = append(f.Lines, line)
+	f.Why += " " + why
 }

@@ -37,6 +37,8 @@ var detectCases = []struct {
 	fsys  fstest.MapFS
 	want  detect.Proposal
 	notes int
+	// imagesNote: detection says something on stderr about its images.
+	imagesNote bool
 }{
 	{
 		name: "python with a C extension and a console script",
@@ -89,6 +91,7 @@ var detectCases = []struct {
 			Artifacts:       []spec.Artifact{{From: "/src", To: "/app"}},
 			Cmd:             []string{"python", "app.py"},
 		},
+		imagesNote: true, // Python 3.13 assumed: flask==3.0.0 cannot be checked offline
 	},
 	{
 		name: "poetry",
@@ -324,7 +327,7 @@ var detectCases = []struct {
 
 // ignoreWhy leaves out the explanations, which the YAML tests cover.
 var ignoreWhy = cmp.Options{
-	cmpopts.IgnoreFields(detect.Proposal{}, "ImagesWhy", "BuildPackagesWhy", "DependencyWhy", "ArtifactsWhy", "CmdWhy", "Notes"),
+	cmpopts.IgnoreFields(detect.Proposal{}, "ImagesWhy", "BuildPackagesWhy", "DependencyWhy", "ArtifactsWhy", "CmdWhy", "Notes", "ImagesNote"),
 	cmpopts.IgnoreFields(detect.Field{}, "Why"),
 	cmpopts.EquateEmpty(),
 }
@@ -345,6 +348,9 @@ func TestDetect(t *testing.T) {
 			}
 			if len(got.Notes) != tc.notes {
 				t.Errorf("notes = %q, want %d", got.Notes, tc.notes)
+			}
+			if (got.ImagesNote != "") != tc.imagesNote {
+				t.Errorf("images note %q, want one: %v", got.ImagesNote, tc.imagesNote)
 			}
 		})
 	}

@@ -20,8 +20,8 @@ var (
 	procfilePort = regexp.MustCompile(`(?:--port[= ]|-p |--bind[= ]\S*:|-b \S*:|\bPORT=)([0-9]{2,5})\b`)
 	// procfileWebLine is the web process of a Procfile.
 	procfileWebLine = regexp.MustCompile(`(?m)^web:\s*(.+?)\s*$`)
-	// envPort is a PORT default in a .env file.
-	envPort = regexp.MustCompile(`(?m)^\s*(?:export\s+)?(?:[A-Z_]*_)?PORT\s*=\s*["']?([0-9]{2,5})["']?\s*(?:#.*)?$`)
+	// envPort is a PORT default in a .env file: the variable, the port.
+	envPort = regexp.MustCompile(`(?m)^\s*(?:export\s+)?((?:[A-Z_]*_)?PORT)\s*=\s*["']?([0-9]{2,5})["']?\s*(?:#.*)?$`)
 	// configPort is a port setting in a config file: "port": 8080,
 	// HttpPort = 8000, server_port: ":8081".
 	configPort = regexp.MustCompile(`(?im)^\s*"?(?:http_?|server_?|app_?|listen_?)?port"?\s*[:=]\s*["']?(?:[0-9.]*:)?([0-9]{2,5})["']?\s*,?\s*(?:[#;].*)?$`)
@@ -35,13 +35,14 @@ var configFiles = []string{"config.json", "config.yaml", "config.yml", "config.t
 // compose file's ports of the services it builds from this folder, and a
 // PORT default in .env or .env.example, a port setting in a usual config
 // file (config.json, conf/app.ini, ...). Detect uses it when the
-// language's own detection found none.
-func ProjectPorts(fsys fs.FS) ([]int, string, string) {
+// language's own detection found none. It returns the ports, the reason,
+// the file, and for an env file the variable that holds the port.
+func ProjectPorts(fsys fs.FS) (ports []int, why, source, envVar string) {
 	if text, ok := ReadFile(fsys, "Procfile"); ok {
 		if m := procfileWebLine.FindStringSubmatch(text); m != nil {
 			if p := procfilePort.FindStringSubmatch(m[1]); p != nil {
 				if port := validPort(p[1]); port > 0 {
-					return []int{port}, fmt.Sprintf("The Procfile's web process binds %d.", port), "Procfile"
+					return []int{port}, fmt.Sprintf("The Procfile's web process binds %d.", port), "Procfile", ""
 				}
 			}
 		}
@@ -49,7 +50,7 @@ func ProjectPorts(fsys fs.FS) ([]int, string, string) {
 	for _, f := range composeFiles {
 		if text, ok := ReadFile(fsys, f); ok {
 			if ports := composePorts(text); len(ports) > 0 {
-				return ports, fmt.Sprintf("The ports %s publishes for the service it builds from this folder.", f), f
+				return ports, fmt.Sprintf("The ports %s publishes for the service it builds from this folder.", f), f, ""
 			}
 			break
 		}
@@ -57,8 +58,8 @@ func ProjectPorts(fsys fs.FS) ([]int, string, string) {
 	for _, f := range []string{".env", ".env.example", ".env.sample", "example.env"} {
 		if text, ok := ReadFile(fsys, f); ok {
 			if m := envPort.FindStringSubmatch(text); m != nil {
-				if port := validPort(m[1]); port > 0 {
-					return []int{port}, fmt.Sprintf("The PORT default in %s (%d).", f, port), f
+				if port := validPort(m[2]); port > 0 {
+					return []int{port}, fmt.Sprintf("The %s default in %s (%d).", m[1], f, port), f, m[1]
 				}
 			}
 		}
@@ -67,12 +68,12 @@ func ProjectPorts(fsys fs.FS) ([]int, string, string) {
 		if text, ok := ReadFile(fsys, f); ok {
 			if m := configPort.FindStringSubmatch(text); m != nil {
 				if port := validPort(m[1]); port > 0 {
-					return []int{port}, fmt.Sprintf("The port setting in %s (%d).", f, port), f
+					return []int{port}, fmt.Sprintf("The port setting in %s (%d).", f, port), f, ""
 				}
 			}
 		}
 	}
-	return nil, "", ""
+	return nil, "", "", ""
 }
 
 func validPort(s string) int {

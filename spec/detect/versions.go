@@ -270,3 +270,37 @@ func ParsePythonRange(text string) (Constraint, bool) {
 	}
 	return c, len(c) > 0
 }
+
+// AllowsFrom reports whether the constraint allows some version at or
+// above v, such as a release of a package that supports a newer Python.
+func (c Constraint) AllowsFrom(v Version) bool {
+	top := Version{1 << 20, 0, 0}
+	for _, group := range c {
+		probes := []Version{v, top}
+		for _, cmp := range group {
+			next := cmp.v
+			next[2]++
+			probes = append(probes, cmp.v, next)
+		}
+		for _, p := range probes {
+			if p.less(v) {
+				continue
+			}
+			ok := true
+			for _, cmp := range group {
+				ok = ok && cmp.allows(p)
+			}
+			if ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ParseVersion reads a release number such as "4.2.8" (up to three
+// numbers; what follows them is ignored).
+func ParseVersion(text string) (Version, bool) {
+	v, _, ok := parseVersion(text)
+	return v, ok
+}

@@ -86,3 +86,34 @@ func TestPythonRange(t *testing.T) {
 		}
 	}
 }
+
+func TestAllowsFrom(t *testing.T) {
+	for _, tc := range []struct {
+		spec, from string
+		want       bool
+	}{
+		{">=4.2,<5.0", "5.1.3", false},
+		{">=4.2,<5.0", "4.2.8", true},
+		{"==4.2.7", "4.2.8", false},
+		{"==4.2.8", "4.2.8", true},
+		{"==4.2.*", "4.2.8", true},
+		{"~=4.2.0", "4.2.8", true},
+		{"~=4.2.0", "5.1.3", false},
+		{"~=4.2", "4.2.8", true},
+		{"<=5.1.3", "5.1.3", true},
+		{"<5.1.3", "5.1.3", false},
+		{"^4.2", "5.1.3", false},
+		{"!=5.1.3", "5.1.3", true},
+		{">=1", "9.9.9", true},
+		{"<3 || >=5", "5.1.3", true},
+	} {
+		c, ok := ParsePythonRange(tc.spec)
+		v, vok := ParseVersion(tc.from)
+		if !ok || !vok {
+			t.Fatalf("parse %q / %q failed", tc.spec, tc.from)
+		}
+		if got := c.AllowsFrom(v); got != tc.want {
+			t.Errorf("%q allows a version >= %s: %v, want %v", tc.spec, tc.from, got, tc.want)
+		}
+	}
+}

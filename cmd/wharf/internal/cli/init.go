@@ -186,8 +186,10 @@ func runInit(cmd *cobra.Command, opts initOptions, dir string) error {
 	if readErr != nil {
 		fmt.Fprintf(stderr, "wharf: note: could not read the Dockerfile, so the spec comes from the project's files alone: %v\n", readErr)
 	}
-	for _, note := range proposal.Notes {
-		fmt.Fprintf(stderr, "wharf: note: %s\n", note)
+	for _, note := range append(slices.Clone(proposal.Notes), proposal.ImagesNote) {
+		if note != "" {
+			fmt.Fprintf(stderr, "wharf: note: %s\n", note)
+		}
 	}
 	if output == besideOutput {
 		fmt.Fprintf(stderr, "wharf: note: the hand-written Dockerfile and .dockerignore are untouched; to let wharf own them, set output: Dockerfile in %s and run wharf generate --force --prune %s\n", specPath, dir)

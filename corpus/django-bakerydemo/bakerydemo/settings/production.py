@@ -1,0 +1,5 @@
+import os
+
+from .base import *  # noqa
+
+DEBUG = os.environ.get("DJANGO_DEBUG", "off") == "on"
