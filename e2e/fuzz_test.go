@@ -53,8 +53,12 @@ func FuzzGenerate(f *testing.F) {
 		if err != nil {
 			t.Fatalf("%v\n%s", err, dockerfile)
 		}
-		if rb["builder"] == nil || rb["runner"] == nil || len(rb) != 2 {
-			t.Fatalf("stages %v, want builder and runner\n%s", sortedStageNames(rb), dockerfile)
+		stages := 2
+		if s.StaticTini() {
+			stages = 3
+		}
+		if rb["builder"] == nil || rb["runner"] == nil || len(rb) != stages || (stages == 3 && rb["tini"] == nil) {
+			t.Fatalf("stages %v, want builder and runner (and tini for a static tini)\n%s", sortedStageNames(rb), dockerfile)
 		}
 		res, err := lint.Dockerfile(context.Background(), "Dockerfile", dockerfile)
 		if err != nil {

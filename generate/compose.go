@@ -87,6 +87,9 @@ func compose(s *spec.Spec, lang Language, d *Dockerfile, dockerfile []byte) []by
 	if len(ids) > 0 {
 		add(build, "secrets", strs(ids))
 	}
+	if MountsSSH(dockerfile) {
+		add(build, "ssh", strs([]string{"default"}))
+	}
 
 	svc := mapping()
 	add(svc, "build", build)
@@ -253,6 +256,10 @@ func SecretIDs(dockerfile []byte) []string {
 	slices.Sort(out)
 	return out
 }
+
+// MountsSSH reports whether a Dockerfile mounts the build's SSH agent
+// (RUN --mount=type=ssh), which the build must then forward ("default").
+func MountsSSH(dockerfile []byte) bool { return bytes.Contains(dockerfile, []byte("--mount=type=ssh")) }
 
 // SecretEnv is the environment variable a bake target or compose build
 // reads the secret id from: the id in upper case, with '.' and '-' as '_'.

@@ -28,6 +28,9 @@ type Dockerfile struct {
 	Artifacts []spec.Artifact
 	// Recipe is the language's data, which its Prepare sets.
 	Recipe any
+	// Tini, when set, is the stage that fetches a static tini for the
+	// target platform, for a runner with no package manager.
+	Tini *TiniStage
 	// Spec is the whole spec, for custom templates that need more.
 	Spec *spec.Spec
 
@@ -51,6 +54,7 @@ func (d *Dockerfile) templateData(lang Language) map[string]any {
 		"DependencyCopies": d.DependencyCopies,
 		"Artifacts":        d.Artifacts,
 		"Recipe":           d.Recipe,
+		"Tini":             d.Tini,
 		"Spec":             d.Spec,
 	}
 	languages.RLock()
@@ -94,6 +98,18 @@ type Stage struct {
 	Entrypoint  []string
 	Cmd         []string
 }
+
+// TiniStage is the "tini" stage: it runs on the build platform (no
+// emulator) and extracts the target architecture's static tini from
+// Debian's package, which the runner copies to Path.
+type TiniStage struct {
+	Image string
+	Path  string
+}
+
+// StaticTiniPath is where a runner with no package manager gets tini: the
+// path Debian's package installs it at.
+const StaticTiniPath = "/usr/bin/tini"
 
 // Var is a name and its value, for ENV, ARG and LABEL.
 type Var struct {
@@ -159,7 +175,11 @@ func newDockerfile(s *spec.Spec, lang Language, pins Pins) *Dockerfile {
 		d.Runner.Expose = append(d.Runner.Expose, port)
 	}
 	r := lang.Prepare(d, s)
-	if s.Runtime.Init == spec.InitTini {
+	switch {
+	case s.StaticTini():
+		d.Tini = &TiniStage{Image: pins.ref(spec.TiniImage), Path: StaticTiniPath}
+		d.Runner.Entrypoint = append([]string{StaticTiniPath, "--"}, d.Runner.Entrypoint...)
+	case s.Runtime.Init == spec.InitTini:
 		tini := d.Runner.Family.Def().Tini
 		d.Runner.Packages = append(slices.Clone(d.Runner.Packages), "tini")
 		d.Runner.Entrypoint = append([]string{tini, "--"}, d.Runner.Entrypoint...)

@@ -145,6 +145,18 @@ func (w writer) CreateUser_generate_Stage(dot generate.Stage) {
 	}
 }
 
+// DebianTargetArch_Pgenerate_TiniStage is the block "debian-target-arch" for a *generate.TiniStage.
+func (w writer) DebianTargetArch_Pgenerate_TiniStage(dot *generate.TiniStage) {
+	_ = dot
+	w.WriteString("case \"$TARGETARCH$TARGETVARIANT\" in \\\n      amd64*) arch=amd64 gnu=x86_64-linux-gnu ;; \\\n      arm64*) arch=arm64 gnu=aarch64-linux-gnu ;; \\\n      arm|armv7) arch=armhf gnu=arm-linux-gnueabihf ;; \\\n      armv5|armv6) arch=armel gnu=arm-linux-gnueabi ;; \\\n      386) arch=i386 gnu=i686-linux-gnu ;; \\\n      ppc64le) arch=ppc64el gnu=powerpc64le-linux-gnu ;; \\\n      s390x) arch=s390x gnu=s390x-linux-gnu ;; \\\n      riscv64) arch=riscv64 gnu=riscv64-linux-gnu ;; \\\n      *) echo \"no Debian architecture for $TARGETARCH$TARGETVARIANT\" >&2; exit 1 ;; \\\n    esac")
+}
+
+// DebianTargetArch_Sstring is the block "debian-target-arch" for a []string.
+func (w writer) DebianTargetArch_Sstring(dot []string) {
+	_ = dot
+	w.WriteString("case \"$TARGETARCH$TARGETVARIANT\" in \\\n      amd64*) arch=amd64 gnu=x86_64-linux-gnu ;; \\\n      arm64*) arch=arm64 gnu=aarch64-linux-gnu ;; \\\n      arm|armv7) arch=armhf gnu=arm-linux-gnueabihf ;; \\\n      armv5|armv6) arch=armel gnu=arm-linux-gnueabi ;; \\\n      386) arch=i386 gnu=i686-linux-gnu ;; \\\n      ppc64le) arch=ppc64el gnu=powerpc64le-linux-gnu ;; \\\n      s390x) arch=s390x gnu=s390x-linux-gnu ;; \\\n      riscv64) arch=riscv64 gnu=riscv64-linux-gnu ;; \\\n      *) echo \"no Debian architecture for $TARGETARCH$TARGETVARIANT\" >&2; exit 1 ;; \\\n    esac")
+}
+
 // DependencyCopies_root is the block "dependency-copies" for a *root.
 func (w writer) DependencyCopies_root(dot *root) {
 	_ = dot
@@ -196,37 +208,78 @@ func (w writer) Env_Sgenerate_Var(dot []generate.Var) {
 func (w writer) GoBuilder_root(dot *root) {
 	_ = dot
 	w.WriteString("\n")
-	w.DependencyCopies_root(dot)
-	w.WriteString("\nRUN --mount=type=cache,target=/go/pkg/mod \\\n    go mod download\nCOPY . .\n")
-	if dot.Go.Cross {
-		w.WriteString("ARG TARGETOS TARGETARCH\n")
+	if dot.Go.CrossCGO {
+		w.WriteString("ARG TARGETOS TARGETARCH TARGETVARIANT\n")
+		w.InstallCrossToolchainDebian_Sstring(dot.Go.TargetPackages)
+		w.WriteString(" \\\n && go env -w CC=\"$gnu-gcc\"\n")
 	}
-	w.WriteString("\nRUN --mount=type=cache,target=/go/pkg/mod \\\n    --mount=type=cache,target=/root/.cache/go-build \\\n    ")
-	for v1, v2 := range dot.Go.Binaries {
-		_, _ = v1, v2
-		if v1 != 0 {
+	w.WriteString("\n")
+	if v1 := dot.Go.Private; v1 != nil {
+		if v1.SSH {
+			w.WriteString("RUN mkdir -p -m 0700 /root/.ssh \\\n && ssh-keyscan ")
+			w.WriteString(generate.ShellJoin(v1.Hosts()))
+			w.WriteString(" >> /root/.ssh/known_hosts")
+			for v2, v3 := range v1.Rewrites() {
+				_, _ = v2, v3
+				w.WriteString(" \\\n && git config --global ")
+				w.WriteString(generate.ShellQuote(v3.Key))
+				w.WriteString(" ")
+				w.WriteString(generate.ShellQuote(v3.HTTPS))
+			}
+			w.WriteString("\n")
+		}
+	}
+	w.WriteString("\n")
+	w.DependencyCopies_root(dot)
+	w.WriteString("\nRUN --mount=type=cache,target=/go/pkg/mod \\\n")
+	w.GoPrivateMounts_Pgolang_Build(dot.Go)
+	w.WriteString("    go mod download\nCOPY . .\n")
+	if dot.Go.Cross && !(dot.Go.CrossCGO) {
+		w.WriteString("ARG TARGETOS TARGETARCH TARGETVARIANT\n")
+	}
+	w.WriteString("\nRUN --mount=type=cache,target=/go/pkg/mod \\\n    --mount=type=cache,target=/root/.cache/go-build \\\n")
+	w.GoPrivateMounts_Pgolang_Build(dot.Go)
+	w.WriteString("    ")
+	for v4, v5 := range dot.Go.Binaries {
+		_, _ = v4, v5
+		if v4 != 0 {
 			w.WriteString(" \\\n && ")
 		}
 		if dot.Go.Cross {
-			w.WriteString("GOOS=$TARGETOS GOARCH=$TARGETARCH ")
+			w.WriteString("GOOS=$TARGETOS GOARCH=$TARGETARCH GOARM=${TARGETVARIANT#v} GOAMD64=$TARGETVARIANT ")
 		}
 		w.WriteString("go build -trimpath")
-		if v3 := dot.Go.LDFlags; len(v3) > 0 {
+		if v6 := dot.Go.LDFlags; len(v6) > 0 {
 			w.WriteString(" -ldflags=")
-			w.WriteString(generate.ShellQuote(v3))
+			w.WriteString(generate.ShellQuote(v6))
 		}
-		if v4 := dot.Go.Tags; len(v4) > 0 {
+		if v7 := dot.Go.Tags; len(v7) > 0 {
 			w.WriteString(" -tags=")
-			w.WriteString(strings.Join(v4, ","))
+			w.WriteString(strings.Join(v7, ","))
 		}
 		w.WriteString(" -o ")
-		w.WriteString(v2.Out)
+		w.WriteString(v5.Out)
 		w.WriteString(" ")
-		w.WriteString(v2.Main)
+		w.WriteString(v5.Main)
 	}
 	w.WriteString("\n")
 	w.RunSteps_generate_Stage(dot.Builder)
 	w.WriteString("\n")
+}
+
+// GoPrivateMounts_Pgolang_Build is the block "go-private-mounts" for a *golang.Build.
+func (w writer) GoPrivateMounts_Pgolang_Build(dot *golang.Build) {
+	_ = dot
+	if v1 := dot.Private; v1 != nil {
+		if v2 := v1.Netrc; len(v2) > 0 {
+			w.WriteString("    --mount=type=secret,id=")
+			w.WriteString(v2)
+			w.WriteString(",target=/root/.netrc,required=true \\\n")
+		}
+		if v1.SSH {
+			w.WriteString("    --mount=type=ssh,required=true \\\n")
+		}
+	}
 }
 
 // GoRunner_root is the block "go-runner" for a *root.
@@ -283,6 +336,19 @@ func (w writer) HealthcheckOptions_Pspec_Healthcheck(dot *spec.Healthcheck) {
 		w.WriteString("--retries=")
 		w.WriteString(strconv.Itoa(v5))
 		w.WriteString(" ")
+	}
+}
+
+// InstallCrossToolchainDebian_Sstring is the block "install-cross-toolchain-debian" for a []string.
+func (w writer) InstallCrossToolchainDebian_Sstring(dot []string) {
+	_ = dot
+	w.WriteString("\nRUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n    --mount=type=cache,target=/var/lib/apt,sharing=locked \\\n    ")
+	w.DebianTargetArch_Sstring(dot)
+	w.WriteString(" \\\n && if [ \"$arch\" = \"$(dpkg --print-architecture)\" ]; then cc=gcc; else cc=\"gcc-$(echo \"$gnu\" | tr _ -)\"; fi \\\n && rm -f /etc/apt/apt.conf.d/docker-clean \\\n && dpkg --add-architecture \"$arch\" \\\n && apt-get update \\\n && apt-get install -y --no-install-recommends \"$cc\" \"libc6-dev:$arch\"")
+	for v1, v2 := range dot {
+		_, _ = v1, v2
+		w.WriteString(" ")
+		w.WriteString(v2)
 	}
 }
 
@@ -856,10 +922,14 @@ func (w writer) RunnerConfig_generate_Stage(dot generate.Stage) {
 // Runner_root is the block "runner" for a *root.
 func (w writer) Runner_root(dot *root) {
 	_ = dot
+	w.WriteString("\n")
+	if v1 := dot.Tini; v1 != nil {
+		w.Tini_Pgenerate_TiniStage(v1)
+	}
 	w.WriteString("\nFROM ")
-	if v1 := dot.Runner.Platform; len(v1) > 0 {
+	if v2 := dot.Runner.Platform; len(v2) > 0 {
 		w.WriteString("--platform=")
-		w.WriteString(v1)
+		w.WriteString(v2)
 		w.WriteString(" ")
 	}
 	w.WriteString(dot.Runner.Image)
@@ -872,6 +942,11 @@ func (w writer) Runner_root(dot *root) {
 	w.WriteString("\nWORKDIR ")
 	w.WriteString(dot.Runner.Workdir)
 	w.WriteString("\n")
+	if v3 := dot.Tini; v3 != nil {
+		w.WriteString("COPY --link --from=tini /tini ")
+		w.WriteString(v3.Path)
+		w.WriteString("\n")
+	}
 	w.LanguageRunner_root(dot)
 	w.WriteString("\n")
 	w.Artifacts_root(dot)
@@ -950,4 +1025,14 @@ func (w writer) RustRunner_root(dot *root) {
 		w.WriteString("\n")
 	}
 	w.WriteString("\n")
+}
+
+// Tini_Pgenerate_TiniStage is the block "tini" for a *generate.TiniStage.
+func (w writer) Tini_Pgenerate_TiniStage(dot *generate.TiniStage) {
+	_ = dot
+	w.WriteString("\nFROM --platform=$BUILDPLATFORM ")
+	w.WriteString(dot.Image)
+	w.WriteString(" AS tini\nARG TARGETARCH TARGETVARIANT\nRUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n    --mount=type=cache,target=/var/lib/apt,sharing=locked \\\n    ")
+	w.DebianTargetArch_Pgenerate_TiniStage(dot)
+	w.WriteString(" \\\n && rm -f /etc/apt/apt.conf.d/docker-clean \\\n && dpkg --add-architecture \"$arch\" \\\n && apt-get update \\\n && cd /tmp \\\n && apt-get download \"tini:$arch\" \\\n && dpkg-deb -x tini_*.deb /tmp/tini \\\n && install -m 0755 /tmp/tini/usr/bin/tini-static /tini\n")
 }

@@ -88,6 +88,9 @@ func Images(s *spec.Spec) []string {
 	if r, ok := s.Recipe.(spec.ImageRecipe); ok {
 		all = append(all, r.ExtraImages()...)
 	}
+	if s.StaticTini() {
+		all = append(all, spec.TiniImage)
+	}
 	for _, ref := range all {
 		if Lockable(ref) && !slices.Contains(refs, ref) {
 			refs = append(refs, ref)

@@ -144,6 +144,8 @@ func TestImages(t *testing.T) {
 		{"defaults", "version: 1\nname: a\nlanguage: go\ngo: {main: .}\n", []string{"gcr.io/distroless/static-debian13", "golang:1.26-trixie"}},
 		{"scratch", "version: 1\nname: a\nlanguage: go\ngo: {main: .}\nimages: {runner: scratch}\n", []string{"golang:1.26-trixie"}},
 		{"pinned in the spec", "version: 1\nname: a\nlanguage: go\ngo: {main: .}\nimages: {builder: \"golang:1.26@" + digestA + "\", runner: scratch}\n", nil},
+		{"static tini's stage", "version: 1\nname: a\nlanguage: go\nruntime: {init: tini}\n", []string{"debian:trixie-slim", "gcr.io/distroless/static-debian13", "golang:1.26-trixie"}},
+		{"tini from the runner's packages", "version: 1\nname: a\nlanguage: go\nimages: {runner: debian:trixie-slim}\nruntime: {init: tini}\n", []string{"debian:trixie-slim", "golang:1.26-trixie"}},
 		{"uv's image", "version: 1\nname: a\nlanguage: python\npython: {manager: uv}\nruntime: {cmd: [a]}\n", []string{"ghcr.io/astral-sh/uv:0.10.8", "python:3.13-slim"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -75,9 +75,6 @@ func (d *decoder) check(s *Spec) {
 	if s.Runtime.Init == "" {
 		s.Runtime.Init = InitNone
 	}
-	if s.Runtime.Init == InitTini && !runner.Family.HasShell() {
-		d.errorf(d.at("runtime.init"), ErrNoShell, "runtime.init tini needs tini installed in the runner, but %s is %s (no shell, no package manager); set runtime.init: none and let the program handle SIGTERM itself, or use a debian or alpine runner", runner.Ref, runner.Family)
-	}
 
 	if !builder.Family.HasShell() {
 		d.errorf(builderAt, ErrNoShell, "the builder image %s is %s, which has no shell to run the build; use a debian or alpine based builder (e.g. the language's official image)", builder.Ref, builder.Family)

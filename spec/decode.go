@@ -559,10 +559,7 @@ func (d *decoder) packageIndex(n *yaml.Node, p, example, secretFile string, need
 				idx.URL = d.indexURL(v, fp, u, example)
 			}
 		case "secret":
-			if id, ok := d.nonEmpty(v, fp); ok {
-				if !isSecretID(id) {
-					d.errorf(v, ErrInvalid, "%s %q is not a BuildKit secret id: use letters, digits, '.', '_' and '-' (at most 64), e.g. pip_netrc or npmrc", fp, id)
-				}
+			if id, ok := d.secretID(v, fp); ok {
 				idx.Secret = id
 			}
 		default:
@@ -578,6 +575,15 @@ func (d *decoder) packageIndex(n *yaml.Node, p, example, secretFile string, need
 		d.errorf(n, ErrRequired, "%s needs url (the registry's address) or secret (the id of a BuildKit secret holding %s)", p, secretFile)
 	}
 	return idx
+}
+
+// secretID decodes the id of a BuildKit secret.
+func (d *decoder) secretID(n *yaml.Node, p string) (string, bool) {
+	id, ok := d.nonEmpty(n, p)
+	if ok && !isSecretID(id) {
+		d.errorf(n, ErrInvalid, "%s %q is not a BuildKit secret id: use letters, digits, '.', '_' and '-' (at most 64), e.g. pip_netrc or npmrc", p, id)
+	}
+	return id, ok
 }
 
 // indexURL checks an index address: http or https, with no credentials,

@@ -156,6 +156,9 @@ func (d *Decoder) PackageIndex(n *yaml.Node, path, example, secretFile string, n
 	return d.d.packageIndex(n, path, example, secretFile, needURL)
 }
 
+// SecretID decodes the id of a BuildKit secret (RUN --mount=type=secret,id=...).
+func (d *Decoder) SecretID(n *yaml.Node, path string) (string, bool) { return d.d.secretID(n, path) }
+
 // Errorf reports a problem at n; kind is one of the Err* values.
 func (d *Decoder) Errorf(n *yaml.Node, kind error, format string, args ...any) {
 	d.d.errorf(n, kind, format, args...)

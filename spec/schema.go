@@ -249,7 +249,7 @@ func specSchema() *SchemaNode {
 			"cmd":         execFormSchema("CMD in exec form: a list of arguments, no shell involved. Required for python and node.", "python", "-m", "app"),
 			"healthcheck": healthcheckSchema(durationSchema),
 			"labels":      vars("LABEL key-value pairs, e.g. org.opencontainers.image.source.", labelKeyPattern),
-			"init":        enum("The runner's PID 1: tini (installed with the runner's package manager; ENTRYPOINT becomes tini -- ..., which forwards signals such as docker stop's SIGTERM and reaps zombies) or none (the command is PID 1). Default: tini for node and python on runners with a shell, else none.", InitTini, InitNone),
+			"init":        enum("The runner's PID 1: tini (ENTRYPOINT becomes tini -- ..., which forwards signals such as docker stop's SIGTERM and reaps zombies; installed with the runner's package manager, or, on a runner with none, copied as Debian's static tini for the target platform from a stage on the build platform) or none (the command is PID 1). Default: tini for python, and for node except on a distroless node runner with no runtime.entrypoint; none for the other languages.", InitTini, InitNone),
 		}),
 		"artifacts": list("Extra paths copied from the builder to the runner.", object("A copy from the builder to the runner.", map[string]*SchemaNode{
 			"from": absPathSchema("A path in the builder."),
@@ -351,6 +351,9 @@ func SchemaRelPath(desc string) *SchemaNode { return relPathSchema(desc) }
 
 // SchemaPathChars is the pattern of what a path in a spec may hold.
 const SchemaPathChars = pathCharsPattern
+
+// SchemaSecretID is the id of a BuildKit secret.
+func SchemaSecretID(desc string) *SchemaNode { return pattern(desc, secretIDPattern) }
 
 // SchemaPackageIndex is {url, secret}; required names the keys that must
 // be present.

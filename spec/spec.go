@@ -195,6 +195,18 @@ const (
 	InitNone = "none"
 )
 
+// TiniImage is the image of the stage that fetches a static tini for a
+// runner with no package manager: Debian's tini package ships
+// /usr/bin/tini-static, for every architecture Debian builds.
+const TiniImage = "debian:trixie-slim"
+
+// StaticTini reports whether the runner gets tini as a static binary from
+// a stage of its own (TiniImage) rather than from its package manager:
+// runtime.init is tini and the runner has no shell.
+func (s *Spec) StaticTini() bool {
+	return s.Runtime.Init == InitTini && !s.Images.Runner.Family.HasShell()
+}
+
 // DefaultUser is the non-root user the runner runs as unless told otherwise.
 const DefaultUser = "app"
 

@@ -33,11 +33,15 @@ type BuildRequest struct {
 	Secrets map[string]string
 	// NoCache builds every step again (--no-cache).
 	NoCache bool
-	// Platform, if set, is the target platform (--opt platform=...).
+	// Platform, if set, is the target platform (--opt platform=...), or
+	// several, comma-separated, for a multi-platform image.
 	Platform string
 	// Hosts maps host names to IP addresses in the /etc/hosts of every
 	// RUN step (--opt add-hosts=NAME=IP,...).
 	Hosts map[string]string
+	// Push, if set, is the image name to push to instead of writing
+	// OutputTar: a multi-platform build pushes an index.
+	Push string
 }
 
 // CheckErrorArg makes every Dockerfile check warning fail the build, as
@@ -102,6 +106,9 @@ func (d *Daemon) Build(ctx context.Context, tools *Tools, req BuildRequest) (str
 	out := "type=oci,dest=" + req.OutputTar
 	if req.Name != "" {
 		out += ",name=" + req.Name
+	}
+	if req.Push != "" {
+		out = "type=image,name=" + req.Push + ",push=true,registry.insecure=true"
 	}
 	args = append(args, "--output", out)
 

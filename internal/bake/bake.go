@@ -56,6 +56,9 @@ type Target struct {
 	CacheTo    []string          `json:"cache-to,omitempty"`
 	Args       map[string]string `json:"args,omitempty"`
 	Secret     []string          `json:"secret,omitempty"`
+	// SSH forwards the build's SSH agent ("default") to the steps that
+	// mount it (RUN --mount=type=ssh).
+	SSH []string `json:"ssh,omitempty"`
 }
 
 // TargetName is the bake target of a spec name: bake names take letters,
@@ -71,6 +74,8 @@ type Entry struct {
 	Args                                 map[string]string
 	// Secrets are the ids of the BuildKit secrets the Dockerfile mounts.
 	Secrets []string
+	// SSH says the Dockerfile mounts the SSH agent.
+	SSH bool
 	// NameAt and PublishAt are where name and publish.repository were
 	// written, for errors; zero when not written.
 	NameAt, PublishAt spec.Origin
@@ -81,6 +86,7 @@ func NewEntry(s *spec.Spec, dockerfile []byte) Entry {
 	e := Entry{
 		File: s.File, Name: s.Name, Context: s.Context, SpecDir: s.SpecDir, Output: s.Output,
 		Platforms: s.Platforms, Publish: s.Publish, Args: s.Build.Args, Secrets: generate.SecretIDs(dockerfile),
+		SSH: generate.MountsSSH(dockerfile),
 	}
 	e.NameAt, _ = s.Origin("name")
 	e.PublishAt, _ = s.Origin("publish.repository")
@@ -162,6 +168,9 @@ func Generate(c *Config, specs []Entry) ([]byte, error) {
 			Platforms:  s.Platforms,
 			Args:       literal(s.Args),
 			Secret:     secretEntries(s.Secrets),
+		}
+		if s.SSH {
+			t.SSH = []string{"default"}
 		}
 		if p := s.Publish; p != nil {
 			for _, v := range []string{"{registry}", "{version}"} {

@@ -25,8 +25,14 @@ type Build struct {
 	// the runner has it.
 	Out, Installed string
 	// Cross says the builder runs on the build platform and compiles for
-	// the target's (TARGETOS, TARGETARCH): always without cgo.
+	// the target's (TARGETOS, TARGETARCH): without cgo, or with cgo on a
+	// Debian builder (CrossCGO).
 	Cross bool
+	// CrossCGO says the builder installs a C toolchain for the target
+	// platform (Debian's cross gcc) and the target's packages,
+	// TargetPackages (build.packages, each name:$arch), and cgo uses it.
+	CrossCGO       bool
+	TargetPackages []string
 	// LDFlags and Tags are the recipe's, with what a static cgo binary needs.
 	LDFlags string
 	Tags    []string
@@ -74,7 +80,23 @@ func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared 
 	env := map[string]string{"CGO_ENABLED": "0"}
 	if r.CGO {
 		env["CGO_ENABLED"] = "1"
-		d.Builder.Packages = append(slices.Clone(d.Builder.Packages), d.Builder.Family.Def().CToolchain...)
+		if d.Builder.Family == spec.Debian {
+			b.CrossCGO, b.Cross = true, true
+			b.TargetPackages = targetPackages(d.Builder.Packages)
+			d.Builder.Packages = nil
+			d.Builder.Platform = "$BUILDPLATFORM"
+		} else {
+			d.Builder.Packages = append(slices.Clone(d.Builder.Packages), d.Builder.Family.Def().CToolchain...)
+		}
+	}
+	if p := r.Private; p != nil {
+		env["GOPRIVATE"] = strings.Join(p.Modules, ",")
+		if d.Builder.Family == spec.Alpine { // Debian's golang images have git and ssh
+			d.Builder.Packages = append(slices.Clone(d.Builder.Packages), "git")
+			if p.SSH {
+				d.Builder.Packages = append(d.Builder.Packages, "openssh-client")
+			}
+		}
 	}
 	if def := d.Runner.Family.Def(); def != nil && def.Shell {
 		d.Runner.Packages = append(slices.Clone(d.Runner.Packages), def.CA...)
@@ -83,6 +105,24 @@ func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared 
 		d.Runner.Entrypoint = []string{bin.Installed}
 	}
 	return generate.Prepared{Manifests: []string{"go.mod", "go.sum*"}, BuilderEnv: env}
+}
+
+// targetPackages are Debian packages for the target architecture: each
+// name gets :$arch (set by the debian-target-arch block) unless it names
+// an architecture already; sorted, each once.
+func targetPackages(pkgs []string) []string {
+	out := make([]string, 0, len(pkgs))
+	for _, p := range pkgs {
+		if name, version, ok := strings.Cut(p, "="); !strings.Contains(name, ":") {
+			p = name + ":$arch"
+			if ok {
+				p += "=" + version
+			}
+		}
+		out = append(out, p)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // Ignore lists what a Go build never needs.

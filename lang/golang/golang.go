@@ -8,6 +8,7 @@ package golang
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -46,7 +47,27 @@ type Recipe struct {
 	Static  bool
 	LDFlags string
 	Tags    []string
+	// Private, if set, says how the builder fetches private modules.
+	Private *Private
 }
+
+// Private is the go.private section: modules fetched from their own
+// servers with a login that never reaches a layer.
+type Private struct {
+	// Modules are module path prefixes, GOPRIVATE: fetched directly, not
+	// through the proxy, and not checked against the checksum database.
+	Modules []string
+	// Netrc is the id of a BuildKit secret holding a .netrc file, mounted
+	// at /root/.netrc on the steps that download.
+	Netrc string
+	// SSH fetches the modules' git repositories over SSH with the build's
+	// SSH agent (RUN --mount=type=ssh), through git's url.insteadOf.
+	SSH bool
+}
+
+// NetrcPath is where the download steps mount go.private.netrc: git (for
+// direct fetches) and the go command (for a proxy) read it there.
+const NetrcPath = "/root/.netrc"
 
 // What -ldflags values, build tags and binary names may hold: no quotes and
 // no shell syntax.
@@ -55,15 +76,19 @@ const (
 	tagPattern     = `^[A-Za-z0-9_.]+$`
 	binaryPattern  = `^[A-Za-z0-9][A-Za-z0-9._-]*$`
 	mainPattern    = `^\.(/[A-Za-z0-9._/@+*-]+)?$`
+	// modulePattern is a module path prefix: a host with a dot, then
+	// path elements; no globs, so that it is also a URL prefix for git.
+	modulePattern = `^[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)+(/[A-Za-z0-9._~+-]+)*$`
 )
 
 var (
 	ldflagsRE = regexp.MustCompile(ldflagsPattern)
 	tagRE     = regexp.MustCompile(tagPattern)
 	binaryRE  = regexp.MustCompile(binaryPattern)
+	moduleRE  = regexp.MustCompile(modulePattern)
 )
 
-var keys = []string{"main", "binary", "cgo", "static", "ldflags", "tags"}
+var keys = []string{"main", "binary", "cgo", "static", "ldflags", "tags", "private"}
 
 // Decode reads the go section.
 func (language) Decode(d *spec.Decoder, n *yaml.Node) spec.Recipe {
@@ -100,6 +125,8 @@ func (language) Decode(d *spec.Decoder, n *yaml.Node) spec.Recipe {
 					}
 					r.Tags = append(r.Tags, t)
 				}
+			case "private":
+				r.Private = decodePrivate(d, v, p)
 			}
 		})
 	}
@@ -107,6 +134,60 @@ func (language) Decode(d *spec.Decoder, n *yaml.Node) spec.Recipe {
 		r.Main = "."
 	}
 	return r
+}
+
+// decodePrivate reads go.private: {modules, netrc, ssh}.
+func decodePrivate(d *spec.Decoder, n *yaml.Node, p string) *Private {
+	pr := &Private{}
+	if !d.Fields(n, p, []string{"modules", "netrc", "ssh"}, func(key string, v *yaml.Node, fp string) {
+		switch key {
+		case "modules":
+			for i, m := range d.List(v, fp, "[github.com/acme, gitlab.example.com/team]") {
+				if !moduleRE.MatchString(m) {
+					d.Errorf(d.Item(fp, i), spec.ErrInvalid, "%s: %q is not a module path prefix; write a host and path with no scheme, glob or trailing slash, e.g. github.com/acme (it covers every module below it)", fp, m)
+				}
+				pr.Modules = append(pr.Modules, m)
+			}
+		case "netrc":
+			pr.Netrc, _ = d.SecretID(v, fp)
+		case "ssh":
+			pr.SSH = d.Bool(v, fp)
+		}
+	}) {
+		return nil
+	}
+	if len(pr.Modules) == 0 && !d.Has(p+".modules") {
+		d.Errorf(n, spec.ErrRequired, "%s.modules is required: the module path prefixes to fetch directly (GOPRIVATE), e.g. modules: [github.com/acme]", p)
+	}
+	if pr.Netrc == "" && !pr.SSH && !d.Has(p+".netrc") {
+		d.Errorf(n, spec.ErrRequired, "%s needs netrc (the id of a BuildKit secret holding a .netrc with the login, e.g. netrc: go_netrc) or ssh: true (fetch over SSH with the build's SSH agent)", p)
+	}
+	return pr
+}
+
+// Hosts are the module prefixes' hosts, sorted, each once.
+func (p *Private) Hosts() []string {
+	var hosts []string
+	for _, m := range p.Modules {
+		h, _, _ := strings.Cut(m, "/")
+		hosts = append(hosts, h)
+	}
+	slices.Sort(hosts)
+	return slices.Compact(hosts)
+}
+
+// Rewrite is one git url.insteadOf rule: URLs starting with HTTPS are
+// fetched from SSH instead.
+type Rewrite struct{ Key, HTTPS string }
+
+// Rewrites are the git configuration keys (url.<ssh>.insteadOf) and
+// values that send each module prefix's https URLs to SSH.
+func (p *Private) Rewrites() []Rewrite {
+	rw := make([]Rewrite, len(p.Modules))
+	for i, m := range p.Modules {
+		rw[i] = Rewrite{Key: "url.ssh://git@" + m + "/.insteadOf", HTTPS: "https://" + m + "/"}
+	}
+	return rw
 }
 
 // goPackage checks a package path relative to the spec's folder, like ./cmd/server.
@@ -147,6 +228,9 @@ func (r *Recipe) Complete(d *spec.Decoder, s *spec.Spec) {
 	} else if _, set := s.Build.Env["CGO_ENABLED"]; set {
 		d.Errorf(d.At("build.env.CGO_ENABLED"), spec.ErrInvalid, "build.env.CGO_ENABLED is set by go.cgo; remove it from build.env and set go.cgo instead")
 	}
+	if _, set := s.Build.Env["GOPRIVATE"]; set && r.Private != nil {
+		d.Errorf(d.At("build.env.GOPRIVATE"), spec.ErrInvalid, "build.env.GOPRIVATE is set by go.private.modules; remove it from build.env")
+	}
 	u := s.Runtime.User
 	if runner.Family == spec.Scratch && !strings.Contains(u, ":") && u != spec.DefaultUser && u != "root" && strings.Trim(u, "0123456789") != "" {
 		d.Errorf(d.At("runtime.user"), spec.ErrNoShell, "runtime.user %q cannot be created in a scratch runner (no shell); use a numeric uid such as \"%d\"", u, spec.DefaultUID)
@@ -161,6 +245,15 @@ func (r *Recipe) Explain(e *spec.Explainer, m *yaml.Node) {
 	e.Add(m, "static", e.Bool("go.static", r.Static))
 	e.Add(m, "ldflags", e.Str("go.ldflags", r.LDFlags))
 	e.Add(m, "tags", e.List("go.tags", r.Tags))
+	if p := r.Private; p != nil {
+		pm := e.Mapping()
+		e.Add(pm, "modules", e.List("go.private.modules", p.Modules))
+		if p.Netrc != "" {
+			e.Add(pm, "netrc", e.Str("go.private.netrc", p.Netrc))
+		}
+		e.Add(pm, "ssh", e.Bool("go.private.ssh", p.SSH))
+		e.Add(m, "private", pm)
+	}
 }
 
 // Schema is the go section's JSON Schema.
@@ -168,9 +261,14 @@ func (language) Schema() *spec.SchemaNode {
 	return spec.SchemaObject("The Go recipe: one binary.", map[string]*spec.SchemaNode{
 		"main":    spec.SchemaPattern("The package to build, relative to the spec's folder, e.g. ./cmd/server.", mainPattern).WithDefault("."),
 		"binary":  spec.SchemaPattern("The binary's file name. Defaults to the spec's name.", binaryPattern),
-		"cgo":     spec.SchemaBool("Build with cgo: the binary links the C library dynamically, so the runner needs one (the default runner becomes "+CGORunner.Ref+").", false),
+		"cgo":     spec.SchemaBool("Build with cgo: the binary links the C library dynamically, so the runner needs one (the default runner becomes "+CGORunner.Ref+"). A Debian builder still cross-compiles, with Debian's cross gcc for the target platform; build.packages are then installed for the target's architecture (libsqlite3-dev:arm64). An Alpine builder runs on the target platform.", false),
 		"static":  spec.SchemaBool("With cgo, link the binary statically (-extldflags=-static, with the netgo and osusergo tags), so it runs on a runner with no C library such as gcr.io/distroless/static-debian13 or scratch. The builder needs the static libraries (lib*-dev packages hold them on Debian).", false),
 		"ldflags": spec.SchemaPattern("Flags for go build -ldflags: flags and values only, no quotes or shell syntax.", ldflagsPattern).WithDefault("-s -w"),
 		"tags":    spec.SchemaList("Build tags.", spec.SchemaPattern("", tagPattern)).WithExamples([]any{"netgo", "osusergo"}),
+		"private": spec.SchemaObject("Private modules. The login is never in the spec, the Dockerfile or the image: the steps that download mount it from a BuildKit secret (netrc) or the build's SSH agent (ssh).", map[string]*spec.SchemaNode{
+			"modules": spec.SchemaList("Module path prefixes fetched directly from their servers, not through the proxy or the checksum database (GOPRIVATE).", spec.SchemaPattern("", modulePattern)).WithExamples([]any{"github.com/acme"}),
+			"netrc":   spec.SchemaSecretID("The id of a BuildKit secret holding a .netrc file with the login (docker build --secret id=ID,src=$HOME/.netrc), mounted at " + NetrcPath + " while modules download.").WithExamples("go_netrc"),
+			"ssh":     spec.SchemaBool("Fetch the modules' git repositories over SSH with the build's SSH agent (docker build --ssh default): git's url.insteadOf turns https://HOST/PATH/ into ssh://git@HOST/PATH/, and the hosts' keys are scanned into known_hosts.", false),
+		}, "modules"),
 	})
 }

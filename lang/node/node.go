@@ -204,8 +204,15 @@ func (r *Recipe) Complete(d *spec.Decoder, s *spec.Spec) {
 		entry = "server.js"
 	}
 	d.RequireCmd(s, []string{run, entry})
-	if s.Runtime.Init == "" && s.Images.Runner.Family.HasShell() {
+	// A distroless node image's own ENTRYPOINT runs node, with cmd as its
+	// arguments; tini's ENTRYPOINT replaces it, so there tini also needs
+	// the entrypoint.
+	ownEntrypoint := !s.Images.Runner.Family.HasShell() && !d.Has("runtime.entrypoint")
+	if s.Runtime.Init == "" && !ownEntrypoint {
 		s.Runtime.Init = spec.InitTini
+	}
+	if s.Runtime.Init == spec.InitTini && ownEntrypoint {
+		d.Errorf(d.At("runtime.init"), spec.ErrInvalid, "runtime.init tini replaces the ENTRYPOINT of %s, which runs node with runtime.cmd as its arguments; set runtime.entrypoint: [/nodejs/bin/node] (the image's node) as well, or runtime.init: none", s.Images.Runner.Ref)
 	}
 }
 

@@ -194,7 +194,7 @@ func (r *Recipe) Complete(d *spec.Decoder, s *spec.Spec) {
 		}
 	}
 	d.RequireCmd(s, []string{"python", "-m", strings.NewReplacer("-", "_", ".", "_").Replace(s.Name)})
-	if s.Runtime.Init == "" && runner.Family.HasShell() {
+	if s.Runtime.Init == "" {
 		s.Runtime.Init = spec.InitTini
 	}
 }

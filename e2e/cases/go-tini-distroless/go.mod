@@ -1,0 +1,3 @@
+module example.com/gotini
+
+go 1.22
