@@ -29,5 +29,7 @@ export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
 start=$(date +%s)
 # -parallel 4: builds mostly wait on buildkitd and the network, so more run
 # at once than the 2 cores (go test's default).
-WHARF_E2E=1 go test -v -timeout 40m -parallel 4 "$@" ./...
+# -count=1: a real build depends on the mirrors, the proxies and the image
+# cache, none of which go test's result cache sees; never replay a result.
+WHARF_E2E=1 go test -count=1 -v -timeout 40m -parallel 4 "$@" ./...
 echo "e2e/run.sh: done in $(($(date +%s) - start))s"
