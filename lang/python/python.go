@@ -8,6 +8,7 @@ package python
 
 import (
 	"fmt"
+	"path"
 	"regexp"
 	"strings"
 
@@ -196,6 +197,11 @@ func (r *Recipe) Complete(d *spec.Decoder, s *spec.Spec) {
 	d.RequireCmd(s, []string{"python", "-m", strings.NewReplacer("-", "_", ".", "_").Replace(s.Name)})
 	if s.Runtime.Init == "" {
 		s.Runtime.Init = spec.InitTini
+	}
+	// A distroless python image's own ENTRYPOINT runs its python with the
+	// CMD as arguments; runtime.init none keeps it.
+	if s.Runtime.Init == spec.InitNone && !runner.Family.HasShell() && !d.Has("runtime.entrypoint") && len(s.Runtime.Cmd) > 0 && strings.HasPrefix(path.Base(s.Runtime.Cmd[0]), "python") {
+		d.Errorf(d.At("runtime.cmd"), spec.ErrInvalid, "with runtime.init none, %s keeps its own ENTRYPOINT, which runs the image's python with runtime.cmd as its arguments (python3 %s), outside the virtual environment; set runtime.entrypoint: [%s] and leave %s out of cmd, or drop runtime.init: none (wharf then runs the cmd under tini)", runner.Ref, strings.Join(s.Runtime.Cmd, " "), s.Runtime.Cmd[0], s.Runtime.Cmd[0])
 	}
 }
 
