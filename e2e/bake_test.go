@@ -71,6 +71,10 @@ type printed struct {
 		CacheTo []struct {
 			Type, Ref, Mode string
 		} `json:"cache-to"`
+		Args   map[string]string `json:"args"`
+		Attest []struct {
+			Type, Mode string
+		} `json:"attest"`
 	} `json:"target"`
 }
 
@@ -78,9 +82,12 @@ type printed struct {
 // bake writes for examples/monorepo (`buildx bake --print`, which needs no
 // builder): every spec is a target with the context, Dockerfile, stage,
 // tags (the REGISTRY and VERSION variables filled in from the
-// environment), platforms and registry cache that wharf meant; the
-// "services" group holds them all; and the committed file is what wharf
-// generates now.
+// environment), platforms and registry cache that wharf meant, the
+// provenance attestation in max mode, and the OCI labels' build arguments:
+// REVISION and VERSION from the environment, CREATED the RFC 3339 time of
+// SOURCE_DATE_EPOCH (which buildx passes on by itself), and all empty
+// without them; the "services" group holds them all; and the committed
+// file is what wharf generates now.
 func TestBakePrint(t *testing.T) {
 	if os.Getenv(e2eVar) != "1" && os.Getenv(buildxVar) != "1" {
 		t.Skipf("set %s=1 (or %s=1, which needs neither root nor a daemon) to run buildx bake --print", buildxVar, e2eVar)
@@ -106,12 +113,14 @@ func TestBakePrint(t *testing.T) {
 	}
 
 	buildx := buildxBinary(t)
+	metadata := []string{"REVISION=0123abc", "SOURCE_DATE_EPOCH=1700000000"}
 	run := func(args ...string) printed {
 		t.Helper()
 		cmd := exec.Command(buildx, append([]string{"bake", "--print"}, args...)...)
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "DOCKER_CONFIG="+t.TempDir(), "BUILDX_CONFIG="+t.TempDir(),
 			"REGISTRY=registry.test:5000", "VERSION=1.2.3")
+		cmd.Env = append(cmd.Env, metadata...)
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		out, err := cmd.Output()
@@ -156,6 +165,20 @@ func TestBakePrint(t *testing.T) {
 		if len(got.CacheTo) != 1 || got.CacheTo[0].Ref != ref || got.CacheTo[0].Mode != "max" {
 			t.Errorf("%s cache-to %+v, want type=registry,ref=%s,mode=max", name, got.CacheTo, ref)
 		}
+		if len(got.Attest) != 1 || got.Attest[0].Type != "provenance" || got.Attest[0].Mode != "max" {
+			t.Errorf("%s attest %+v, want type=provenance,mode=max", name, got.Attest)
+		}
+		wantArgs := map[string]string{"REVISION": "0123abc", "CREATED": "2023-11-14T22:13:20Z", "VERSION": "1.2.3", "SOURCE_DATE_EPOCH": "1700000000"}
+		if diff := cmp.Diff(wantArgs, got.Args); diff != "" {
+			t.Errorf("%s args (-want +got):\n%s", name, diff)
+		}
+	}
+	// Without REVISION and SOURCE_DATE_EPOCH the arguments are empty (no
+	// label), and buildx passes no SOURCE_DATE_EPOCH.
+	metadata = nil
+	bare := run("web")
+	if diff := cmp.Diff(map[string]string{"REVISION": "", "CREATED": "", "VERSION": "1.2.3"}, bare.Target["web"].Args); diff != "" {
+		t.Errorf("web args without REVISION and SOURCE_DATE_EPOCH (-want +got):\n%s", diff)
 	}
 	group := run("services")
 	names := make([]string, 0, len(group.Target))
