@@ -198,8 +198,12 @@ func TestBakePrint(t *testing.T) {
 // cache to the loopback registry (the REGISTRY variable). Three services
 // are baked together: gateway (Go on a Debian runner), notifier (Go on
 // distroless static, cross-compiled for linux/amd64 and linux/arm64 as
-// platform/go.yaml asks) and web (Node). A second bake after touching
-// web's source rebuilds only web: every step of the other two is cached.
+// platform/go.yaml asks) and web (Node). Every pushed image carries the
+// OCI labels of the REVISION, SOURCE_DATE_EPOCH (for CREATED) and VERSION
+// variables, and a max-mode SLSA provenance attestation that names them
+// (checkPushedImage). A second bake after touching web's source, with a
+// new REVISION, rebuilds only web: every step of the other two is cached,
+// and their labels and provenance show the new revision.
 //
 // accounts and billing are left out: platform/python.yaml names
 // python:3.12-slim, which has no look-alike (TestExamples builds them with
@@ -241,13 +245,16 @@ func TestBakeBuild(t *testing.T) {
 	}
 
 	config := t.TempDir()
+	// The OCI labels' variables: CREATED comes from SOURCE_DATE_EPOCH.
+	revision := "1111111"
+	const epoch, created = "1700000000", "2023-11-14T22:13:20Z"
 	buildxEnv := append(os.Environ(), "BUILDX_CONFIG="+config, "DOCKER_CONFIG="+config,
-		"BUILDX_BAKE_ENTITLEMENTS_FS=0", "REGISTRY="+e.registry.Addr, "VERSION=e2e")
+		"BUILDX_BAKE_ENTITLEMENTS_FS=0", "REGISTRY="+e.registry.Addr, "VERSION=e2e", "SOURCE_DATE_EPOCH="+epoch)
 	runBuildx := func(args ...string) string {
 		t.Helper()
 		cmd := exec.Command(buildx, args...)
 		cmd.Dir = dir
-		cmd.Env = buildxEnv
+		cmd.Env = append(buildxEnv, "REVISION="+revision)
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			t.Fatalf("buildx %s: %v\n%s", strings.Join(args, " "), err, out)
@@ -277,6 +284,27 @@ func TestBakeBuild(t *testing.T) {
 			t.Errorf("the first bake shows no step of notifier for %s", p)
 		}
 	}
+	// Each pushed image (each platform's) carries the OCI labels of the
+	// variables and a max-mode provenance attestation naming them.
+	checkPushed := func() {
+		t.Helper()
+		t0 := time.Now()
+		for _, s := range services {
+			labels := map[string]string{
+				"org.opencontainers.image.revision": revision, "org.opencontainers.image.created": created,
+				"org.opencontainers.image.version": "e2e", "org.opencontainers.image.title": s, // the spec's
+				"org.opencontainers.image.source": "https://github.com/example/monorepo", // base.yaml's
+			}
+			args := map[string]string{"REVISION": revision, "CREATED": created, "VERSION": "e2e", "SOURCE_DATE_EPOCH": epoch}
+			material := "golang"
+			if s == "web" {
+				material = "node"
+			}
+			checkPushedImage(t, e.registry.Addr+"/monorepo/"+s+":e2e", labels, args, material)
+		}
+		t.Logf("read the labels and provenance of %d images in %s", len(services), time.Since(t0).Round(time.Millisecond))
+	}
+	checkPushed()
 
 	// Touch one service: only its steps from COPY . . on run again.
 	path := filepath.Join(dir, "services", "web", "src", "index.js")
@@ -287,6 +315,9 @@ func TestBakeBuild(t *testing.T) {
 	if err := os.WriteFile(path, append(data, []byte("\n// touched by TestBakeBuild\n")...), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// A new revision too: the OCI label arguments are declared after every
+	// step, so it changes the labels but runs no step.
+	revision = "2222222"
 	second := bakeAll()
 	t.Logf("second bake:\n%s", second)
 	for _, s := range services {
@@ -298,6 +329,7 @@ func TestBakeBuild(t *testing.T) {
 			t.Errorf("%s did not change, yet these steps ran: %q", s, ran)
 		}
 	}
+	checkPushed()
 	bakeTimes(t, runBuildx, services)
 }
 
