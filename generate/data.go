@@ -144,6 +144,9 @@ type User struct {
 type Copy struct {
 	Src []string
 	Dst string
+	// Parents keeps each source's folders below the context (COPY
+	// --parents), for a "**" pattern.
+	Parents bool
 }
 
 // SourceDir is where the builder holds the build context.
@@ -215,6 +218,8 @@ func newDockerfile(s *spec.Spec, lang Language, pins Pins) *Dockerfile {
 type Prepared struct {
 	// Manifests are the files copied before the dependency step, as paths
 	// in the build context; the ones at its root are copied in one COPY.
+	// A pattern with "**" copies every file it matches to the same path
+	// (the package.json of every workspace member).
 	Manifests []string
 	// BuilderEnv and RunnerEnv are the stages' ENV defaults, which the
 	// spec's own values override.
@@ -285,6 +290,8 @@ func dependencyCopies(manifests, dependencyFiles []string) []Copy {
 		switch {
 		case i < len(manifests) && dir == ".":
 			root = append(root, p)
+		case strings.Contains(p, "**"):
+			copies = append(copies, Copy{Src: []string{p}, Dst: "./", Parents: true})
 		case strings.ContainsAny(p, "*?["):
 			copies = append(copies, Copy{Src: []string{p}, Dst: dir + "/"})
 		default:

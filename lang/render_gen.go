@@ -164,6 +164,9 @@ func (w writer) DependencyCopies_root(dot *root) {
 	for v1, v2 := range dot.DependencyCopies {
 		_, _ = v1, v2
 		w.WriteString("COPY ")
+		if v2.Parents {
+			w.WriteString("--parents ")
+		}
 		w.WriteString(strings.Join(v2.Src, " "))
 		w.WriteString(" ")
 		w.WriteString(v2.Dst)

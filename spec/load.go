@@ -161,6 +161,11 @@ func (l *Loader) parse(file string, data []byte, fsys fs.FS, images map[string]s
 func checkUTF8(file string, data []byte) ErrorList {
 	line, col := 1, 1
 	for i := 0; i < len(data); {
+		if b := data[i]; b >= 0x20 && b < 0x7f { // printable ASCII, most of a spec
+			col++
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRune(data[i:])
 		switch {
 		case r == utf8.RuneError && size == 1:
@@ -593,7 +598,12 @@ func (d *decoder) oneLine(n *yaml.Node, path, s string) bool {
 // U+2066-U+2069), zero-width characters, tag characters and the
 // byte-order mark. It returns -1 when there is none.
 func hiddenRune(s string) (int, rune) {
-	for i, r := range s {
+	ascii := 0
+	for ascii < len(s) && s[ascii] >= 0x20 && s[ascii] < 0x7f {
+		ascii++ // printable ASCII: most values are nothing else
+	}
+	for j, r := range s[ascii:] {
+		i := ascii + j
 		switch {
 		case r < 0x20 && r != '\t', r >= 0x7f && r <= 0x9f,
 			r == '\u2028', r == '\u2029':

@@ -308,6 +308,7 @@ func (c *Claims) Claim(r *Result) bool {
 	if c.by == nil {
 		c.by = map[string]string{}
 	}
+	paths := make([]string, 0, len(r.Files))
 	for _, f := range r.Files {
 		if f.Status == Orphaned || f.Status == Temporary {
 			continue
@@ -321,11 +322,10 @@ func (c *Claims) Claim(r *Result) bool {
 			r.Err, r.Files = spec.ErrorList{e}, nil
 			return false
 		}
+		paths = append(paths, path)
 	}
-	for _, f := range r.Files {
-		if f.Status != Orphaned && f.Status != Temporary {
-			c.by[filepath.Clean(f.Path)] = r.Spec
-		}
+	for _, path := range paths {
+		c.by[path] = r.Spec
 	}
 	return true
 }

@@ -9,8 +9,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/wharf-dev/wharf/internal/ignore"
@@ -186,47 +188,82 @@ func find(root string, listings Listings) ([]string, []error, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	w := walker{listings: listings}
-	if err := w.walk(filepath.Clean(root), "", excluded); err != nil {
-		return nil, nil, fmt.Errorf("find specs: %w", err)
+	w := walker{listings: listings, slots: make(chan struct{}, runtime.GOMAXPROCS(0)-1)}
+	w.walk(filepath.Clean(root), "", excluded)
+	w.wg.Wait()
+	if len(w.errs) > 0 {
+		// The error a walk in order would have met first, whichever
+		// goroutine met it.
+		first := slices.MinFunc(w.errs, walkOrder)
+		return nil, nil, fmt.Errorf("find specs: %w", first.err)
 	}
 	sortPaths(w.specs)
-	return w.specs, w.skipped, nil
+	slices.SortFunc(w.skippedAt, walkOrder)
+	skipped := make([]error, len(w.skippedAt))
+	for i, s := range w.skippedAt {
+		skipped[i] = s.err
+	}
+	return w.specs, skipped, nil
 }
 
-// A walker finds specs below a root, in folder name order.
+// A walker finds specs below a root. Folders are walked in parallel, up
+// to GOMAXPROCS at once: the walk of a large tree is mostly system calls
+// that another core can make meanwhile.
 type walker struct {
-	listings Listings // when not nil, records every folder read
-	specs    []string
-	skipped  []error // folders below the root it may not read
+	slots chan struct{} // a token for each goroutine beyond the first
+	wg    sync.WaitGroup
+
+	mu        sync.Mutex
+	listings  Listings // when not nil, records every folder read
+	specs     []string
+	skippedAt []walkError // folders below the root it may not read
+	errs      []walkError
+}
+
+// A walkError is a problem met at a folder of the walk.
+type walkError struct {
+	dir string
+	err error
+}
+
+// walkOrder orders folders as a walk in name order reaches them: by
+// their names from the root, one folder at a time.
+func walkOrder(a, b walkError) int {
+	return slices.Compare(strings.Split(a.dir, string(filepath.Separator)), strings.Split(b.dir, string(filepath.Separator)))
+}
+
+func (w *walker) fail(dir string, err error) {
+	w.mu.Lock()
+	w.errs = append(w.errs, walkError{dir, err})
+	w.mu.Unlock()
 }
 
 // walk reads dir, whose path relative to the root is rel ("" for the
 // root), records its spec and walks its subfolders. excluded holds the
 // patterns of the ignore files of dir's parent folders; walk adds those
 // of dir's own .gitignore, except at the root, where find read it.
-func (w *walker) walk(dir, rel string, excluded *ignore.Matcher) error {
+func (w *walker) walk(dir, rel string, excluded *ignore.Matcher) {
 	entries, err := readDir(dir)
 	if rel != "" && errors.Is(err, fs.ErrPermission) {
 		// Nothing wharf needs is known to be there; a spec there would
 		// be one the user cannot read either.
-		w.skipped = append(w.skipped, fmt.Errorf("skipped %s: %w; if it holds a %s, make it readable", dir, fs.ErrPermission, spec.FileName))
-		return nil
+		w.mu.Lock()
+		w.skippedAt = append(w.skippedAt, walkError{dir, fmt.Errorf("skipped %s: %w; if it holds a %s, make it readable", dir, fs.ErrPermission, spec.FileName)})
+		w.mu.Unlock()
+		return
 	} else if err != nil {
-		return err
-	}
-	if w.listings != nil {
-		if entries == nil {
-			entries = []fs.DirEntry{}
-		}
-		w.listings[dir] = entries
+		w.fail(dir, err)
+		return
 	}
 	if rel != "" {
 		if excluded, err = nestedIgnore(dir, rel, entries, excluded); err != nil {
-			return err
+			w.fail(dir, err)
+			return
 		}
 	}
-	for _, e := range entries {
+	var found string
+	var subdirs []int
+	for i, e := range entries {
 		name := e.Name()
 		relPath := name
 		if rel != "" {
@@ -235,16 +272,44 @@ func (w *walker) walk(dir, rel string, excluded *ignore.Matcher) error {
 		switch {
 		case !e.IsDir():
 			if name == spec.FileName && !excluded.Match(relPath, false) {
-				w.specs = append(w.specs, joinPath(dir, name))
+				found = joinPath(dir, name)
 			}
 		case skipped[name] || strings.HasPrefix(name, ".") || excluded.Match(relPath, true):
 		default:
-			if err := w.walk(joinPath(dir, name), relPath, excluded); err != nil {
-				return err
-			}
+			subdirs = append(subdirs, i)
 		}
 	}
-	return nil
+	if w.listings != nil || found != "" {
+		w.mu.Lock()
+		if w.listings != nil {
+			if entries == nil {
+				entries = []fs.DirEntry{}
+			}
+			w.listings[dir] = entries
+		}
+		if found != "" {
+			w.specs = append(w.specs, found)
+		}
+		w.mu.Unlock()
+	}
+	for _, i := range subdirs {
+		name := entries[i].Name()
+		relPath := name
+		if rel != "" {
+			relPath = rel + "/" + name
+		}
+		sub := joinPath(dir, name)
+		select {
+		case w.slots <- struct{}{}:
+			w.wg.Add(1)
+			go func() {
+				defer func() { <-w.slots; w.wg.Done() }()
+				w.walk(sub, relPath, excluded)
+			}()
+		default:
+			w.walk(sub, relPath, excluded)
+		}
+	}
 }
 
 // readDir is os.ReadDir; tests replace it to refuse a folder even to root.

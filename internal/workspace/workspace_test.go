@@ -10,8 +10,10 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -601,5 +603,53 @@ func TestFindSkipsUnreadableFolder(t *testing.T) {
 	denied = root
 	if _, _, _, err := ExpandListings([]string{filepath.Join(root, "...")}); !errors.Is(err, fs.ErrPermission) {
 		t.Errorf("unreadable root: %v, want a permission error", err)
+	}
+}
+
+// TestFindParallelIsOrdered: folders are walked in parallel, yet the specs,
+// the skipped folders and the error reported are those of a walk in name
+// order, on every run.
+func TestFindParallelIsOrdered(t *testing.T) {
+	files := map[string]string{}
+	for _, d := range []string{"a", "a/b", "a/b/c", "a-b", "ab", "b", "b/x", "c"} {
+		for i := range 20 {
+			files[fmt.Sprintf("%s/s%02d/wharf.yaml", d, i)] = ""
+		}
+	}
+	root := tree(t, files)
+	defer func(f func(string) ([]fs.DirEntry, error)) { readDir = f }(readDir)
+	var fail map[string]error
+	readDir = func(dir string) ([]fs.DirEntry, error) {
+		if rel, _ := filepath.Rel(root, dir); fail[filepath.ToSlash(rel)] != nil {
+			return nil, &fs.PathError{Op: "open", Path: dir, Err: fail[filepath.ToSlash(rel)]}
+		}
+		return os.ReadDir(dir)
+	}
+	pattern := []string{filepath.Join(root, "...")}
+	want, err := Expand(pattern)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.IsSortedFunc(want, comparePaths) || len(want) != 160 {
+		t.Fatalf("found %d specs, not in path order: %v", len(want), want)
+	}
+	fail = map[string]error{"c/s03": fs.ErrPermission, "a/b/s07": fs.ErrPermission, "b/x/s01": syscall.EIO, "b/s19": syscall.EIO, "c": syscall.EIO}
+	for range 30 {
+		_, _, _, err := ExpandListings(pattern)
+		if err == nil || !strings.Contains(err.Error(), filepath.Join(root, "b", "s19")) {
+			t.Fatalf("error %v, want the one at b/s19, the first a walk in order meets", err)
+		}
+	}
+	delete(fail, "b/s19")
+	delete(fail, "b/x/s01")
+	delete(fail, "c")
+	for range 30 {
+		got, _, skipped, err := ExpandListings(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 158 || len(skipped) != 2 || !strings.Contains(skipped[0].Error(), filepath.Join("a", "b", "s07")) || !strings.Contains(skipped[1].Error(), filepath.Join("c", "s03")) {
+			t.Fatalf("found %d specs, skipped %v; want 158, a/b/s07 then c/s03", len(got), skipped)
+		}
 	}
 }

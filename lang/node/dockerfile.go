@@ -69,6 +69,12 @@ func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared 
 		b.Dir = s.SpecDir
 	}
 	manifests := append([]string{"package.json"}, t.Manifests...)
+	if b.Dir != "" && t != PNPM {
+		// A workspace member: npm, Yarn and Bun install a workspace's
+		// members from their manifests, and without them install none of
+		// their dependencies (pnpm fetch reads the lockfile alone).
+		manifests = append(manifests, "**/package.json")
+	}
 	switch {
 	case r.YarnPath != "":
 		release := s.InContext(r.YarnPath)

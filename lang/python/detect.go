@@ -177,6 +177,7 @@ func (language) Detect(fsys fs.FS, p *detect.Proposal) error {
 	}
 
 	declared := requirements(fsys, py, reqs)
+	proposeNative(p, declared)
 	minor, why, note := pythonVersion(fsys, requires, reqFrom, declared)
 	p.ImagesNote = note
 	p.Builder = fmt.Sprintf("python:3.%d-slim", minor)

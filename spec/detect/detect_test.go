@@ -94,6 +94,49 @@ var detectCases = []struct {
 		imagesNote: true, // Python 3.13 assumed: flask==3.0.0 cannot be checked offline
 	},
 	{
+		name: "python with dependencies built from source: psycopg2, uWSGI, mysqlclient",
+		fsys: files(
+			"requirements.txt", "requests>=2\npsycopg2==2.9.10\nuWSGI\nmysqlclient>=2\n",
+			"app.py", "",
+		),
+		want: detect.Proposal{
+			Language: "python", Sources: []string{"requirements.txt"},
+			Builder: "python:3.13-slim", Runner: "python:3.13-slim",
+			BuildPackages: []string{"gcc", "libc6-dev", "libpq-dev", "pkg-config", "default-libmysqlclient-dev"},
+			Section:       pySection("", "requirements.txt"),
+			Artifacts:     []spec.Artifact{{From: "/src", To: "/app"}},
+			Runtime:       []detect.Field{{Key: "packages", Value: "[libpq5, libmariadb3]", Sure: detect.Likely}},
+			Cmd:           []string{"python", "app.py"},
+		},
+	},
+	{
+		name: "python with psycopg 3: the binary extra needs nothing, the plain package libpq5",
+		fsys: files(
+			"pyproject.toml", "[project]\nname = \"store\"\nrequires-python = \">=3.12\"\ndependencies = [\"psycopg[binary,pool]>=3.2\"]\n",
+			"store/__main__.py", "",
+		),
+		want: detect.Proposal{
+			Language: "python", Name: "store", Sources: []string{"pyproject.toml"},
+			Builder: "python:3.13-slim", Runner: "python:3.13-slim",
+			Section: pySection("."),
+			Cmd:     []string{"python", "-m", "store"},
+		},
+	},
+	{
+		name: "python with psycopg 3 without the binary extra",
+		fsys: files(
+			"pyproject.toml", "[project]\nname = \"store\"\nrequires-python = \">=3.12\"\ndependencies = [\"psycopg[pool,docs]>=3.2\"]\n",
+			"store/__main__.py", "",
+		),
+		want: detect.Proposal{
+			Language: "python", Name: "store", Sources: []string{"pyproject.toml"},
+			Builder: "python:3.13-slim", Runner: "python:3.13-slim",
+			Section: pySection("."),
+			Runtime: []detect.Field{{Key: "packages", Value: "[libpq5]", Sure: detect.Likely}},
+			Cmd:     []string{"python", "-m", "store"},
+		},
+	},
+	{
 		name: "poetry",
 		fsys: files(
 			"pyproject.toml", "[tool.poetry]\nname = \"worker\"\n[tool.poetry.dependencies]\npython = \"~3.10\"\n[tool.poetry.scripts]\nworker = \"worker:run\"\n",
