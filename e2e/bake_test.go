@@ -71,6 +71,10 @@ type printed struct {
 		CacheTo []struct {
 			Type, Ref, Mode string
 		} `json:"cache-to"`
+		Args   map[string]string `json:"args"`
+		Attest []struct {
+			Type, Mode string
+		} `json:"attest"`
 	} `json:"target"`
 }
 
@@ -78,9 +82,12 @@ type printed struct {
 // bake writes for examples/monorepo (`buildx bake --print`, which needs no
 // builder): every spec is a target with the context, Dockerfile, stage,
 // tags (the REGISTRY and VERSION variables filled in from the
-// environment), platforms and registry cache that wharf meant; the
-// "services" group holds them all; and the committed file is what wharf
-// generates now.
+// environment), platforms and registry cache that wharf meant, the
+// provenance attestation in max mode, and the OCI labels' build arguments:
+// REVISION and VERSION from the environment, CREATED the RFC 3339 time of
+// SOURCE_DATE_EPOCH (which buildx passes on by itself), and all empty
+// without them; the "services" group holds them all; and the committed
+// file is what wharf generates now.
 func TestBakePrint(t *testing.T) {
 	if os.Getenv(e2eVar) != "1" && os.Getenv(buildxVar) != "1" {
 		t.Skipf("set %s=1 (or %s=1, which needs neither root nor a daemon) to run buildx bake --print", buildxVar, e2eVar)
@@ -106,12 +113,14 @@ func TestBakePrint(t *testing.T) {
 	}
 
 	buildx := buildxBinary(t)
+	metadata := []string{"REVISION=0123abc", "SOURCE_DATE_EPOCH=1700000000"}
 	run := func(args ...string) printed {
 		t.Helper()
 		cmd := exec.Command(buildx, append([]string{"bake", "--print"}, args...)...)
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "DOCKER_CONFIG="+t.TempDir(), "BUILDX_CONFIG="+t.TempDir(),
 			"REGISTRY=registry.test:5000", "VERSION=1.2.3")
+		cmd.Env = append(cmd.Env, metadata...)
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		out, err := cmd.Output()
@@ -156,6 +165,20 @@ func TestBakePrint(t *testing.T) {
 		if len(got.CacheTo) != 1 || got.CacheTo[0].Ref != ref || got.CacheTo[0].Mode != "max" {
 			t.Errorf("%s cache-to %+v, want type=registry,ref=%s,mode=max", name, got.CacheTo, ref)
 		}
+		if len(got.Attest) != 1 || got.Attest[0].Type != "provenance" || got.Attest[0].Mode != "max" {
+			t.Errorf("%s attest %+v, want type=provenance,mode=max", name, got.Attest)
+		}
+		wantArgs := map[string]string{"REVISION": "0123abc", "CREATED": "2023-11-14T22:13:20Z", "VERSION": "1.2.3", "SOURCE_DATE_EPOCH": "1700000000"}
+		if diff := cmp.Diff(wantArgs, got.Args); diff != "" {
+			t.Errorf("%s args (-want +got):\n%s", name, diff)
+		}
+	}
+	// Without REVISION and SOURCE_DATE_EPOCH the arguments are empty (no
+	// label), and buildx passes no SOURCE_DATE_EPOCH.
+	metadata = nil
+	bare := run("web")
+	if diff := cmp.Diff(map[string]string{"REVISION": "", "CREATED": "", "VERSION": "1.2.3"}, bare.Target["web"].Args); diff != "" {
+		t.Errorf("web args without REVISION and SOURCE_DATE_EPOCH (-want +got):\n%s", diff)
 	}
 	group := run("services")
 	names := make([]string, 0, len(group.Target))
@@ -175,8 +198,12 @@ func TestBakePrint(t *testing.T) {
 // cache to the loopback registry (the REGISTRY variable). Three services
 // are baked together: gateway (Go on a Debian runner), notifier (Go on
 // distroless static, cross-compiled for linux/amd64 and linux/arm64 as
-// platform/go.yaml asks) and web (Node). A second bake after touching
-// web's source rebuilds only web: every step of the other two is cached.
+// platform/go.yaml asks) and web (Node). Every pushed image carries the
+// OCI labels of the REVISION, SOURCE_DATE_EPOCH (for CREATED) and VERSION
+// variables, and a max-mode SLSA provenance attestation that names them
+// (checkPushedImage). A second bake after touching web's source, with a
+// new REVISION, rebuilds only web: every step of the other two is cached,
+// and their labels and provenance show the new revision.
 //
 // accounts and billing are left out: platform/python.yaml names
 // python:3.12-slim, which has no look-alike (TestExamples builds them with
@@ -218,13 +245,16 @@ func TestBakeBuild(t *testing.T) {
 	}
 
 	config := t.TempDir()
+	// The OCI labels' variables: CREATED comes from SOURCE_DATE_EPOCH.
+	revision := "1111111"
+	const epoch, created = "1700000000", "2023-11-14T22:13:20Z"
 	buildxEnv := append(os.Environ(), "BUILDX_CONFIG="+config, "DOCKER_CONFIG="+config,
-		"BUILDX_BAKE_ENTITLEMENTS_FS=0", "REGISTRY="+e.registry.Addr, "VERSION=e2e")
+		"BUILDX_BAKE_ENTITLEMENTS_FS=0", "REGISTRY="+e.registry.Addr, "VERSION=e2e", "SOURCE_DATE_EPOCH="+epoch)
 	runBuildx := func(args ...string) string {
 		t.Helper()
 		cmd := exec.Command(buildx, args...)
 		cmd.Dir = dir
-		cmd.Env = buildxEnv
+		cmd.Env = append(buildxEnv, "REVISION="+revision)
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			t.Fatalf("buildx %s: %v\n%s", strings.Join(args, " "), err, out)
@@ -254,6 +284,27 @@ func TestBakeBuild(t *testing.T) {
 			t.Errorf("the first bake shows no step of notifier for %s", p)
 		}
 	}
+	// Each pushed image (each platform's) carries the OCI labels of the
+	// variables and a max-mode provenance attestation naming them.
+	checkPushed := func() {
+		t.Helper()
+		t0 := time.Now()
+		for _, s := range services {
+			labels := map[string]string{
+				"org.opencontainers.image.revision": revision, "org.opencontainers.image.created": created,
+				"org.opencontainers.image.version": "e2e", "org.opencontainers.image.title": s, // the spec's
+				"org.opencontainers.image.source": "https://github.com/example/monorepo", // base.yaml's
+			}
+			args := map[string]string{"REVISION": revision, "CREATED": created, "VERSION": "e2e", "SOURCE_DATE_EPOCH": epoch}
+			material := "golang"
+			if s == "web" {
+				material = "node"
+			}
+			checkPushedImage(t, e.registry.Addr+"/monorepo/"+s+":e2e", labels, args, material)
+		}
+		t.Logf("read the labels and provenance of %d images in %s", len(services), time.Since(t0).Round(time.Millisecond))
+	}
+	checkPushed()
 
 	// Touch one service: only its steps from COPY . . on run again.
 	path := filepath.Join(dir, "services", "web", "src", "index.js")
@@ -264,6 +315,9 @@ func TestBakeBuild(t *testing.T) {
 	if err := os.WriteFile(path, append(data, []byte("\n// touched by TestBakeBuild\n")...), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// A new revision too: the OCI label arguments are declared after every
+	// step, so it changes the labels but runs no step.
+	revision = "2222222"
 	second := bakeAll()
 	t.Logf("second bake:\n%s", second)
 	for _, s := range services {
@@ -275,6 +329,7 @@ func TestBakeBuild(t *testing.T) {
 			t.Errorf("%s did not change, yet these steps ran: %q", s, ran)
 		}
 	}
+	checkPushed()
 	bakeTimes(t, runBuildx, services)
 }
 

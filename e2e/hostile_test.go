@@ -151,11 +151,12 @@ var hostileFields = []hostileField{
 		accepts: isText,
 	},
 	{
-		name:    "runtime.labels key",
-		spec:    pythonSpec + "runtime:\n  init: none\n  cmd: [app]\n  labels:\n    %s: v\n",
-		benign:  "org.example.note",
-		got:     func(rb map[string]*stageReadback, _ []generate.File) any { return sortedKeys(rb["runner"].Labels) },
-		want:    func(v string) any { return []string{v} },
+		name:   "runtime.labels key",
+		spec:   pythonSpec + "runtime:\n  init: none\n  cmd: [app]\n  labels:\n    %s: v\n",
+		benign: "org.example.note",
+		got:    func(rb map[string]*stageReadback, _ []generate.File) any { return sortedKeys(rb["runner"].Labels) },
+		// and the title's, from its argument's default (the spec's name)
+		want:    func(v string) any { return uniqueSorted(v, "org.opencontainers.image.title") },
 		accepts: func(string) bool { return false },
 	},
 	{
@@ -775,4 +776,10 @@ func TestHostileSpecFileName(t *testing.T) {
 			}
 		}
 	}
+}
+
+// uniqueSorted returns its arguments sorted, without duplicates.
+func uniqueSorted(s ...string) []string {
+	slices.Sort(s)
+	return slices.Compact(s)
 }

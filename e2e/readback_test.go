@@ -54,8 +54,11 @@ type copyReadback struct {
 
 // readback parses dt with BuildKit's parser and instructions.Parse, expands
 // each instruction's words the way dockerfile2llb does, and returns the
-// stages by name. A word that refers to a variable is an error: wharf never
-// writes one, so any "$" that reaches BuildKit unescaped was smuggled.
+// stages by name. A word that refers to a variable its stage has not
+// declared with ARG is an error: wharf refers only to its own ARGs (the OCI
+// labels' arguments), so any other "$" that reaches BuildKit unescaped was
+// smuggled. Declared ARGs take their defaults, as in a build that passes no
+// build arguments.
 func readback(dt []byte) (map[string]*stageReadback, error) {
 	res, err := parser.Parse(bytes.NewReader(dt))
 	if err != nil {
@@ -69,17 +72,6 @@ func readback(dt []byte) (map[string]*stageReadback, error) {
 		return nil, fmt.Errorf("%d ARG instructions before the first FROM", len(metaArgs))
 	}
 	lex := shell.NewLex(res.EscapeToken)
-	noEnv := shell.EnvsFromSlice(nil)
-	expand := func(word string) (string, error) {
-		out, unmatched, err := lex.ProcessWord(word, noEnv)
-		if err != nil {
-			return "", err
-		}
-		if len(unmatched) > 0 {
-			return "", fmt.Errorf("word %q refers to variables %v", word, sortedSet(unmatched))
-		}
-		return out, nil
-	}
 	out := map[string]*stageReadback{}
 	for _, st := range stages {
 		if _, dup := out[st.Name]; dup {
@@ -87,6 +79,21 @@ func readback(dt []byte) (map[string]*stageReadback, error) {
 		}
 		sr := &stageReadback{Name: st.Name, Base: st.BaseName, Args: map[string]*string{}, Env: map[string]string{}, Labels: map[string]string{}}
 		out[st.Name] = sr
+		// The stage's ARGs so far: those with a default hold it (no build
+		// arguments are passed); one without stays unset, as in BuildKit.
+		var argEnv []string
+		expand := func(word string) (string, error) {
+			out, unmatched, err := lex.ProcessWord(word, shell.EnvsFromSlice(argEnv))
+			if err != nil {
+				return "", err
+			}
+			for name := range unmatched {
+				if _, declared := sr.Args[name]; !declared {
+					return "", fmt.Errorf("word %q refers to variables %v", word, sortedSet(unmatched))
+				}
+			}
+			return out, nil
+		}
 		for _, cmd := range st.Commands {
 			sr.Kinds = append(sr.Kinds, strings.ToUpper(cmd.Name()))
 			if ex, ok := cmd.(instructions.SupportsSingleWordExpansion); ok {
@@ -107,6 +114,9 @@ func readback(dt []byte) (map[string]*stageReadback, error) {
 						a.Value = &v
 					}
 					sr.Args[a.Key] = a.Value
+					if a.Value != nil {
+						argEnv = append(argEnv, a.Key+"="+*a.Value)
+					}
 				}
 			case *instructions.EnvCommand:
 				for _, kv := range c.Env {
@@ -166,11 +176,17 @@ func sortedSet(m map[string]struct{}) []string {
 // and returns the image config of target: what `docker build --target`
 // would record in the image (ENV, LABEL, CMD, ...).
 func imageConfig(ctx context.Context, dt []byte, target string) (*dockerspec.DockerOCIImageConfig, error) {
+	return imageConfigWith(ctx, dt, target, nil)
+}
+
+// imageConfigWith is imageConfig with build arguments, as --build-arg
+// passes them.
+func imageConfigWith(ctx context.Context, dt []byte, target string, args map[string]string) (*dockerspec.DockerOCIImageConfig, error) {
 	src := llb.Local("dockerfile")
 	sm := llb.NewSourceMap(&src, "Dockerfile", "Dockerfile", dt)
 	sm.Definition = &llb.Definition{}
 	res, err := dockerfile2llb.Dockerfile2LLB(ctx, dt, dockerfile2llb.ConvertOpt{
-		Config:       dockerui.Config{Target: target},
+		Config:       dockerui.Config{Target: target, BuildArgs: args},
 		SourceMap:    sm,
 		MetaResolver: emptyImages{},
 	})

@@ -95,8 +95,20 @@ type Stage struct {
 	Expose      []string
 	Healthcheck *spec.Healthcheck
 	Labels      []Var
-	Entrypoint  []string
-	Cmd         []string
+	// MetadataArgs are the build arguments of the OCI labels (see
+	// OCILabels) that the spec's labels leave to the build, with their
+	// defaults ("" for none), declared after the install steps (runner).
+	MetadataArgs []Var
+	// MetadataLabelArgs are the arguments that hold the last part of each
+	// such label's key: "revision" when REVISION is not empty, else ""
+	// (REVISION_LABEL=${REVISION:+revision}); the title has none (runner).
+	MetadataLabelArgs []Var
+	// MetadataLabels are the LABEL pairs of MetadataArgs, written before
+	// Labels: an empty argument's pair lands on the title's key, which the
+	// title's pair, written last, replaces (runner).
+	MetadataLabels []Var
+	Entrypoint     []string
+	Cmd            []string
 }
 
 // TiniStage is the "tini" stage: it runs on the build platform (no
@@ -198,6 +210,7 @@ func newDockerfile(s *spec.Spec, lang Language, pins Pins) *Dockerfile {
 	d.DependencyCopies = dependencyCopies(r.Manifests, deps)
 	d.Builder.setFamily()
 	d.Runner.setFamily()
+	d.Runner.metadata(s)
 	return d
 }
 

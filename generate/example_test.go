@@ -30,13 +30,20 @@ runtime: {expose: [8080]}
 	}
 	fmt.Print(runnerStage(string(files[0].Data)))
 	// Output:
-	// Dockerfile: 745 bytes
+	// Dockerfile: 1251 bytes
 	// .dockerignore: 175 bytes
 	// FROM gcr.io/distroless/static-debian13 AS runner
 	// WORKDIR /app
 	// COPY --link --from=builder /out/hello /usr/local/bin/hello
 	// USER 10001:10001
 	// EXPOSE 8080
+	// ARG SOURCE REVISION CREATED VERSION TITLE=hello
+	// ARG SOURCE_LABEL=${SOURCE:+source} REVISION_LABEL=${REVISION:+revision} CREATED_LABEL=${CREATED:+created} VERSION_LABEL=${VERSION:+version}
+	// LABEL org.opencontainers.image.${SOURCE_LABEL:-title}="$SOURCE" \
+	//       org.opencontainers.image.${REVISION_LABEL:-title}="$REVISION" \
+	//       org.opencontainers.image.${CREATED_LABEL:-title}="$CREATED" \
+	//       org.opencontainers.image.${VERSION_LABEL:-title}="$VERSION" \
+	//       org.opencontainers.image.title="$TITLE"
 	// ENTRYPOINT ["/usr/local/bin/hello"]
 }
 

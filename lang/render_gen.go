@@ -894,16 +894,55 @@ func (w writer) RunnerConfig_generate_Stage(dot generate.Stage) {
 		w.WriteString("\n")
 	}
 	w.WriteString("\n")
-	if len(dot.Labels) > 0 {
-		w.WriteString("LABEL ")
-		for v2, v3 := range dot.Labels {
+	if len(dot.MetadataArgs) > 0 {
+		w.WriteString("ARG ")
+		for v2, v3 := range dot.MetadataArgs {
 			_, _ = v2, v3
 			if v2 != 0 {
-				w.WriteString(" \\\n      ")
+				w.WriteString(" ")
 			}
 			w.WriteString(v3.Key)
+			if len(v3.Value) > 0 {
+				w.WriteString("=")
+				w.WriteString(v3.Quoted)
+			}
+		}
+		w.WriteString("\n")
+	}
+	w.WriteString("\n")
+	if len(dot.MetadataLabelArgs) > 0 {
+		w.WriteString("ARG ")
+		for v4, v5 := range dot.MetadataLabelArgs {
+			_, _ = v4, v5
+			if v4 != 0 {
+				w.WriteString(" ")
+			}
+			w.WriteString(v5.Key)
 			w.WriteString("=")
-			w.WriteString(v3.Quoted)
+			w.WriteString(v5.Quoted)
+		}
+		w.WriteString("\n")
+	}
+	w.WriteString("\n")
+	if len(dot.MetadataLabels) > 0 || len(dot.Labels) > 0 {
+		w.WriteString("LABEL ")
+		for v6, v7 := range dot.MetadataLabels {
+			_, _ = v6, v7
+			if v6 != 0 {
+				w.WriteString(" \\\n      ")
+			}
+			w.WriteString(v7.Key)
+			w.WriteString("=")
+			w.WriteString(v7.Quoted)
+		}
+		for v8, v9 := range dot.Labels {
+			_, _ = v8, v9
+			if v8 != 0 || len(dot.MetadataLabels) > 0 {
+				w.WriteString(" \\\n      ")
+			}
+			w.WriteString(v9.Key)
+			w.WriteString("=")
+			w.WriteString(v9.Quoted)
 		}
 		w.WriteString("\n")
 	}

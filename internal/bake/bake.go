@@ -59,7 +59,27 @@ type Target struct {
 	// SSH forwards the build's SSH agent ("default") to the steps that
 	// mount it (RUN --mount=type=ssh).
 	SSH []string `json:"ssh,omitempty"`
+	// Attest lists the attestations the build adds to the image: always
+	// Provenance.
+	Attest []string `json:"attest"`
 }
+
+// Provenance is every target's attestation: BuildKit's SLSA provenance,
+// in max mode (the build's steps, arguments and sources, not only its
+// inputs).
+const Provenance = "type=provenance,mode=max"
+
+// MetadataVariables are the bake variables passed as the build arguments of
+// the runner's OCI labels (generate.OCILabels) of the same names, with
+// their defaults: VERSION's comes from the config. CREATED, RFC 3339, is
+// the time SOURCE_DATE_EPOCH says when that is set (bake's
+// unixtimestampparse); an empty variable makes no label. SOURCE and TITLE
+// are not passed: their defaults come from the spec.
+var MetadataVariables = []string{"REVISION", "CREATED", "VERSION"}
+
+// createdDefault is CREATED's default: SOURCE_DATE_EPOCH as an RFC 3339
+// time, or "" when it is empty.
+const createdDefault = `${SOURCE_DATE_EPOCH == "" ? "" : unixtimestampparse(SOURCE_DATE_EPOCH).rfc3339}`
 
 // TargetName is the bake target of a spec name: bake names take letters,
 // digits, '_' and '-', so '.' becomes '_'.
@@ -76,6 +96,9 @@ type Entry struct {
 	Secrets []string
 	// SSH says the Dockerfile mounts the SSH agent.
 	SSH bool
+	// OCIArgs are the build arguments of the OCI labels that the runner
+	// declares (generate.MetadataArgs).
+	OCIArgs []string
 	// NameAt and PublishAt are where name and publish.repository were
 	// written, for errors; zero when not written.
 	NameAt, PublishAt spec.Origin
@@ -87,6 +110,9 @@ func NewEntry(s *spec.Spec, dockerfile []byte) Entry {
 		File: s.File, Name: s.Name, Context: s.Context, SpecDir: s.SpecDir, Output: s.Output,
 		Platforms: s.Platforms, Publish: s.Publish, Args: s.Build.Args, Secrets: generate.SecretIDs(dockerfile),
 		SSH: generate.MountsSSH(dockerfile),
+	}
+	for _, l := range generate.MetadataArgs(s) {
+		e.OCIArgs = append(e.OCIArgs, l.Arg)
 	}
 	e.NameAt, _ = s.Origin("name")
 	e.PublishAt, _ = s.Origin("publish.repository")
@@ -168,6 +194,19 @@ func Generate(c *Config, specs []Entry) ([]byte, error) {
 			Platforms:  s.Platforms,
 			Args:       literal(s.Args),
 			Secret:     secretEntries(s.Secrets),
+			Attest:     []string{Provenance},
+		}
+		for _, a := range s.OCIArgs {
+			if _, set := s.Args[a]; set || !slices.Contains(MetadataVariables, a) {
+				continue // build.args passes the spec's value, as written
+			}
+			if t.Args == nil {
+				t.Args = map[string]string{}
+			}
+			t.Args[a] = "${" + a + "}"
+			if uses[a] == nil {
+				uses[a] = s
+			}
 		}
 		if s.SSH {
 			t.SSH = []string{"default"}
@@ -225,9 +264,7 @@ func Generate(c *Config, specs []Entry) ([]byte, error) {
 	for _, g := range f.Group {
 		slices.Sort(g.Targets)
 	}
-	if uses["{registry}"] != nil || uses["{version}"] != nil {
-		f.Variable = map[string]*Variable{}
-	}
+	f.Variable = map[string]*Variable{}
 	if s := uses["{registry}"]; s != nil {
 		def, ok := c.Variables["REGISTRY"]
 		if !ok {
@@ -235,7 +272,14 @@ func Generate(c *Config, specs []Entry) ([]byte, error) {
 		}
 		f.Variable["REGISTRY"] = &Variable{Default: def}
 	}
-	if uses["{version}"] != nil {
+	if uses["REVISION"] != nil {
+		f.Variable["REVISION"] = &Variable{}
+	}
+	if uses["CREATED"] != nil {
+		f.Variable["CREATED"] = &Variable{Default: createdDefault}
+		f.Variable["SOURCE_DATE_EPOCH"] = &Variable{}
+	}
+	if uses["{version}"] != nil || uses["VERSION"] != nil {
 		def, ok := c.Variables["VERSION"]
 		if !ok {
 			def = DefaultVersion

@@ -50,10 +50,17 @@ one name are an error naming both. A target has:
               variables, VERSION "dev"; CI sets them in the environment)
   platforms   the spec's platforms
   cache-from, cache-to  type=registry from publish.cache, mode=max
-  args        the spec's build.args
+  args        the spec's build.args, and REVISION, CREATED, VERSION from
+              the bake variables of those names for the runner's OCI
+              labels (not one build.args passes or whose label
+              runtime.labels sets); REVISION and SOURCE_DATE_EPOCH default
+              to empty, CREATED to SOURCE_DATE_EPOCH as RFC 3339; bake reads
+              each from the environment, and buildx passes
+              SOURCE_DATE_EPOCH on by itself
   secret      each BuildKit secret the Dockerfile mounts, read from the
               environment variable of its id in upper case (pip_netrc from
               $PIP_NETRC)
+  attest      type=provenance,mode=max: a SLSA provenance attestation
 Groups: "default" holds every target, and each folder above the specs'
 (below the config's) a group of the targets below it, named by its path
 with '/' as '_' ("services", "teams_payments").
