@@ -253,16 +253,14 @@ func isNumeric(u string) bool {
 
 // sortedVars merges defaults under the spec's values and sorts by name.
 func sortedVars(values, defaults map[string]string) []Var {
-	merged := make(map[string]string, len(values)+len(defaults))
-	for k, v := range defaults {
-		merged[k] = v
-	}
+	vars := make([]Var, 0, len(values)+len(defaults))
 	for k, v := range values {
-		merged[k] = v
-	}
-	vars := make([]Var, 0, len(merged))
-	for k, v := range merged {
 		vars = append(vars, Var{Key: k, Value: v, Quoted: quote(v)})
+	}
+	for k, v := range defaults {
+		if _, set := values[k]; !set {
+			vars = append(vars, Var{Key: k, Value: v, Quoted: quote(v)})
+		}
 	}
 	slices.SortFunc(vars, func(a, b Var) int { return strings.Compare(a.Key, b.Key) })
 	return vars

@@ -63,18 +63,41 @@ func MetadataArgs(s *spec.Spec) []OCILabel {
 // writes an empty argument's pair under the title's key, and the title,
 // written after it, replaces that pair.
 func (st *Stage) metadata(s *spec.Spec) {
-	for _, l := range MetadataArgs(s) {
+	st.MetadataArgs = make([]Var, 0, len(OCILabels))
+	st.MetadataLabelArgs = make([]Var, 0, len(OCILabels)-1)
+	st.MetadataLabels = make([]Var, 0, len(OCILabels))
+	for i, l := range OCILabels {
+		if _, set := s.Runtime.Labels[l.Label]; set {
+			continue // as MetadataArgs
+		}
 		def, ok := s.Build.Args[l.Arg]
 		if !ok && l.Arg == "TITLE" {
 			def = s.Name
 		}
 		st.MetadataArgs = append(st.MetadataArgs, Var{Key: l.Arg, Value: def, Quoted: quote(def)})
+		t := &ociLabelTexts[i]
+		if t.keyArg.Key != "" {
+			st.MetadataLabelArgs = append(st.MetadataLabelArgs, t.keyArg)
+		}
+		st.MetadataLabels = append(st.MetadataLabels, t.label)
+	}
+}
+
+// ociLabelText is what metadata writes for an OCILabel whatever the spec:
+// the argument holding its key's last part, and its LABEL pair.
+type ociLabelText struct{ keyArg, label Var }
+
+// ociLabelTexts are the texts of OCILabels, by index, made once.
+var ociLabelTexts = func() []ociLabelText {
+	out := make([]ociLabelText, len(OCILabels))
+	for i, l := range OCILabels {
 		key := l.Label
 		if keyArg := l.KeyArg(); keyArg != "" {
 			expr := "${" + l.Arg + ":+" + strings.TrimPrefix(l.Label, ociPrefix) + "}"
-			st.MetadataLabelArgs = append(st.MetadataLabelArgs, Var{Key: keyArg, Value: expr, Quoted: expr})
+			out[i].keyArg = Var{Key: keyArg, Value: expr, Quoted: expr}
 			key = ociPrefix + "${" + keyArg + ":-title}"
 		}
-		st.MetadataLabels = append(st.MetadataLabels, Var{Key: key, Value: "$" + l.Arg, Quoted: `"$` + l.Arg + `"`})
+		out[i].label = Var{Key: key, Value: "$" + l.Arg, Quoted: `"$` + l.Arg + `"`}
 	}
-}
+	return out
+}()
