@@ -30,7 +30,7 @@ runtime: {expose: [8080]}
 	}
 	fmt.Print(runnerStage(string(files[0].Data)))
 	// Output:
-	// Dockerfile: 745 bytes
+	// Dockerfile: 778 bytes
 	// .dockerignore: 175 bytes
 	// FROM gcr.io/distroless/static-debian13 AS runner
 	// WORKDIR /app

@@ -1,0 +1,151 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/wharf-dev/wharf/e2e/harness"
+)
+
+// The two SOURCE_DATE_EPOCH values of TestReproducible: the first is the
+// one both cold builds use, the second the warm rebuild's (a new commit).
+// Both lie in the past, as a commit's time does: rewrite-timestamp only
+// lowers timestamps newer than the epoch to it.
+const (
+	reproEpoch     = "1767225600" // 2026-01-01T00:00:00Z
+	reproEpochNext = "1767312000" // a day later
+)
+
+// reproCases are TestReproducible's cases: one per language that reaches
+// equal digests, with the steps that must stay CACHED on a warm rebuild
+// where only SOURCE_DATE_EPOCH changes (each a substring of one step's
+// instruction). The runner's package and user steps come before its
+// ARG SOURCE_DATE_EPOCH, as the dependency steps do in the builder.
+var reproCases = []struct {
+	name   string
+	cached []string
+}{
+	{"go-static", []string{"go mod download"}},
+	{"node-npm", []string{"npm ci", "apt-get install", "useradd"}},
+	{"python-reqs", []string{"-r requirements.txt", "apt-get install", "useradd"}},
+}
+
+// TestReproducible builds each of reproCases twice, each time on a
+// buildkitd of its own with an empty state folder (a cold cache: no layer,
+// no cache mount), with the same SOURCE_DATE_EPOCH and the exporter's
+// rewrite-timestamp=true, and requires the two image manifests to have
+// the same digest; when they differ it prints every file that differs
+// between the two images' layers. Then it rebuilds on the first daemon
+// (warm) with a new SOURCE_DATE_EPOCH: the dependency steps must be
+// CACHED. The suite's shared buildkitd is not touched.
+func TestReproducible(t *testing.T) {
+	e := requireE2E(t)
+	t.Parallel()
+	for _, c := range reproCases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			abs, err := filepath.Abs(filepath.Join("cases", c.name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			gen := generateCaseAt(t, abs, "", nil)
+			work := t.TempDir()
+			start := time.Now()
+
+			// Two cold builds at once, on two fresh daemons.
+			var wg sync.WaitGroup
+			daemons := make([]*harness.Daemon, 2)
+			logs := make([]string, 2)
+			errs := make([]error, 2)
+			tars := []string{filepath.Join(work, "a.tar"), filepath.Join(work, "b.tar")}
+			for i := range daemons {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					d, err := harness.StartDaemon(context.Background(), e.tools, e.registry.Addr, e.snapshotter)
+					if err != nil {
+						errs[i] = err
+						return
+					}
+					daemons[i] = d
+					logs[i], errs[i] = reproBuild(e, d, gen, tars[i], reproEpoch)
+				}()
+			}
+			wg.Wait()
+			defer func() {
+				for _, d := range daemons {
+					if d != nil {
+						if err := d.Close(); err != nil {
+							t.Logf("stop buildkitd: %v", err)
+						}
+					}
+				}
+			}()
+			for i, err := range errs {
+				if err != nil {
+					df, _ := os.ReadFile(filepath.Join(gen, "Dockerfile"))
+					t.Fatalf("cold build %d: %v\nDockerfile:\n%s\nbuild log:\n%s", i+1, err, df, logs[i])
+				}
+			}
+			cold := time.Since(start).Round(time.Second)
+			var digests [2]string
+			for i, tb := range tars {
+				if digests[i], err = harness.ManifestDigest(tb); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if digests[0] == digests[1] {
+				t.Logf("two cold builds (in parallel, %s): the same manifest digest %s", cold, digests[0])
+			} else {
+				diffs, err := harness.DiffImages(tars[0], tars[1], filepath.Join(work, "diff"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Errorf("two cold builds with SOURCE_DATE_EPOCH=%s and rewrite-timestamp=true: manifests %s and %s differ; %d differences:\n%s",
+					reproEpoch, digests[0], digests[1], len(diffs), strings.Join(diffs, "\n"))
+			}
+
+			// A new commit: a new SOURCE_DATE_EPOCH on the warm daemon.
+			t0 := time.Now()
+			log, err := reproBuild(e, daemons[0], gen, filepath.Join(work, "c.tar"), reproEpochNext)
+			if err != nil {
+				t.Fatalf("warm rebuild: %v\n%s", err, log)
+			}
+			st := parseSteps(log)
+			for _, sub := range c.cached {
+				if !st.cached(sub) {
+					t.Errorf("warm rebuild with SOURCE_DATE_EPOCH=%s: the step %q was not CACHED (ran: %q)", reproEpochNext, sub, st.ran())
+				}
+			}
+			t.Logf("warm rebuild with a new SOURCE_DATE_EPOCH in %s: %s cached/run, ran %q", time.Since(t0).Round(time.Second), st.count(), st.ran())
+			if d, err := harness.ManifestDigest(filepath.Join(work, "c.tar")); err == nil && d == digests[0] {
+				t.Errorf("the rebuild with SOURCE_DATE_EPOCH=%s has the digest of the one with %s: the epoch reached nothing", reproEpochNext, reproEpoch)
+			}
+		})
+	}
+}
+
+// reproBuild builds the runner of the generated case gen on d with
+// SOURCE_DATE_EPOCH=epoch and rewrite-timestamp=true into the OCI tarball
+// out, every check warning an error, and returns the plain progress log.
+func reproBuild(e *e2eEnv, d *harness.Daemon, gen, out, epoch string) (string, error) {
+	log, err := d.Build(context.Background(), e.tools, harness.BuildRequest{
+		ContextDir: gen, DockerfileDir: gen, Target: "runner",
+		BuildArgs: map[string]string{
+			harness.CheckErrorArg: "error=true",
+			"SOURCE_DATE_EPOCH":   epoch,
+		},
+		OutputTar: out, Name: "wharf-e2e/" + filepath.Base(gen) + ":latest",
+		Hosts: e.hosts(), RewriteTimestamp: true,
+	})
+	if err != nil {
+		return log, fmt.Errorf("%w (SOURCE_DATE_EPOCH=%s)", err, epoch)
+	}
+	return log, nil
+}
