@@ -1,10 +1,13 @@
 package e2e
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -148,4 +151,92 @@ func reproBuild(e *e2eEnv, d *harness.Daemon, gen, out, epoch string) (string, e
 		return log, fmt.Errorf("%w (SOURCE_DATE_EPOCH=%s)", err, epoch)
 	}
 	return log, nil
+}
+
+// baselineWharfVar names a wharf CLI built from an earlier commit, whose
+// Dockerfile TestReproducibleCost builds as the plain arm.
+const baselineWharfVar = "WHARF_E2E_BASELINE_WHARF"
+
+// TestReproducibleCost measures what the reproducible settings cost in
+// build time: the python-reqs case built cold (each build on a buildkitd
+// of its own with an empty state folder), one build after the other,
+// alternating two arms three times: this tree's Dockerfile with
+// SOURCE_DATE_EPOCH and rewrite-timestamp=true, and a plain build without
+// either of the Dockerfile that the wharf CLI named by
+// WHARF_E2E_BASELINE_WHARF writes (unset: this tree's). Opt-in like
+// TestImageQuality (WHARF_E2E_BENCH=1); BENCHMARKS.md records the table.
+func TestReproducibleCost(t *testing.T) {
+	e := requireE2E(t)
+	if os.Getenv(benchVar) != "1" {
+		t.Skipf("set %s=1 (with %s=1) to measure the reproducible settings' cost", benchVar, e2eVar)
+	}
+	abs, err := filepath.Abs(filepath.Join("cases", "python-reqs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	repro := generateCaseAt(t, abs, "", nil)
+	plain := repro
+	if bin := os.Getenv(baselineWharfVar); bin != "" {
+		plain = filepath.Join(t.TempDir(), "python-reqs")
+		if out, err := exec.Command("cp", "-a", repro, plain).CombinedOutput(); err != nil {
+			t.Fatalf("copy: %v\n%s", err, out)
+		}
+		cmd := exec.Command(bin, "generate", "--force", ".")
+		cmd.Dir = plain
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s generate: %v\n%s", bin, err, out)
+		}
+	}
+	arms := []struct {
+		name, dir string
+		repro     bool
+	}{
+		{"reproducible (this tree, SOURCE_DATE_EPOCH, rewrite-timestamp=true)", repro, true},
+		{"plain (" + cmp.Or(os.Getenv(baselineWharfVar), "this tree") + ", neither)", plain, false},
+	}
+	times := make([][]time.Duration, len(arms))
+	work := t.TempDir()
+	for round := range 3 {
+		for i, arm := range arms {
+			d, err := harness.StartDaemon(context.Background(), e.tools, e.registry.Addr, e.snapshotter)
+			if err != nil {
+				t.Fatal(err)
+			}
+			args := map[string]string{harness.CheckErrorArg: "error=true"}
+			if arm.repro {
+				args["SOURCE_DATE_EPOCH"] = reproEpoch
+			}
+			t0 := time.Now()
+			log, err := d.Build(context.Background(), e.tools, harness.BuildRequest{
+				ContextDir: arm.dir, DockerfileDir: arm.dir, Target: "runner", BuildArgs: args,
+				OutputTar: filepath.Join(work, fmt.Sprintf("%d-%d.tar", round, i)), Hosts: e.hosts(),
+				RewriteTimestamp: arm.repro,
+			})
+			took := time.Since(t0)
+			if cerr := d.Close(); cerr != nil {
+				t.Logf("stop buildkitd: %v", cerr)
+			}
+			if err != nil {
+				t.Fatalf("%s: %v\n%s", arm.name, err, log)
+			}
+			times[i] = append(times[i], took)
+			t.Logf("round %d, %s: %s", round+1, arm.name, secs(took))
+		}
+	}
+	var table strings.Builder
+	table.WriteString("| arm | cold builds (s) | median |\n| --- | --- | ---: |\n")
+	for i, arm := range arms {
+		var each []string
+		for _, d := range times[i] {
+			each = append(each, secs(d))
+		}
+		fmt.Fprintf(&table, "| %s | %s | %s |\n", arm.name, strings.Join(each, ", "), secs(median(times[i])))
+	}
+	t.Logf("reproducible settings, python-reqs cold:\n%s", table.String())
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
 }
