@@ -80,11 +80,12 @@ func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared 
 		builderEnv["UV_COMPILE_BYTECODE"] = "1"
 		builderEnv["UV_LINK_MODE"] = "copy"
 		builderEnv["UV_PYTHON_DOWNLOADS"] = "0"
-		// uv compiles in the mode this names (default TIMESTAMP), not
-		// py_compile's SOURCE_DATE_EPOCH default; see CompileVenv.
-		builderEnv["PYC_INVALIDATION_MODE"] = "CHECKED_HASH"
 		if b.Venv != "" {
 			builderEnv["UV_PROJECT_ENVIRONMENT"] = VenvPath
+			// uv compiles the venv in the mode this names (default
+			// TIMESTAMP), not py_compile's SOURCE_DATE_EPOCH default;
+			// see CompileVenv.
+			builderEnv["PYC_INVALIDATION_MODE"] = "CHECKED_HASH"
 		}
 	case t.ActiveVenv && b.Venv != "":
 		builderEnv["VIRTUAL_ENV"] = VenvPath
