@@ -25,6 +25,14 @@ const (
 	reproEpochNext = "1767312000" // a day later
 )
 
+// The REVISION build argument of each build, with the epoch: the commit
+// the OCI revision label names (issue 21's metadata, declared in the
+// runner after its install steps where a tree has it; unused otherwise).
+const (
+	reproRevision     = "1111111111111111111111111111111111111111"
+	reproRevisionNext = "2222222222222222222222222222222222222222"
+)
+
 // reproCases are TestReproducible's cases: one per language that reaches
 // equal digests, with the steps that must stay CACHED on a warm rebuild
 // where only SOURCE_DATE_EPOCH changes (each a substring of one step's
@@ -45,8 +53,9 @@ var reproCases = []struct {
 // rewrite-timestamp=true, and requires the two image manifests to have
 // the same digest; when they differ it prints every file that differs
 // between the two images' layers. Then it rebuilds on the first daemon
-// (warm) with a new SOURCE_DATE_EPOCH: the dependency steps must be
-// CACHED. The suite's shared buildkitd is not touched.
+// (warm) with a new SOURCE_DATE_EPOCH and REVISION, as the next commit
+// would: the dependency steps must be CACHED. The suite's shared
+// buildkitd is not touched.
 func TestReproducible(t *testing.T) {
 	e := requireE2E(t)
 	t.Parallel()
@@ -77,7 +86,7 @@ func TestReproducible(t *testing.T) {
 						return
 					}
 					daemons[i] = d
-					logs[i], errs[i] = reproBuild(e, d, gen, tars[i], reproEpoch)
+					logs[i], errs[i] = reproBuild(e, d, gen, tars[i], reproEpoch, reproRevision)
 				}()
 			}
 			wg.Wait()
@@ -114,19 +123,20 @@ func TestReproducible(t *testing.T) {
 					reproEpoch, digests[0], digests[1], len(diffs), strings.Join(diffs, "\n"))
 			}
 
-			// A new commit: a new SOURCE_DATE_EPOCH on the warm daemon.
+			// A new commit: a new SOURCE_DATE_EPOCH and REVISION on the
+			// warm daemon.
 			t0 := time.Now()
-			log, err := reproBuild(e, daemons[0], gen, filepath.Join(work, "c.tar"), reproEpochNext)
+			log, err := reproBuild(e, daemons[0], gen, filepath.Join(work, "c.tar"), reproEpochNext, reproRevisionNext)
 			if err != nil {
 				t.Fatalf("warm rebuild: %v\n%s", err, log)
 			}
 			st := parseSteps(log)
 			for _, sub := range c.cached {
 				if !st.cached(sub) {
-					t.Errorf("warm rebuild with SOURCE_DATE_EPOCH=%s: the step %q was not CACHED (ran: %q)", reproEpochNext, sub, st.ran())
+					t.Errorf("warm rebuild with SOURCE_DATE_EPOCH=%s and a new REVISION: the step %q was not CACHED (ran: %q)", reproEpochNext, sub, st.ran())
 				}
 			}
-			t.Logf("warm rebuild with a new SOURCE_DATE_EPOCH in %s: %s cached/run, ran %q", time.Since(t0).Round(time.Second), st.count(), st.ran())
+			t.Logf("warm rebuild with a new SOURCE_DATE_EPOCH and REVISION in %s: %s cached/run, ran %q", time.Since(t0).Round(time.Second), st.count(), st.ran())
 			if d, err := harness.ManifestDigest(filepath.Join(work, "c.tar")); err == nil && d == digests[0] {
 				t.Errorf("the rebuild with SOURCE_DATE_EPOCH=%s has the digest of the one with %s: the epoch reached nothing", reproEpochNext, reproEpoch)
 			}
@@ -135,20 +145,22 @@ func TestReproducible(t *testing.T) {
 }
 
 // reproBuild builds the runner of the generated case gen on d with
-// SOURCE_DATE_EPOCH=epoch and rewrite-timestamp=true into the OCI tarball
-// out, every check warning an error, and returns the plain progress log.
-func reproBuild(e *e2eEnv, d *harness.Daemon, gen, out, epoch string) (string, error) {
+// SOURCE_DATE_EPOCH=epoch, REVISION=revision and rewrite-timestamp=true
+// into the OCI tarball out, every check warning an error, and returns the
+// plain progress log.
+func reproBuild(e *e2eEnv, d *harness.Daemon, gen, out, epoch, revision string) (string, error) {
 	log, err := d.Build(context.Background(), e.tools, harness.BuildRequest{
 		ContextDir: gen, DockerfileDir: gen, Target: "runner",
 		BuildArgs: map[string]string{
 			harness.CheckErrorArg: "error=true",
 			"SOURCE_DATE_EPOCH":   epoch,
+			"REVISION":            revision,
 		},
 		OutputTar: out, Name: "wharf-e2e/" + filepath.Base(gen) + ":latest",
 		Hosts: e.hosts(), RewriteTimestamp: true,
 	})
 	if err != nil {
-		return log, fmt.Errorf("%w (SOURCE_DATE_EPOCH=%s)", err, epoch)
+		return log, fmt.Errorf("%w (SOURCE_DATE_EPOCH=%s, REVISION=%s)", err, epoch, revision)
 	}
 	return log, nil
 }
