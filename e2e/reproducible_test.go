@@ -38,14 +38,26 @@ const (
 // where only SOURCE_DATE_EPOCH changes (each a substring of one step's
 // instruction). The runner's package and user steps come before its
 // ARG SOURCE_DATE_EPOCH, as the dependency steps do in the builder.
-var reproCases = []struct {
-	name   string
-	cached []string
-}{
-	{"go-static", []string{"go mod download"}},
-	{"node-npm", []string{"npm ci", "apt-get install", "useradd"}},
-	{"python-reqs", []string{"-r requirements.txt", "apt-get install", "useradd"}},
+var reproCases = []reproCase{
+	{"go-static", "", []string{"go mod download"}, nil},
+	{"node-npm", "", []string{"npm ci", "apt-get install", "useradd"}, nil},
+	{"python-reqs", "", []string{"-r requirements.txt", "apt-get install", "useradd"}, nil},
 }
+
+// reproCase is a cases/ folder TestReproducible builds: name, the folder
+// of its spec inside it (as expect.yaml's spec), and the steps that must
+// stay CACHED.
+type reproCase struct {
+	name, spec string
+	cached     []string
+	// secrets are expect.yaml's build secrets (id to content).
+	secrets map[string]string
+}
+
+// reproCasesVar replaces reproCases with other cases/ folders (comma
+// separated), for a measurement outside the suite: each must stay CACHED
+// in its expect.yaml's rebuild.cached step, if it names one.
+const reproCasesVar = "WHARF_E2E_REPRO_CASES"
 
 // TestReproducible builds each of reproCases twice, each time on a
 // buildkitd of its own with an empty state folder (a cold cache: no layer,
@@ -59,15 +71,35 @@ var reproCases = []struct {
 func TestReproducible(t *testing.T) {
 	e := requireE2E(t)
 	t.Parallel()
-	for _, c := range reproCases {
+	cases := reproCases
+	if v := os.Getenv(reproCasesVar); v != "" {
+		cases = nil
+		for _, name := range strings.Split(v, ",") {
+			exp, err := harness.LoadExpect(filepath.Join("cases", name, "expect.yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var cached []string
+			if exp.Rebuild != nil {
+				cached = []string{exp.Rebuild.Cached}
+			}
+			cases = append(cases, reproCase{name, exp.Spec, cached, exp.Secrets})
+		}
+	}
+	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			abs, err := filepath.Abs(filepath.Join("cases", c.name))
 			if err != nil {
 				t.Fatal(err)
 			}
-			gen := generateCaseAt(t, abs, "", nil)
+			gen := generateCaseAt(t, abs, c.spec, nil)
+			dfDir := filepath.Join(gen, c.spec)
 			work := t.TempDir()
+			secrets, err := writeSecrets(work, c.secrets)
+			if err != nil {
+				t.Fatal(err)
+			}
 			start := time.Now()
 
 			// Two cold builds at once, on two fresh daemons.
@@ -86,7 +118,7 @@ func TestReproducible(t *testing.T) {
 						return
 					}
 					daemons[i] = d
-					logs[i], errs[i] = reproBuild(e, d, gen, tars[i], reproEpoch, reproRevision)
+					logs[i], errs[i] = reproBuild(e, d, gen, dfDir, tars[i], reproEpoch, reproRevision, secrets)
 				}()
 			}
 			wg.Wait()
@@ -101,7 +133,7 @@ func TestReproducible(t *testing.T) {
 			}()
 			for i, err := range errs {
 				if err != nil {
-					df, _ := os.ReadFile(filepath.Join(gen, "Dockerfile"))
+					df, _ := os.ReadFile(filepath.Join(dfDir, "Dockerfile"))
 					t.Fatalf("cold build %d: %v\nDockerfile:\n%s\nbuild log:\n%s", i+1, err, df, logs[i])
 				}
 			}
@@ -126,7 +158,7 @@ func TestReproducible(t *testing.T) {
 			// A new commit: a new SOURCE_DATE_EPOCH and REVISION on the
 			// warm daemon.
 			t0 := time.Now()
-			log, err := reproBuild(e, daemons[0], gen, filepath.Join(work, "c.tar"), reproEpochNext, reproRevisionNext)
+			log, err := reproBuild(e, daemons[0], gen, dfDir, filepath.Join(work, "c.tar"), reproEpochNext, reproRevisionNext, secrets)
 			if err != nil {
 				t.Fatalf("warm rebuild: %v\n%s", err, log)
 			}
@@ -144,20 +176,21 @@ func TestReproducible(t *testing.T) {
 	}
 }
 
-// reproBuild builds the runner of the generated case gen on d with
+// reproBuild builds the runner of the generated case gen (its Dockerfile
+// in dfDir) on d with
 // SOURCE_DATE_EPOCH=epoch, REVISION=revision and rewrite-timestamp=true
 // into the OCI tarball out, every check warning an error, and returns the
-// plain progress log.
-func reproBuild(e *e2eEnv, d *harness.Daemon, gen, out, epoch, revision string) (string, error) {
+// plain progress log. secrets maps ids to files.
+func reproBuild(e *e2eEnv, d *harness.Daemon, gen, dfDir, out, epoch, revision string, secrets map[string]string) (string, error) {
 	log, err := d.Build(context.Background(), e.tools, harness.BuildRequest{
-		ContextDir: gen, DockerfileDir: gen, Target: "runner",
+		ContextDir: gen, DockerfileDir: dfDir, Target: "runner",
 		BuildArgs: map[string]string{
 			harness.CheckErrorArg: "error=true",
 			"SOURCE_DATE_EPOCH":   epoch,
 			"REVISION":            revision,
 		},
 		OutputTar: out, Name: "wharf-e2e/" + filepath.Base(gen) + ":latest",
-		Hosts: e.hosts(), RewriteTimestamp: true,
+		Hosts: e.hosts(), Secrets: secrets, RewriteTimestamp: true,
 	})
 	if err != nil {
 		return log, fmt.Errorf("%w (SOURCE_DATE_EPOCH=%s, REVISION=%s)", err, epoch, revision)
