@@ -659,12 +659,28 @@ func (w writer) NodeBuilder_root(dot *root) {
 			if dot.Node.ModulesDir {
 				w.WriteString(" \\\n && mkdir -p node_modules")
 			}
+			if v5 := dot.Node.Stamped; len(v5) > 0 {
+				w.WriteString(" \\\n && rm -f")
+				for v6, v7 := range v5 {
+					_, _ = v6, v7
+					w.WriteString(" ")
+					w.WriteString(v7)
+				}
+			}
 			w.WriteString("\n")
 		} else {
 			w.WriteString("RUN ")
 			w.WriteString(dot.Node.Prune)
 			if dot.Node.ModulesDir {
 				w.WriteString(" \\\n && mkdir -p node_modules")
+			}
+			if v8 := dot.Node.Stamped; len(v8) > 0 {
+				w.WriteString(" \\\n && rm -f")
+				for v9, v10 := range v8 {
+					_, _ = v9, v10
+					w.WriteString(" ")
+					w.WriteString(v10)
+				}
 			}
 			w.WriteString("\n")
 		}
