@@ -33,10 +33,10 @@ const (
 	reproRevisionNext = "2222222222222222222222222222222222222222"
 )
 
-// reproCases are TestReproducible's cases: one per language that reaches
-// equal digests, with the steps that must stay CACHED on a warm rebuild
-// where only SOURCE_DATE_EPOCH changes (each a substring of one step's
-// instruction). The runner's package and user steps come before its
+// reproCases are TestReproducible's cases, issue 21's three (go-static, a
+// Node and a Python case), with the steps that must stay CACHED on a warm
+// rebuild where only SOURCE_DATE_EPOCH and REVISION change (each a
+// substring of one step's instruction). The runner's package and user steps come before its
 // ARG SOURCE_DATE_EPOCH, as the dependency steps do in the builder.
 var reproCases = []reproCase{
 	{"go-static", "", []string{"go mod download"}, nil},
