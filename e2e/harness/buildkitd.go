@@ -108,8 +108,9 @@ func StartDaemon(ctx context.Context, tools *Tools, registryAddr, snapshotter st
 		}
 		select {
 		case werr := <-d.done:
-			d.done <- werr
-			return nil, fmt.Errorf("buildkitd exited: %v\n%s", werr, readTail(d.LogPath, 4000))
+			err := fmt.Errorf("buildkitd exited: %v\n%s", werr, readTail(d.LogPath, 4000))
+			removeAllRoot(dir) // it never took the state lock, so no later run would
+			return nil, err
 		default:
 		}
 		if time.Now().After(deadline) {
