@@ -56,6 +56,8 @@ type e2eEnv struct {
 	registry *harness.Registry
 	index    *harness.PyIndex
 	daemon   *harness.Daemon
+	// snapshotter is buildkitd's, for tests that start daemons of their own.
+	snapshotter string
 	// wharf is the built wharf CLI, or "" with wharfErr saying why not.
 	wharf    string
 	wharfErr error
@@ -166,6 +168,7 @@ func setup() (*e2eEnv, error) {
 			snapshotter = "overlayfs"
 		}
 	}
+	e.snapshotter = snapshotter
 	if e.daemon, err = harness.StartDaemon(ctx, e.tools, e.registry.Addr, snapshotter); err != nil {
 		return e, err
 	}

@@ -227,7 +227,8 @@ var hostileFields = []hostileField{
 		benign: "libpq5",
 		got:    func(rb map[string]*stageReadback, _ []generate.File) any { return runWords(rb["runner"].Runs[0].Text) },
 		want: func(v string) any {
-			return []string{"apt-get", "update", "&&", "apt-get", "install", "-y", "--no-install-recommends", v, "&&", "rm", "-rf", "/var/lib/apt/lists/*"}
+			return []string{"apt-get", "update", "&&", "apt-get", "install", "-y", "--no-install-recommends", v, "&&", "rm", "-rf", "/var/lib/apt/lists/*",
+				"/var/cache/apt/*.bin", "/var/log/apt/*", "/var/log/dpkg.log", "/var/log/alternatives.log", "/var/cache/ldconfig/aux-cache"}
 		},
 		accepts: func(string) bool { return false },
 	},
@@ -240,9 +241,9 @@ var hostileFields = []hostileField{
 		want: func(v string) any {
 			v = path.Clean(v)
 			if strings.Contains(v, "*") {
-				return copyReadback{Src: []string{v}, Dst: path.Dir(v) + "/"} // a pattern copies into its folder
+				return copyReadback{Src: []string{v}, Dst: path.Join("/src", path.Dir(v)) + "/"} // a pattern copies into its folder
 			}
-			return copyReadback{Src: []string{v}, Dst: v}
+			return copyReadback{Src: []string{v}, Dst: path.Join("/src", v)}
 		},
 		accepts: func(string) bool { return false },
 	},
@@ -255,16 +256,17 @@ var hostileFields = []hostileField{
 		},
 		want: func(v string) any {
 			v = path.Clean(v)
-			// A requirements file at the root is copied to ./, one in a
-			// folder to the same path, so that -r lines in it still resolve.
-			dst := v
+			// A requirements file at the root is copied to /src/, one in a
+			// folder to the same path in /src, so that -r lines in it still
+			// resolve; the step cds there (it comes before the WORKDIR).
+			dst := path.Join("/src", v)
 			switch {
 			case path.Dir(v) == ".":
-				dst = "./"
+				dst = "/src/"
 			case strings.Contains(v, "*"):
-				dst = path.Dir(v) + "/"
+				dst = path.Join("/src", path.Dir(v)) + "/"
 			}
-			return []any{copyReadback{Src: []string{v}, Dst: dst}, []string{"pip", "wheel", "--wheel-dir", "/wheels", "-r", v}}
+			return []any{copyReadback{Src: []string{v}, Dst: dst}, []string{"cd", "/src", "&&", "SOURCE_DATE_EPOCH=315532800", "pip", "wheel", "--wheel-dir", "/wheels", "-r", v}}
 		},
 		accepts: func(string) bool { return false },
 	},

@@ -274,7 +274,9 @@ func uniqueSorted(s []string) []string {
 
 // dependencyCopies copies the manifests (files) at the context's root in
 // one COPY, and every other path to the same place in /src, so relative
-// references between them hold. Dependency files may be folders.
+// references between them hold. Dependency files may be folders. The
+// destinations are absolute: the copies come before the builder's
+// WORKDIR (see the builder-workdir block).
 func dependencyCopies(manifests, dependencyFiles []string) []Copy {
 	var root []string
 	var copies []Copy
@@ -289,15 +291,15 @@ func dependencyCopies(manifests, dependencyFiles []string) []Copy {
 		case i < len(manifests) && dir == ".":
 			root = append(root, p)
 		case strings.Contains(p, "**"):
-			copies = append(copies, Copy{Src: []string{p}, Dst: "./", Parents: true})
+			copies = append(copies, Copy{Src: []string{p}, Dst: SourceDir + "/", Parents: true})
 		case strings.ContainsAny(p, "*?["):
-			copies = append(copies, Copy{Src: []string{p}, Dst: dir + "/"})
+			copies = append(copies, Copy{Src: []string{p}, Dst: path.Join(SourceDir, dir) + "/"})
 		default:
-			copies = append(copies, Copy{Src: []string{p}, Dst: p})
+			copies = append(copies, Copy{Src: []string{p}, Dst: path.Join(SourceDir, p)})
 		}
 	}
 	if len(root) > 0 {
-		copies = append([]Copy{{Src: root, Dst: "./"}}, copies...)
+		copies = append([]Copy{{Src: root, Dst: SourceDir + "/"}}, copies...)
 	}
 	return copies
 }

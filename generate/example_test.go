@@ -30,7 +30,7 @@ runtime: {expose: [8080]}
 	}
 	fmt.Print(runnerStage(string(files[0].Data)))
 	// Output:
-	// Dockerfile: 1251 bytes
+	// Dockerfile: 1284 bytes
 	// .dockerignore: 175 bytes
 	// FROM gcr.io/distroless/static-debian13 AS runner
 	// WORKDIR /app

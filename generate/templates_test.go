@@ -81,7 +81,7 @@ func TestCustomTemplateErrors(t *testing.T) {
 		name: "output is not a Dockerfile",
 		file: "users.tmpl",
 		text: "{{define \"create-user-debian\"}}\nuseradd {{.Create}}\n{{end}}",
-		want: []string{"users.tmpl: block \"create-user-debian\" produces an invalid Dockerfile for wharf.yaml: line 18: \"useradd\" is not a Dockerfile instruction"},
+		want: []string{"users.tmpl: block \"create-user-debian\" produces an invalid Dockerfile for wharf.yaml: line 19: \"useradd\" is not a Dockerfile instruction"},
 	}, {
 		name: "dangling continuation",
 		file: "config.tmpl",

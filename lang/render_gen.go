@@ -74,6 +74,14 @@ func (w writer) Artifacts_root(dot *root) {
 	w.WriteString("\n")
 }
 
+// BuilderWorkdir_generate_Stage is the block "builder-workdir" for a generate.Stage.
+func (w writer) BuilderWorkdir_generate_Stage(dot generate.Stage) {
+	_ = dot
+	w.WriteString("\nWORKDIR ")
+	w.WriteString(dot.Workdir)
+	w.WriteString("\n")
+}
+
 // Builder_root is the block "builder" for a *root.
 func (w writer) Builder_root(dot *root) {
 	_ = dot
@@ -90,8 +98,6 @@ func (w writer) Builder_root(dot *root) {
 	w.Env_Sgenerate_Var(dot.Builder.Env)
 	w.WriteString("\n")
 	w.InstallPackages_generate_Stage(dot.Builder)
-	w.WriteString("\nWORKDIR ")
-	w.WriteString(dot.Builder.Workdir)
 	w.WriteString("\n")
 	w.LanguageBuilder_root(dot)
 	w.WriteString("\n")
@@ -126,7 +132,9 @@ func (w writer) CreateUserDebian_generate_User(dot generate.User) {
 	w.WriteString(dot.Create)
 	w.WriteString(" --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin ")
 	w.WriteString(dot.Create)
-	w.WriteString("\n")
+	w.WriteString(" \\\n && sed -i -E 's/^(")
+	w.WriteString(dot.Create)
+	w.WriteString(":[^:]*:)[0-9]*:/\\1:/' /etc/shadow\n")
 }
 
 // CreateUser_generate_Stage is the block "create-user" for a generate.Stage.
@@ -236,7 +244,11 @@ func (w writer) GoBuilder_root(dot *root) {
 	w.DependencyCopies_root(dot)
 	w.WriteString("\nRUN --mount=type=cache,target=/go/pkg/mod \\\n")
 	w.GoPrivateMounts_Pgolang_Build(dot.Go)
-	w.WriteString("    go mod download\nCOPY . .\n")
+	w.WriteString("    cd ")
+	w.WriteString(dot.Builder.Workdir)
+	w.WriteString(" \\\n && go mod download\n")
+	w.BuilderWorkdir_generate_Stage(dot.Builder)
+	w.WriteString("\nCOPY . .\n")
 	if dot.Go.Cross && !(dot.Go.CrossCGO) {
 		w.WriteString("ARG TARGETOS TARGETARCH TARGETVARIANT\n")
 	}
@@ -251,7 +263,7 @@ func (w writer) GoBuilder_root(dot *root) {
 		if dot.Go.Cross {
 			w.WriteString("GOOS=$TARGETOS GOARCH=$TARGETARCH GOARM=${TARGETVARIANT#v} GOAMD64=$TARGETVARIANT ")
 		}
-		w.WriteString("go build -trimpath")
+		w.WriteString("go build -trimpath -buildvcs=false")
 		if v6 := dot.Go.LDFlags; len(v6) > 0 {
 			w.WriteString(" -ldflags=")
 			w.WriteString(generate.ShellQuote(v6))
@@ -374,7 +386,7 @@ func (w writer) InstallPackagesDebian_generate_Stage(dot generate.Stage) {
 	} else {
 		w.WriteString("RUN apt-get update \\\n && apt-get install -y --no-install-recommends ")
 		w.WriteString(generate.ShellJoin(dot.Packages))
-		w.WriteString(" \\\n && rm -rf /var/lib/apt/lists/*\n")
+		w.WriteString(" \\\n && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt/* /var/log/dpkg.log /var/log/alternatives.log /var/cache/ldconfig/aux-cache\n")
 	}
 }
 
@@ -403,20 +415,32 @@ func (w writer) JavaBuilder_root(dot *root) {
 	if v1 := dot.Java.Tool.Dependencies; len(v1) > 0 {
 		w.WriteString("RUN --mount=type=cache,target=")
 		w.WriteString(dot.Java.Tool.Cache)
-		w.WriteString(" \\\n    ")
+		w.WriteString(" \\\n    cd ")
+		w.WriteString(dot.Builder.Workdir)
+		w.WriteString(" \\\n && ")
 		w.WriteString(dot.Java.Command)
 		w.JavaInDir_Pjava_Build(dot.Java)
 		w.WriteString(" ")
 		w.WriteString(v1)
 		w.WriteString("\n")
 	}
-	w.WriteString("\nCOPY . .\nRUN --mount=type=cache,target=")
+	w.WriteString("\n")
+	w.BuilderWorkdir_generate_Stage(dot.Builder)
+	w.WriteString("\nCOPY . .\n")
+	if len(dot.Java.Tool.Timestamp) > 0 {
+		w.WriteString("ARG SOURCE_DATE_EPOCH\n")
+	}
+	w.WriteString("RUN --mount=type=cache,target=")
 	w.WriteString(dot.Java.Tool.Cache)
 	w.WriteString(" \\\n    ")
 	w.WriteString(dot.Java.Command)
 	w.JavaInDir_Pjava_Build(dot.Java)
 	w.WriteString(" ")
 	w.WriteString(dot.Java.Tool.Package)
+	if v2 := dot.Java.Tool.Timestamp; len(v2) > 0 {
+		w.WriteString(" ")
+		w.WriteString(v2)
+	}
 	w.WriteString(" \\\n")
 	if dot.Java.Thin {
 		w.WriteString(" && ")
@@ -583,9 +607,13 @@ func (w writer) NodeBuilder_root(dot *root) {
 		w.WriteString(dot.Node.Tool.Cache)
 		w.WriteString(" \\\n")
 		w.NodeRegistrySecret_Pnode_Build(dot.Node)
-		w.WriteString("    ")
+		w.WriteString("    cd ")
+		w.WriteString(dot.Builder.Workdir)
+		w.WriteString(" \\\n && ")
 		w.WriteString(dot.Node.Fetch)
 		w.NodeRegistryUrl_Pnode_Build(dot.Node)
+		w.WriteString("\n")
+		w.BuilderWorkdir_generate_Stage(dot.Builder)
 		w.WriteString("\nCOPY . .\nRUN --mount=type=cache,target=")
 		w.WriteString(dot.Node.Tool.Cache)
 		w.WriteString(" \\\n    ")
@@ -596,12 +624,19 @@ func (w writer) NodeBuilder_root(dot *root) {
 		w.WriteString(dot.Node.Tool.Cache)
 		w.WriteString(" \\\n")
 		w.NodeRegistrySecret_Pnode_Build(dot.Node)
-		w.WriteString("    ")
+		w.WriteString("    cd ")
+		w.WriteString(dot.Builder.Workdir)
+		w.WriteString(" \\\n && ")
 		w.WriteString(dot.Node.Install)
 		w.NodeRegistryUrl_Pnode_Build(dot.Node)
+		w.WriteString("\n")
+		w.BuilderWorkdir_generate_Stage(dot.Builder)
 		w.WriteString("\nCOPY . .\n")
 	}
 	w.WriteString("\n")
+	if len(dot.Node.BuildStep) > 0 || len(dot.Builder.Run) > 0 {
+		w.WriteString("ARG SOURCE_DATE_EPOCH\n")
+	}
 	if v3 := dot.Node.BuildStep; len(v3) > 0 {
 		w.WriteString("RUN ")
 		w.WriteString(v3)
@@ -627,12 +662,28 @@ func (w writer) NodeBuilder_root(dot *root) {
 			if dot.Node.ModulesDir {
 				w.WriteString(" \\\n && mkdir -p node_modules")
 			}
+			if v5 := dot.Node.Stamped; len(v5) > 0 {
+				w.WriteString(" \\\n && rm -f")
+				for v6, v7 := range v5 {
+					_, _ = v6, v7
+					w.WriteString(" ")
+					w.WriteString(v7)
+				}
+			}
 			w.WriteString("\n")
 		} else {
 			w.WriteString("RUN ")
 			w.WriteString(dot.Node.Prune)
 			if dot.Node.ModulesDir {
 				w.WriteString(" \\\n && mkdir -p node_modules")
+			}
+			if v8 := dot.Node.Stamped; len(v8) > 0 {
+				w.WriteString(" \\\n && rm -f")
+				for v9, v10 := range v8 {
+					_, _ = v9, v10
+					w.WriteString(" ")
+					w.WriteString(v10)
+				}
 			}
 			w.WriteString("\n")
 		}
@@ -793,7 +844,9 @@ func (w writer) PythonBuilder_root(dot *root) {
 	if v3 := dot.Python.DependencyStep; v3 != nil {
 		w.PythonStep_Ppython_Step(v3)
 	}
-	w.WriteString("\nCOPY . .\n")
+	w.WriteString("\n")
+	w.BuilderWorkdir_generate_Stage(dot.Builder)
+	w.WriteString("\nCOPY . .\nARG SOURCE_DATE_EPOCH\n")
 	if v4 := dot.Python.ProjectStep; v4 != nil {
 		w.PythonStep_Ppython_Step(v4)
 	}
@@ -826,9 +879,9 @@ func (w writer) PythonRunner_root(dot *root) {
 		w.WriteString("\n")
 	} else {
 		if dot.Python.Install == "mount" {
-			w.WriteString("RUN --mount=type=bind,from=builder,source=/wheels,target=/wheels \\\n    pip install --no-cache-dir --no-index --find-links=/wheels /wheels/*.whl\n")
+			w.WriteString("ARG SOURCE_DATE_EPOCH\nRUN --mount=type=bind,from=builder,source=/wheels,target=/wheels \\\n    pip install --no-cache-dir --no-index --find-links=/wheels /wheels/*.whl\n")
 		} else {
-			w.WriteString("COPY --link --from=builder /wheels /wheels\nRUN pip install --no-cache-dir --no-index --find-links=/wheels /wheels/*.whl \\\n && rm -rf /wheels\n")
+			w.WriteString("COPY --link --from=builder /wheels /wheels\nARG SOURCE_DATE_EPOCH\nRUN pip install --no-cache-dir --no-index --find-links=/wheels /wheels/*.whl \\\n && rm -rf /wheels\n")
 		}
 	}
 	w.WriteString("\n")
@@ -1008,6 +1061,8 @@ func (w writer) RustBuilder_root(dot *root) {
 	}
 	w.WriteString("\n")
 	w.DependencyCopies_root(dot)
+	w.WriteString("\n")
+	w.BuilderWorkdir_generate_Stage(dot.Builder)
 	w.WriteString("\nCOPY . .\nRUN --mount=type=cache,target=")
 	w.WriteString(dot.Rust.Registry)
 	w.WriteString(" \\\n    --mount=type=cache,target=")

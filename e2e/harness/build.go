@@ -42,6 +42,10 @@ type BuildRequest struct {
 	// Push, if set, is the image name to push to instead of writing
 	// OutputTar: a multi-platform build pushes an index.
 	Push string
+	// RewriteTimestamp sets the exporter's rewrite-timestamp=true: every
+	// file newer than the SOURCE_DATE_EPOCH build argument gets that time
+	// in the exported layers.
+	RewriteTimestamp bool
 }
 
 // CheckErrorArg makes every Dockerfile check warning fail the build, as
@@ -109,6 +113,9 @@ func (d *Daemon) Build(ctx context.Context, tools *Tools, req BuildRequest) (str
 	}
 	if req.Push != "" {
 		out = "type=image,name=" + req.Push + ",push=true,registry.insecure=true"
+	}
+	if req.RewriteTimestamp {
+		out += ",rewrite-timestamp=true"
 	}
 	args = append(args, "--output", out)
 

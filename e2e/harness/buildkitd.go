@@ -82,6 +82,10 @@ func StartDaemon(ctx context.Context, tools *Tools, registryAddr, snapshotter st
 		// RUN steps share the host's network, so they reach the loopback
 		// Python index (and the mirrors) as the host does.
 		"--oci-worker-net=host",
+		// Its own trace socket: the default, /run/buildkit/otel-grpc.sock,
+		// is one for the machine, and daemons starting at once (as
+		// TestReproducible's do) failed to bind it.
+		"--otel-socket-path", filepath.Join(dir, "otel-grpc.sock"),
 	)
 	d.cmd.Stdout, d.cmd.Stderr = logf, logf
 	// Its own process group, so Close can signal runc children too, and
@@ -104,8 +108,9 @@ func StartDaemon(ctx context.Context, tools *Tools, registryAddr, snapshotter st
 		}
 		select {
 		case werr := <-d.done:
-			d.done <- werr
-			return nil, fmt.Errorf("buildkitd exited: %v\n%s", werr, readTail(d.LogPath, 4000))
+			err := fmt.Errorf("buildkitd exited: %v\n%s", werr, readTail(d.LogPath, 4000))
+			removeAllRoot(dir) // it never took the state lock, so no later run would
+			return nil, err
 		default:
 		}
 		if time.Now().After(deadline) {

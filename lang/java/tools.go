@@ -27,6 +27,10 @@ type Tool struct {
 	Jar string
 	// InDir is the option that builds the project in another folder.
 	InDir string
+	// Timestamp is added to Package: the jar's entries get
+	// SOURCE_DATE_EPOCH's time when the build sets it; "" when the tool
+	// takes no such option.
+	Timestamp string
 }
 
 // The build tools.
@@ -40,6 +44,9 @@ var (
 		CopyDependencies: "--batch-mode dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=",
 		Jar:              "target/*.jar",
 		InDir:            "--file",
+		// maven-jar-plugin 3.2.0 and later read the property (seconds
+		// since the epoch from maven-archiver 3.6.0); unset, nothing.
+		Timestamp: "${SOURCE_DATE_EPOCH:+-Dproject.build.outputTimestamp=$SOURCE_DATE_EPOCH}",
 	}
 	Gradle = &Tool{
 		Name: "gradle", Command: "gradle", Wrapper: "./gradlew", WrapperFiles: []string{"gradlew", "gradle/wrapper/*"},

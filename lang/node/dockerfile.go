@@ -44,6 +44,9 @@ type Build struct {
 	// Public is the Next.js public folder in the builder, made if missing,
 	// with NextStandalone.
 	Public string
+	// Stamped are the tool's Stamped files in the node_modules folder the
+	// runner gets, removed after the prune.
+	Stamped []string
 }
 
 // DeployDir is where pnpm deploy writes a workspace member in the builder.
@@ -112,6 +115,15 @@ func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared 
 		b.Prune = "pnpm --filter ./" + b.Dir + " --config.force-legacy-deploy=true deploy --prod --offline " + DeployDir
 	case t.Berry && b.Dir != "":
 		b.Prune = "cd " + b.Dir + " && " + b.Prune // focus the spec's workspace
+	}
+	if b.Prune != "" {
+		modules := path.Join(generate.SourceDir, "node_modules")
+		if b.Deploy != "" {
+			modules = path.Join(b.Deploy, "node_modules")
+		}
+		for _, f := range t.Stamped {
+			b.Stamped = append(b.Stamped, path.Join(modules, f))
+		}
 	}
 	d.Recipe = b
 	builderEnv := map[string]string{}

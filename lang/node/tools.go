@@ -44,6 +44,10 @@ type Tool struct {
 	// Berry is Yarn 2 and later: settings in .yarnrc.yml, a node-modules
 	// or Plug'n'Play linker, no .npmrc.
 	Berry bool
+	// Stamped are the files, in node_modules, that the prune writes with
+	// its time in them (pnpm's .modules.yaml: prunedAt), removed after it
+	// so that two builds match; only the manager reads them.
+	Stamped []string
 }
 
 // The versions installed when neither the spec nor package.json's
@@ -67,7 +71,8 @@ var (
 		Prune: "yarn workspaces focus --production", PruneInstalls: true, Berry: true}
 	PNPM = &Tool{Name: "pnpm", Lockfile: "pnpm-lock.yaml", Manifests: []string{"pnpm-lock.yaml", "pnpm-workspace.yaml*", ".npmrc*"}, Package: "pnpm", DefaultVersion: DefaultPNPM,
 		Cache: "/root/.local/share/pnpm/store",
-		Fetch: "pnpm fetch", Install: "pnpm install --frozen-lockfile --offline", Prune: "pnpm prune --prod", InDir: "--dir"}
+		Fetch: "pnpm fetch", Install: "pnpm install --frozen-lockfile --offline", Prune: "pnpm prune --prod", InDir: "--dir",
+		Stamped: []string{".modules.yaml"}}
 	Bun = &Tool{Name: "bun", Lockfile: "bun.lock", Manifests: []string{"bun.lock*"},
 		Cache: "/root/.bun/install/cache", Install: "bun install --frozen-lockfile",
 		Prune: "rm -rf node_modules && bun install --frozen-lockfile --production", PruneInstalls: true}

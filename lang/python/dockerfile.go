@@ -82,6 +82,10 @@ func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared 
 		builderEnv["UV_PYTHON_DOWNLOADS"] = "0"
 		if b.Venv != "" {
 			builderEnv["UV_PROJECT_ENVIRONMENT"] = VenvPath
+			// uv compiles the venv in the mode this names (default
+			// TIMESTAMP), not py_compile's SOURCE_DATE_EPOCH default;
+			// see CompileVenv.
+			builderEnv["PYC_INVALIDATION_MODE"] = "CHECKED_HASH"
 		}
 	case t.ActiveVenv && b.Venv != "":
 		builderEnv["VIRTUAL_ENV"] = VenvPath

@@ -1,8 +1,10 @@
 package python
 
 import (
+	"path"
 	"strings"
 
+	"github.com/wharf-dev/wharf/generate"
 	"github.com/wharf-dev/wharf/spec"
 )
 
@@ -40,6 +42,22 @@ type Tool struct {
 // environment, in the builder and in the runner alike: a venv records
 // the absolute path of its interpreter and of itself.
 const VenvPath = "/opt/venv"
+
+// CompileVenv compiles every module of the venv (-f: also those pip or the
+// manager compiled already) into checked-hash .pyc files, whose header
+// holds the source's hash instead of its mtime: the same bytes in every
+// build, and still checked against the source on import. It runs in the
+// dependency step, before ARG SOURCE_DATE_EPOCH, so it names the mode
+// itself.
+const CompileVenv = VenvPath + "/bin/python -m compileall -q -f --invalidation-mode checked-hash " + VenvPath
+
+// DependencyWheels sets SOURCE_DATE_EPOCH for the wheels the dependency
+// step builds (handoff wheels): it runs before ARG SOURCE_DATE_EPOCH, so
+// that a new commit leaves it cached, and a wheel built without the
+// variable holds the build's time in its zip entries, which reaches the
+// image (the wheels' layer, their hashes in direct_url.json). The
+// dependencies' wheels get 1980-01-01, the earliest time a zip holds.
+const DependencyWheels = "SOURCE_DATE_EPOCH=315532800"
 
 // PipCache is pip's cache folder, mounted by every step that runs pip.
 const PipCache = "/root/.cache/pip"
@@ -148,6 +166,12 @@ const DependenciesFile = "/tmp/requirements.txt"
 // (after the source). Any of them may be nil.
 func (b *Build) steps(pythonMinor int) (setup, deps, project *Step) {
 	setup, deps, project = b.commands(pythonMinor)
+	if deps != nil && (b.Tool != Pip || len(b.Requirements) > 0) {
+		// The dependency step runs before the builder's WORKDIR (see the
+		// builder-workdir block), in the folder its manifests were copied
+		// to; pip's other dependency steps name their paths in full.
+		deps.Commands = append([]string{"cd " + generate.SourceDir}, deps.Commands...)
+	}
 	for _, st := range []*Step{setup, deps, project} {
 		if st != nil && len(st.Caches) > 0 {
 			st.Index = b.Index // every step with a cache downloads
@@ -163,9 +187,11 @@ func (b *Build) commands(pythonMinor int) (setup, deps, project *Step) {
 		index = " --index-url " + word(b.Index.URL)
 	}
 	pip, pipCmd := "pip", "pip wheel --wheel-dir /wheels"
+	depsCmd := DependencyWheels + " " + pipCmd
 	if b.Venv != "" {
 		pip = VenvPath + "/bin/pip"
 		pipCmd = pip + " install"
+		depsCmd = pipCmd
 	}
 	if t == Pip {
 		var createVenv []string
@@ -174,7 +200,7 @@ func (b *Build) commands(pythonMinor int) (setup, deps, project *Step) {
 		}
 		switch {
 		case len(b.Requirements) > 0:
-			cmd := pipCmd + index
+			cmd := depsCmd + index
 			for _, r := range b.Requirements {
 				cmd += " -r " + word(r)
 			}
@@ -182,10 +208,13 @@ func (b *Build) commands(pythonMinor int) (setup, deps, project *Step) {
 		case b.Project != "" && (pythonMinor == 0 || pythonMinor >= 11):
 			b.Pyproject = inDir(b.Project, "pyproject.toml")
 			deps = &Step{Caches: []string{PipCache}, Commands: append(createVenv,
-				"python3 -c '"+pyprojectDependencies+"' "+word(b.Pyproject)+" "+DependenciesFile,
-				"if [ -s "+DependenciesFile+" ]; then "+pipCmd+index+" -r "+DependenciesFile+"; fi")}
+				"python3 -c '"+pyprojectDependencies+"' "+word(path.Join(generate.SourceDir, b.Pyproject))+" "+DependenciesFile,
+				"if [ -s "+DependenciesFile+" ]; then "+depsCmd+index+" -r "+DependenciesFile+"; fi")}
 		case b.Venv != "":
 			deps = &Step{Commands: createVenv}
+		}
+		if deps != nil && b.Venv != "" {
+			deps.Commands = append(deps.Commands, CompileVenv)
 		}
 		if b.Project != "" {
 			if b.Venv != "" {
@@ -268,9 +297,10 @@ func (b *Build) commands(pythonMinor int) (setup, deps, project *Step) {
 			deps.Commands = []string{"python3 -m venv " + VenvPath,
 				env + t.Command + " install --deploy"}
 		}
-		// pip, which installs the project, compiles what it installs;
-		// not every manager does.
-		deps.Commands = append(deps.Commands, VenvPath+"/bin/python -m compileall -q "+VenvPath)
+		// Not every manager compiles, and pip compiles in timestamp mode
+		// here (before ARG SOURCE_DATE_EPOCH); pip, which installs the
+		// project, compiles what it installs.
+		deps.Commands = append(deps.Commands, CompileVenv)
 		if b.Project != "" {
 			project = &Step{Caches: []string{PipCache}, Commands: []string{pip + " install --no-deps" + index + " " + word(localPath(b.Project))}}
 		}
@@ -298,7 +328,7 @@ func (b *Build) commands(pythonMinor int) (setup, deps, project *Step) {
 		}
 	}
 	deps = &Step{Caches: []string{t.Cache, PipCache}, Commands: append(export,
-		"pip wheel --wheel-dir /wheels"+index+" --require-hashes -r "+DependenciesFile)}
+		DependencyWheels+" pip wheel --wheel-dir /wheels"+index+" --require-hashes -r "+DependenciesFile)}
 	if b.Project != "" {
 		project = &Step{Caches: []string{PipCache}, Commands: []string{"pip wheel --wheel-dir /wheels" + index + " --no-deps " + word(localPath(b.Project))}}
 	}
