@@ -795,14 +795,11 @@ func checkSyntax(out []byte, blocks []string) *syntaxError {
 		}
 		last = i
 		word, _, _ := bytes.Cut(trimmed, []byte{' '})
-		instruction := string(word)
-		if !instructions[instruction] { // the keys are upper case
-			instruction = strings.ToUpper(instruction)
-		}
-		if !instructions[instruction] {
+		// The keys are upper case; string(word) in an index allocates nothing.
+		if !instructions[string(word)] && !instructions[strings.ToUpper(string(word))] {
 			return &syntaxError{line: i + 1, block: block(i), msg: fmt.Sprintf("%q is not a Dockerfile instruction", word)}
 		}
-		if instruction == "FROM" {
+		if bytes.EqualFold(word, []byte("FROM")) {
 			stages++
 		}
 	}
