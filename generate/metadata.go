@@ -45,11 +45,18 @@ func (l OCILabel) KeyArg() string {
 func MetadataArgs(s *spec.Spec) []OCILabel {
 	var out []OCILabel
 	for _, l := range OCILabels {
-		if _, set := s.Runtime.Labels[l.Label]; !set {
+		if l.fromBuild(s) {
 			out = append(out, l)
 		}
 	}
 	return out
+}
+
+// fromBuild reports whether the build fills in l for s: runtime.labels
+// does not set it.
+func (l OCILabel) fromBuild(s *spec.Spec) bool {
+	_, set := s.Runtime.Labels[l.Label]
+	return !set
 }
 
 // metadata sets the runner's MetadataArgs, MetadataLabelArgs and
@@ -67,8 +74,8 @@ func (st *Stage) metadata(s *spec.Spec) {
 	st.MetadataLabelArgs = make([]Var, 0, len(OCILabels)-1)
 	st.MetadataLabels = make([]Var, 0, len(OCILabels))
 	for i, l := range OCILabels {
-		if _, set := s.Runtime.Labels[l.Label]; set {
-			continue // as MetadataArgs
+		if !l.fromBuild(s) {
+			continue
 		}
 		def, ok := s.Build.Args[l.Arg]
 		if !ok && l.Arg == "TITLE" {

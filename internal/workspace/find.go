@@ -262,8 +262,9 @@ func (w *walker) walk(dir, rel string, excluded *ignore.Matcher) {
 		}
 	}
 	var found string
-	var subdirs []int
-	for i, e := range entries {
+	type folder struct{ path, rel string }
+	var subdirs []folder
+	for _, e := range entries {
 		name := e.Name()
 		relPath := name
 		if rel != "" {
@@ -276,7 +277,7 @@ func (w *walker) walk(dir, rel string, excluded *ignore.Matcher) {
 			}
 		case skipped[name] || strings.HasPrefix(name, ".") || excluded.Match(relPath, true):
 		default:
-			subdirs = append(subdirs, i)
+			subdirs = append(subdirs, folder{joinPath(dir, name), relPath})
 		}
 	}
 	if w.listings != nil || found != "" {
@@ -292,22 +293,16 @@ func (w *walker) walk(dir, rel string, excluded *ignore.Matcher) {
 		}
 		w.mu.Unlock()
 	}
-	for _, i := range subdirs {
-		name := entries[i].Name()
-		relPath := name
-		if rel != "" {
-			relPath = rel + "/" + name
-		}
-		sub := joinPath(dir, name)
+	for _, sub := range subdirs {
 		select {
 		case w.slots <- struct{}{}:
 			w.wg.Add(1)
 			go func() {
 				defer func() { <-w.slots; w.wg.Done() }()
-				w.walk(sub, relPath, excluded)
+				w.walk(sub.path, sub.rel, excluded)
 			}()
 		default:
-			w.walk(sub, relPath, excluded)
+			w.walk(sub.path, sub.rel, excluded)
 		}
 	}
 }
