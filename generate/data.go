@@ -33,8 +33,14 @@ type Dockerfile struct {
 	Tini *TiniStage
 	// Spec is the whole spec, for custom templates that need more.
 	Spec *spec.Spec
+	// Stages are the spec's extra build stages (spec.Stage), each the
+	// Dockerfile data of its language's builder blocks, with its Builder
+	// named after the stage; the runner copies each one's Builder.Output
+	// to its Builder.To.
+	Stages []*Dockerfile
 
 	pins Pins
+	lang Language
 }
 
 // Image returns ref pinned to its digest when wharf.lock records it, for
@@ -46,6 +52,10 @@ func (d *Dockerfile) Image(ref string) string { return d.pins.ref(ref) }
 // the recipe also under each registered language's Field (nil for all but
 // the spec's), so that blocks can write .Python.Project or {{if .Go}}.
 func (d *Dockerfile) templateData(lang Language) map[string]any {
+	stages := make([]map[string]any, len(d.Stages))
+	for i, st := range d.Stages {
+		stages[i] = st.templateData(st.lang)
+	}
 	m := map[string]any{
 		"SpecFile":         d.SpecFile,
 		"Language":         d.Language,
@@ -56,6 +66,7 @@ func (d *Dockerfile) templateData(lang Language) map[string]any {
 		"Recipe":           d.Recipe,
 		"Tini":             d.Tini,
 		"Spec":             d.Spec,
+		"Stages":           stages,
 	}
 	languages.RLock()
 	for _, l := range languages.list {
@@ -91,6 +102,13 @@ type Stage struct {
 	User User
 	// Workdir is the stage's working directory.
 	Workdir string
+	// Source is the folder of the build context that the builder copies
+	// into Workdir (COPY <Source> .): "." for the spec's builder, the
+	// stage's folder for an extra build stage (builder only).
+	Source string
+	// Output is the folder an extra build stage's build writes, which the
+	// runner copies to To (extra build stages only).
+	Output, To string
 	// The runner's metadata.
 	Expose      []string
 	Healthcheck *spec.Healthcheck
@@ -159,6 +177,7 @@ func newDockerfile(s *spec.Spec, lang Language, pins Pins) *Dockerfile {
 		Artifacts: s.Artifacts,
 		Spec:      s,
 		pins:      pins,
+		lang:      lang,
 	}
 	d.Builder = Stage{
 		Name:         "builder",
@@ -169,6 +188,7 @@ func newDockerfile(s *spec.Spec, lang Language, pins Pins) *Dockerfile {
 		Args:         sortedVars(s.Build.Args, nil),
 		Run:          s.Build.Run,
 		Workdir:      SourceDir,
+		Source:       ".",
 	}
 	d.Runner = Stage{
 		Name:        "runner",
@@ -207,10 +227,37 @@ func newDockerfile(s *spec.Spec, lang Language, pins Pins) *Dockerfile {
 	for i, f := range s.Build.DependencyFiles {
 		deps[i] = s.InContext(f)
 	}
-	d.DependencyCopies = dependencyCopies(r.Manifests, deps)
+	d.DependencyCopies = dependencyCopies(r.Manifests, deps, ".")
 	d.Builder.setFamily()
 	d.Runner.setFamily()
 	d.Runner.metadata(s)
+	for _, st := range s.Stages {
+		d.Stages = append(d.Stages, newStage(st, d.SpecFile, pins))
+	}
+	return d
+}
+
+// newStage is the data of an extra build stage: its spec rendered by its
+// language's Prepare as a spec whose build context is the stage's folder,
+// with the paths it copies from the context taken from that folder.
+func newStage(st spec.Stage, specFile string, pins Pins) *Dockerfile {
+	lang, _ := lookup(st.Language)
+	s := st.Spec
+	d := &Dockerfile{SpecFile: specFile, Language: st.Language, Spec: s, pins: pins, lang: lang}
+	d.Builder = Stage{
+		Name:         st.Name,
+		Image:        pins.ref(s.Images.Builder.Ref),
+		Family:       s.Images.Builder.Family,
+		PackageCache: true,
+		Workdir:      SourceDir,
+		Source:       st.Dir,
+		Output:       path.Join(SourceDir, st.Output),
+		To:           st.To,
+	}
+	r := lang.Prepare(d, s)
+	d.Builder.Env = sortedVars(nil, r.BuilderEnv)
+	d.DependencyCopies = dependencyCopies(r.Manifests, nil, st.Dir)
+	d.Builder.setFamily()
 	return d
 }
 
@@ -276,8 +323,11 @@ func uniqueSorted(s []string) []string {
 // one COPY, and every other path to the same place in /src, so relative
 // references between them hold. Dependency files may be folders. The
 // destinations are absolute: the copies come before the builder's
-// WORKDIR (see the builder-workdir block).
-func dependencyCopies(manifests, dependencyFiles []string) []Copy {
+// WORKDIR (see the builder-workdir block). from is the folder of the
+// context that the paths are relative to: "." for the spec's builder, the
+// stage's folder for an extra build stage, whose files land in /src as if
+// the folder were the context.
+func dependencyCopies(manifests, dependencyFiles []string, from string) []Copy {
 	var root []string
 	var copies []Copy
 	seen := map[string]bool{}
@@ -289,13 +339,16 @@ func dependencyCopies(manifests, dependencyFiles []string) []Copy {
 		dir := path.Dir(p)
 		switch {
 		case i < len(manifests) && dir == ".":
-			root = append(root, p)
+			root = append(root, path.Join(from, p))
 		case strings.Contains(p, "**"):
-			copies = append(copies, Copy{Src: []string{p}, Dst: SourceDir + "/", Parents: true})
+			// --parents keeps the folders below the context: only for the
+			// spec's builder (a stage's Prepare sees its folder as the
+			// context's root, so writes no such pattern).
+			copies = append(copies, Copy{Src: []string{path.Join(from, p)}, Dst: SourceDir + "/", Parents: true})
 		case strings.ContainsAny(p, "*?["):
-			copies = append(copies, Copy{Src: []string{p}, Dst: path.Join(SourceDir, dir) + "/"})
+			copies = append(copies, Copy{Src: []string{path.Join(from, p)}, Dst: path.Join(SourceDir, dir) + "/"})
 		default:
-			copies = append(copies, Copy{Src: []string{p}, Dst: path.Join(SourceDir, p)})
+			copies = append(copies, Copy{Src: []string{path.Join(from, p)}, Dst: path.Join(SourceDir, p)})
 		}
 	}
 	if len(root) > 0 {

@@ -433,7 +433,17 @@ func (g *Generator) Files(s *spec.Spec, pins Pins) ([]File, error) {
 		return nil, fmt.Errorf("wharf produced an invalid Dockerfile (a bug; please report it): %w", err)
 	}
 	ignore, lines := dockerignore(s, lang, data.SpecFile)
-	if err := ignoreConflict(s, lines, data.DependencyCopies); err != nil {
+	copies := data.DependencyCopies
+	for _, st := range data.Stages {
+		copies = append(copies, st.DependencyCopies...)
+		if st.Builder.Source != "." {
+			copies = append(copies, Copy{Src: []string{st.Builder.Source}})
+		}
+	}
+	if err := ignoreConflict(s, lines, copies); err != nil {
+		return nil, err
+	}
+	if err := stageTargetConflict(s, out); err != nil {
 		return nil, err
 	}
 	files := []File{

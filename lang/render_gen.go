@@ -29,16 +29,22 @@ type root struct {
 
 func init() { generate.SetCompiled(Render) }
 
-// Render writes what the built-in blocks write for d.
-func Render(buf *bytes.Buffer, d *generate.Dockerfile) {
+// newRoot is the root of d, which the blocks receive: the spec's
+// Dockerfile, or an extra build stage's.
+func newRoot(d *generate.Dockerfile) *root {
 	r := &root{Dockerfile: d}
 	r.Python, _ = d.Recipe.(*python.Build)
 	r.Go, _ = d.Recipe.(*golang.Build)
 	r.Node, _ = d.Recipe.(*node.Build)
 	r.Rust, _ = d.Recipe.(*rust.Build)
 	r.Java, _ = d.Recipe.(*java.Build)
+	return r
+}
+
+// Render writes what the built-in blocks write for d.
+func Render(buf *bytes.Buffer, d *generate.Dockerfile) {
 	w := writer{buf}
-	w.Dockerfile_root(r)
+	w.Dockerfile_root(newRoot(d))
 }
 
 // writer writes the blocks; its methods are the blocks, one per type of dot.
@@ -92,7 +98,9 @@ func (w writer) Builder_root(dot *root) {
 		w.WriteString(" ")
 	}
 	w.WriteString(dot.Builder.Image)
-	w.WriteString(" AS builder\n")
+	w.WriteString(" AS ")
+	w.WriteString(dot.Builder.Name)
+	w.WriteString("\n")
 	w.Args_Sgenerate_Var(dot.Builder.Args)
 	w.WriteString("\n")
 	w.Env_Sgenerate_Var(dot.Builder.Env)
@@ -190,6 +198,11 @@ func (w writer) Dockerfile_root(dot *root) {
 	w.Header_root(dot)
 	w.WriteString("\n")
 	w.Builder_root(dot)
+	w.WriteString("\n")
+	for v1, v2 := range dot.Stages {
+		_, _ = v1, v2
+		w.Builder_root(newRoot(v2))
+	}
 	w.WriteString("\n")
 	w.Runner_root(dot)
 	w.WriteString("\n")
@@ -614,7 +627,9 @@ func (w writer) NodeBuilder_root(dot *root) {
 		w.NodeRegistryUrl_Pnode_Build(dot.Node)
 		w.WriteString("\n")
 		w.BuilderWorkdir_generate_Stage(dot.Builder)
-		w.WriteString("\nCOPY . .\nRUN --mount=type=cache,target=")
+		w.WriteString("\nCOPY ")
+		w.WriteString(dot.Builder.Source)
+		w.WriteString(" .\nRUN --mount=type=cache,target=")
 		w.WriteString(dot.Node.Tool.Cache)
 		w.WriteString(" \\\n    ")
 		w.WriteString(dot.Node.Install)
@@ -631,7 +646,9 @@ func (w writer) NodeBuilder_root(dot *root) {
 		w.NodeRegistryUrl_Pnode_Build(dot.Node)
 		w.WriteString("\n")
 		w.BuilderWorkdir_generate_Stage(dot.Builder)
-		w.WriteString("\nCOPY . .\n")
+		w.WriteString("\nCOPY ")
+		w.WriteString(dot.Builder.Source)
+		w.WriteString(" .\n")
 	}
 	w.WriteString("\n")
 	if len(dot.Node.BuildStep) > 0 || len(dot.Builder.Run) > 0 {
@@ -1046,6 +1063,8 @@ func (w writer) Runner_root(dot *root) {
 	w.WriteString("\n")
 	w.Artifacts_root(dot)
 	w.WriteString("\n")
+	w.StageOutputs_root(dot)
+	w.WriteString("\n")
 	w.RunnerConfig_generate_Stage(dot.Runner)
 	w.WriteString("\n")
 }
@@ -1119,6 +1138,23 @@ func (w writer) RustRunner_root(dot *root) {
 		w.WriteString(v2.Out)
 		w.WriteString(" ")
 		w.WriteString(v2.Installed)
+		w.WriteString("\n")
+	}
+	w.WriteString("\n")
+}
+
+// StageOutputs_root is the block "stage-outputs" for a *root.
+func (w writer) StageOutputs_root(dot *root) {
+	_ = dot
+	w.WriteString("\n")
+	for v1, v2 := range dot.Stages {
+		_, _ = v1, v2
+		w.WriteString("COPY --link --from=")
+		w.WriteString(v2.Builder.Name)
+		w.WriteString(" ")
+		w.WriteString(v2.Builder.Output)
+		w.WriteString(" ")
+		w.WriteString(v2.Builder.To)
 		w.WriteString("\n")
 	}
 	w.WriteString("\n")

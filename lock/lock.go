@@ -79,7 +79,8 @@ func Path(specFile string) string {
 }
 
 // Images returns the images of s that a lock pins, sorted and without
-// repeats: every stage's image and those its recipe names besides
+// repeats: every stage's image (the extra build stages' included) and
+// those its recipe names besides
 // (spec.ImageRecipe, e.g. uv's image), except scratch and those already
 // pinned by digest.
 func Images(s *spec.Spec) []string {
@@ -90,6 +91,12 @@ func Images(s *spec.Spec) []string {
 	}
 	if s.StaticTini() {
 		all = append(all, spec.TiniImage)
+	}
+	for _, st := range s.Stages {
+		all = append(all, st.Spec.Images.Builder.Ref)
+		if r, ok := st.Spec.Recipe.(spec.ImageRecipe); ok {
+			all = append(all, r.ExtraImages()...)
+		}
 	}
 	for _, ref := range all {
 		if Lockable(ref) && !slices.Contains(refs, ref) {

@@ -70,6 +70,7 @@ func (d *decoder) defaults(s *Spec, lang Language) {
 // check finds what would break at build or run time.
 func (d *decoder) check(s *Spec) {
 	s.Recipe.Complete(&Decoder{d}, s)
+	d.completeStages(s)
 	builder, runner := s.Images.Builder, s.Images.Runner
 	builderAt := d.at("images.builder")
 	if s.Runtime.Init == "" {

@@ -33,7 +33,7 @@ func (d *decoder) spec(root *yaml.Node) (*Spec, bool) {
 		return s, false
 	}
 	sections := map[string]*yaml.Node{}
-	keys := append([]string{"version", "name", "language", "context", "images", "build", "runtime", "artifacts", "platforms", "ignore", "output", "compose", "templates", "publish"}, languageNames()...)
+	keys := append([]string{"version", "name", "language", "context", "images", "build", "runtime", "artifacts", "platforms", "ignore", "output", "compose", "templates", "publish", "stages"}, languageNames()...)
 	d.fields(root, "", keys, func(key string, v *yaml.Node, p string) {
 		switch key {
 		case "version", "context":
@@ -92,6 +92,8 @@ func (d *decoder) spec(root *yaml.Node) (*Spec, bool) {
 			}
 		case "publish":
 			d.publish(v, p, s)
+		case "stages":
+			sections[key] = v // decoded below, after the images
 		default:
 			sections[key] = v // a language's section: decoded below
 		}
@@ -124,6 +126,9 @@ func (d *decoder) spec(root *yaml.Node) (*Spec, bool) {
 		s.Recipe = lang.Decode(dec, sections[lang.Name()])
 	}
 	d.defaults(s, lang)
+	if n := sections["stages"]; n != nil {
+		d.stages(n, "stages", s)
+	}
 	return s, known
 }
 

@@ -85,6 +85,7 @@ func Explain(s *Spec) ([]byte, error) {
 		artifacts.Content = append(artifacts.Content, item)
 	}
 	e.add(root, "artifacts", artifacts)
+	e.explainStages(root)
 
 	if s.Recipe != nil {
 		section := e.mapping()

@@ -127,6 +127,9 @@ func (l *Loader) parse(file string, data []byte, fsys fs.FS, images map[string]s
 			if c, isChecker := s.Recipe.(ContextChecker); isChecker && fsys != nil && len(d.errs) == 0 {
 				c.CheckContext(&Decoder{d}, s, fsys)
 			}
+			if fsys != nil && len(d.errs) == 0 {
+				d.checkStageFolders(s, fsys)
+			}
 		}
 	}
 	if len(d.errs) > 0 {
@@ -380,6 +383,8 @@ type decoder struct {
 	// origin maps nodes inherited through extends to their file; the
 	// other nodes are from file.
 	origin *origins
+	// stageStates are the stages decoded, in the order of Spec.Stages.
+	stageStates []stageState
 }
 
 func (d *decoder) errorf(n *yaml.Node, kind error, format string, args ...any) {

@@ -263,6 +263,7 @@ func specSchema() *SchemaNode {
 		"templates": withExamples(pattern("A folder of *.tmpl files, relative to the spec's folder, whose named blocks override wharf's built-in templates.", `^[^\n\r]*\S[^\n\r]*$`), "templates"),
 	}, "version")
 	root.Properties["publish"] = nullable(publishSchema())
+	root.Properties["stages"] = nullable(stagesSchema())
 	for _, lang := range Languages() {
 		root.Properties[lang.Name()] = nullable(lang.Schema())
 	}

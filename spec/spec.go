@@ -79,6 +79,9 @@ type Spec struct {
 	// Publish is where wharf bake's target pushes the image; nil when
 	// the spec does not say.
 	Publish *Publish
+	// Stages are extra build stages, each built with another language's
+	// recipe, whose output the runner copies (see Stage).
+	Stages []Stage
 
 	// File is the path the spec was read from, as given to Load or Parse.
 	File string

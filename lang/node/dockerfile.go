@@ -104,6 +104,8 @@ func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared 
 		}
 	}
 	switch {
+	case d.Builder.Output != "":
+		b.Prune = "" // an extra build stage: the runner gets only its output
 	case r.NextStandalone:
 		b.Prune = "" // .next/standalone holds the traced production files
 		b.Public = path.Join(b.Dir, "public")

@@ -294,3 +294,30 @@ func (language) Schema() *spec.SchemaNode {
 			"https://npm.example.com/"),
 	})
 }
+
+// CompleteStage completes the recipe of an extra build stage (stages:):
+// Bun's image and the manager's settings, as Complete does. A stage has
+// no runner of its own: the stage's output says what the runner gets, so
+// node.output and node.next_standalone are refused, and node.build, the
+// script that writes the output, is required.
+func (r *Recipe) CompleteStage(d *spec.Decoder, s *spec.Spec) {
+	if r.Manager == Bun.Name && !d.Has("images.builder") {
+		s.Images.Builder = BunImage
+	}
+	r.checkManager(d, s)
+	if r.Output != "" {
+		d.Errorf(d.At("node.output"), spec.ErrInvalid, "node.output is the runner's folder of a node service; in a stage, the stage's own output names the folder the runner gets: remove node.output")
+	}
+	if r.NextStandalone {
+		d.Errorf(d.At("node.next_standalone"), spec.ErrInvalid, "node.next_standalone runs a Next.js server, which a stage's output of plain files cannot; build a static export (next build with output: 'export', output: out) or give the server a spec of its own")
+	}
+	if r.Build == "" {
+		d.Errorf(d.At("node"), spec.ErrRequired, "node.build is required in a stage: name the package.json script that writes the stage's output, e.g. node: {build: build}")
+	}
+}
+
+// StageManifests are package.json and the manager's lockfile, which must
+// be in a stage's folder.
+func (r *Recipe) StageManifests() []string {
+	return []string{"package.json", r.Tool().Manifests[0]}
+}

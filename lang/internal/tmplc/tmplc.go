@@ -65,11 +65,17 @@ func Compile(pkg string, trees map[string]*parse.Tree, start string, dockerfile 
 	fmt.Fprintf(&out, `
 func init() { generate.SetCompiled(Render) }
 
+// newRoot is the root of d, which the blocks receive: the spec's
+// Dockerfile, or an extra build stage's.
+func newRoot(d *generate.Dockerfile) *root {
+	r := &root{Dockerfile: d}
+%s	return r
+}
+
 // Render writes what the built-in blocks write for d.
 func Render(buf *bytes.Buffer, d *generate.Dockerfile) {
-	r := &root{Dockerfile: d}
-%s	w := writer{buf}
-	w.%s(r)
+	w := writer{buf}
+	w.%s(newRoot(d))
 }
 
 // writer writes the blocks; its methods are the blocks, one per type of dot.
@@ -91,13 +97,16 @@ type writer struct{ *bytes.Buffer }
 }
 
 type compiler struct {
-	root     reflect.Type // *root
-	trees    map[string]*parse.Tree
-	imports  map[string]string // path to name
-	funcs    map[string]string // method name to source
-	queue    []job
-	rootDecl string
-	rootFill string
+	root reflect.Type // *root
+	// dockerfile is *generate.Dockerfile: a block called with one (an
+	// extra build stage's) receives its root.
+	dockerfile reflect.Type
+	trees      map[string]*parse.Tree
+	imports    map[string]string // path to name
+	funcs      map[string]string // method name to source
+	queue      []job
+	rootDecl   string
+	rootFill   string
 }
 
 // job is a block to compile for a type of dot.
@@ -121,6 +130,7 @@ func (c *compiler) rootType(dockerfile reflect.Type, langs []Field) reflect.Type
 	c.rootDecl, c.rootFill = decl.String(), fill.String()
 	c.imports["bytes"] = "bytes"
 	c.root = reflect.PointerTo(reflect.StructOf(fields))
+	c.dockerfile = reflect.PointerTo(dockerfile)
 	return c.root
 }
 
@@ -319,6 +329,11 @@ func (c *compiler) node(b *strings.Builder, n parse.Node, sc scope) error {
 			arg = v
 		} else {
 			arg = value{"nil", reflect.TypeFor[any]()}
+		}
+		if arg.typ == c.dockerfile {
+			// As text/template gets it: the map of the stage's data, with
+			// its language's data under the language's field.
+			arg = value{"newRoot(" + arg.expr + ")", c.root}
 		}
 		method, err := c.block(n.Name, arg.typ)
 		if err != nil {

@@ -1,0 +1,82 @@
+package generate
+
+import (
+	"bytes"
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/wharf-dev/wharf/spec"
+)
+
+// stageTargetConflict reports an extra build stage whose output the
+// runner would get on or above a path that another COPY into the runner
+// writes (the language's own artifacts, such as a node project's
+// package.json, the artifacts, tini), positioned at the stage's to: the
+// copies would replace each other. It reads the rendered Dockerfile, the
+// one record of what the runner copies; a stage's output inside a folder
+// another copy writes (a node project's /app) is fine.
+func stageTargetConflict(s *spec.Spec, out []byte) error {
+	if len(s.Stages) == 0 {
+		return nil
+	}
+	runner := out
+	if i := bytes.LastIndex(out, []byte("\nFROM ")); i >= 0 {
+		runner = out[i+1:]
+	}
+	type dest struct{ from, path string }
+	var dests []dest
+	for _, line := range strings.Split(string(runner), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 3 || f[0] != "COPY" {
+			continue
+		}
+		from := ""
+		args := f[1:]
+		for len(args) > 0 && strings.HasPrefix(args[0], "--") {
+			if v, ok := strings.CutPrefix(args[0], "--from="); ok {
+				from = v
+			}
+			args = args[1:]
+		}
+		if len(args) < 2 {
+			continue
+		}
+		dst := args[len(args)-1]
+		if !strings.HasSuffix(dst, "/") {
+			dests = append(dests, dest{from, path.Clean(dst)})
+			continue
+		}
+		for _, src := range args[:len(args)-1] {
+			dests = append(dests, dest{from, path.Join(dst, strings.TrimRight(path.Base(src), "*"))})
+		}
+	}
+	var errs spec.ErrorList
+	for i, st := range s.Stages {
+		for _, d := range dests {
+			if d.from == st.Name && d.path == st.To {
+				continue // the stage's own copy
+			}
+			if d.path == st.To || strings.HasPrefix(d.path, st.To+"/") {
+				e := &spec.Error{File: s.File, Kind: spec.ErrPath}
+				if o, ok := s.Origin(fmt.Sprintf("stages[%d].to", i)); ok {
+					e.File, e.Line, e.Column = o.File, o.Line, o.Column
+				}
+				e.Msg = fmt.Sprintf("stages[%d].to %s is %s, which the runner gets from %s: the copies would replace each other; give the stage's output a folder of its own, e.g. %s", i, st.To, describeTarget(d.path, st.To), d.from, path.Join(path.Dir(st.To), st.Name))
+				errs = append(errs, e)
+				break
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+func describeTarget(p, to string) string {
+	if p == to {
+		return "the path " + p
+	}
+	return "a folder above " + p
+}
