@@ -239,14 +239,18 @@ func newDockerfile(s *spec.Spec, lang Language, pins Pins) *Dockerfile {
 
 // newStage is the data of an extra build stage: its spec rendered by its
 // language's Prepare as a spec whose build context is the stage's folder,
-// with the paths it copies from the context taken from that folder.
+// with the paths it copies from the context taken from that folder, on
+// the build platform.
 func newStage(st spec.Stage, specFile string, pins Pins) *Dockerfile {
 	lang, _ := lookup(st.Language)
 	s := st.Spec
 	d := &Dockerfile{SpecFile: specFile, Language: st.Language, Spec: s, pins: pins, lang: lang}
 	d.Builder = Stage{
-		Name:         st.Name,
-		Image:        pins.ref(s.Images.Builder.Ref),
+		Name:  st.Name,
+		Image: pins.ref(s.Images.Builder.Ref),
+		// Its output is plain files, the same for every target platform:
+		// built on the build platform, a cross build needs no emulator.
+		Platform:     "$BUILDPLATFORM",
 		Family:       s.Images.Builder.Family,
 		PackageCache: true,
 		Workdir:      SourceDir,

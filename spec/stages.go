@@ -60,9 +60,9 @@ const stageNamePattern = `^[a-z][a-z0-9_.-]*$`
 
 var stageNameRE = regexp.MustCompile(stageNamePattern)
 
-// reservedStageNames are names a stage cannot take besides StageNames:
-// the tini stage's, and BuildKit's empty image.
-var reservedStageNames = []string{"tini", "scratch"}
+// TiniStage is the name of the stage that fetches a static tini (see
+// StaticTini), which no extra build stage may take.
+const TiniStage = "tini"
 
 // stageLanguages lists the registered languages that can build a stage.
 func stageLanguages() []string {
@@ -230,8 +230,10 @@ func (d *decoder) checkStageName(n *yaml.Node, field, name string) {
 	switch {
 	case !stageNameRE.MatchString(name) || len(name) > 64:
 		d.errorf(n, ErrInvalid, "%s %q is not a valid stage name: use lowercase letters, digits, '.', '_' and '-', starting with a letter (at most 64), e.g. frontend", field, name)
-	case stageName(name) != "" || slices.Contains(reservedStageNames, name):
-		d.errorf(n, ErrInvalid, "%s %q is the name of a stage wharf writes itself (%s); name it after what it builds, e.g. frontend", field, name, strings.Join(append(slices.Clone(StageNames), reservedStageNames[0]), ", "))
+	case name == "scratch":
+		d.errorf(n, ErrInvalid, "%s %q is BuildKit's name for the empty image, which no stage can take; name it after what it builds, e.g. frontend", field, name)
+	case stageName(name) != "" || name == TiniStage:
+		d.errorf(n, ErrInvalid, "%s %q is the name of a stage wharf writes itself (%s); name it after what it builds, e.g. frontend", field, name, strings.Join(append(slices.Clone(StageNames), TiniStage), ", "))
 	}
 }
 
@@ -242,6 +244,7 @@ func (d *decoder) checkStageImages(s *Spec) {
 		for _, st := range s.Stages {
 			if n := d.nodes[img.field]; n != nil && st.Name != "" && strings.EqualFold(img.ref, st.Name) {
 				d.errorf(d.at(img.field+".image"), ErrInvalid, "%s: %q is the name of a stage of the Dockerfile, so FROM %s would start from the %s stage instead of an image; name an image (for one called %s, write docker.io/library/%s)", img.field, img.ref, img.ref, st.Name, img.ref, strings.ToLower(img.ref))
+				break
 			}
 		}
 	}
@@ -250,6 +253,7 @@ func (d *decoder) checkStageImages(s *Spec) {
 			for _, other := range s.Stages {
 				if other.Name != "" && strings.EqualFold(ref, other.Name) {
 					d.errorf(d.at(join(itemPath("stages", i), "image")), ErrInvalid, "stages[%d].image: %q is the name of a stage of the Dockerfile, so FROM %s would start from the %s stage instead of an image; name an image (for one called %s, write docker.io/library/%s)", i, ref, ref, other.Name, ref, strings.ToLower(ref))
+					break
 				}
 			}
 		}
