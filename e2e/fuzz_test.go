@@ -53,12 +53,16 @@ func FuzzGenerate(f *testing.F) {
 		if err != nil {
 			t.Fatalf("%v\n%s", err, dockerfile)
 		}
-		stages := 2
+		stages := 2 + len(s.Stages)
 		if s.StaticTini() {
-			stages = 3
+			stages++
 		}
-		if rb["builder"] == nil || rb["runner"] == nil || len(rb) != stages || (stages == 3 && rb["tini"] == nil) {
-			t.Fatalf("stages %v, want builder and runner (and tini for a static tini)\n%s", sortedStageNames(rb), dockerfile)
+		missing := rb["builder"] == nil || rb["runner"] == nil || (s.StaticTini() && rb["tini"] == nil)
+		for _, st := range s.Stages {
+			missing = missing || rb[st.Name] == nil
+		}
+		if missing || len(rb) != stages {
+			t.Fatalf("stages %v, want builder and runner (and tini for a static tini, and the spec's stages)\n%s", sortedStageNames(rb), dockerfile)
 		}
 		res, err := lint.Dockerfile(context.Background(), "Dockerfile", dockerfile)
 		if err != nil {
@@ -83,6 +87,7 @@ var templated = sync.OnceValues(func() (*generate.Generator, error) {
 	return generate.New(fstest.MapFS{"dockerfile.tmpl": {Data: []byte(`{{define "dockerfile"}}
 {{template "header" .}}
 {{template "builder" .}}
+{{range .Stages}}{{template "builder" .}}{{end}}
 {{template "runner" .}}
 {{end}}`)}})
 })
