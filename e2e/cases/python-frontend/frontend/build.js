@@ -14,6 +14,6 @@ fs.mkdirSync(dist, { recursive: true });
 
 const site = JSON.parse(stripJsonComments(fs.readFileSync(path.join(src, 'site.jsonc'), 'utf8')));
 const page = fs.readFileSync(path.join(src, 'index.html'), 'utf8')
-  .replace('{{title}}', site.title)
-  .replace('{{node}}', process.versions.node.split('.')[0]);
+  .replaceAll('{{title}}', site.title)
+  .replaceAll('{{node}}', process.versions.node.split('.')[0]);
 fs.writeFileSync(path.join(dist, 'index.html'), page);
