@@ -171,12 +171,31 @@ func compose(s *spec.Spec, lang Language, d *Dockerfile, dockerfile []byte) []by
 }
 
 // WatchRules are the develop.watch rules of s: the language's (a Watcher's)
-// for its source, then a rebuild for each manifest, lockfile and
-// dependency file the Dockerfile copies before the dependency step.
+// for its source, a rebuild for each extra build stage's folder (which
+// the language's syncs then ignore), then a rebuild for each manifest,
+// lockfile and dependency file the Dockerfile copies before the
+// dependency step.
 func WatchRules(s *spec.Spec, lang Language, d *Dockerfile) []WatchRule {
 	var rules []WatchRule
 	if w, ok := lang.(Watcher); ok {
 		rules = w.Watch(d, s)
+	}
+	// An extra build stage's sources reach the runner only as the stage's
+	// output: a change to them rebuilds, and no sync copies them.
+	for _, st := range d.Stages {
+		dir := st.Builder.Source
+		for i, r := range rules {
+			if r.Action == Rebuild || dir == "." {
+				continue
+			}
+			if rest, ok := strings.CutPrefix(dir, r.Path+"/"); ok || r.Path == "." {
+				if r.Path == "." {
+					rest = dir
+				}
+				rules[i].Ignore = append(slices.Clone(r.Ignore), rest+"/")
+			}
+		}
+		rules = append(rules, WatchRule{Action: Rebuild, Path: dir})
 	}
 	var seen []string
 	for _, c := range d.DependencyCopies {
