@@ -147,6 +147,7 @@ func TestImages(t *testing.T) {
 		{"static tini's stage", "version: 1\nname: a\nlanguage: go\nruntime: {init: tini}\n", []string{"debian:trixie-slim", "gcr.io/distroless/static-debian13", "golang:1.26-trixie"}},
 		{"tini from the runner's packages", "version: 1\nname: a\nlanguage: go\nimages: {runner: debian:trixie-slim}\nruntime: {init: tini}\n", []string{"debian:trixie-slim", "golang:1.26-trixie"}},
 		{"uv's image", "version: 1\nname: a\nlanguage: python\npython: {manager: uv}\nruntime: {cmd: [a]}\n", []string{"ghcr.io/astral-sh/uv:0.10.8", "python:3.13-slim"}},
+		{"extra build stages' images", "version: 1\nname: a\nlanguage: go\nstages:\n- {name: web, language: node, context: web, output: dist, to: /srv/www, node: {build: build}}\n- {name: docs, language: node, context: docs, output: site, to: /srv/docs, node: {build: build, manager: bun}}\n", []string{"gcr.io/distroless/static-debian13", "golang:1.26-trixie", "node:24-trixie-slim", "oven/bun:1-slim"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if diff := cmp.Diff(tc.want, lock.Images(parseSpec(t, "wharf.yaml", tc.src))); diff != "" {
