@@ -198,7 +198,8 @@ func (d *decoder) stages(n *yaml.Node, p string, s *Spec) {
 			continue
 		}
 		if j, dup := seen[st.Name]; dup {
-			d.errorf(d.nodes[join(itemPath(p, i), "name")], ErrInvalid, "%s.name %q is also the name of stages[%d]; each stage needs a name of its own", itemPath(p, i), st.Name, j)
+			ip := d.stageStates[i].path
+			d.errorf(d.nodes[join(ip, "name")], ErrInvalid, "%s.name %q is also the name of %s; each stage needs a name of its own", ip, st.Name, d.stageStates[j].path)
 			continue
 		}
 		seen[st.Name] = i
@@ -249,10 +250,11 @@ func (d *decoder) checkStageImages(s *Spec) {
 		}
 	}
 	for i, st := range s.Stages {
-		if ref := st.Spec.Images.Builder.Ref; ref != "" && d.nodes[join(itemPath("stages", i), "image")] != nil {
+		ip := d.stageStates[i].path
+		if ref := st.Spec.Images.Builder.Ref; ref != "" && d.nodes[join(ip, "image")] != nil {
 			for _, other := range s.Stages {
 				if other.Name != "" && strings.EqualFold(ref, other.Name) {
-					d.errorf(d.at(join(itemPath("stages", i), "image")), ErrInvalid, "stages[%d].image: %q is the name of a stage of the Dockerfile, so FROM %s would start from the %s stage instead of an image; name an image (for one called %s, write docker.io/library/%s)", i, ref, ref, other.Name, ref, strings.ToLower(ref))
+					d.errorf(d.at(join(ip, "image")), ErrInvalid, "%s.image: %q is the name of a stage of the Dockerfile, so FROM %s would start from the %s stage instead of an image; name an image (for one called %s, write docker.io/library/%s)", ip, ref, ref, other.Name, ref, strings.ToLower(ref))
 					break
 				}
 			}
@@ -312,19 +314,20 @@ func (d *decoder) checkStageFolders(s *Spec, fsys fs.FS) {
 		if !ok || st.Context == ".." || strings.HasPrefix(st.Context, "../") {
 			continue
 		}
-		at := d.at(join(itemPath("stages", i), "context"))
+		ip := d.stageStates[i].path
+		at := d.at(join(ip, "context"))
 		info, err := fs.Stat(fsys, st.Context)
 		switch {
 		case err != nil:
-			d.errorf(at, ErrPath, "stages[%d].context %s is not a folder of the spec's folder; name the folder that holds the stage's %s", i, st.Context, strings.Join(r.StageManifests(), " and "))
+			d.errorf(at, ErrPath, "%s.context %s is not a folder of the spec's folder; name the folder that holds the stage's %s", ip, st.Context, strings.Join(r.StageManifests(), " and "))
 			continue
 		case !info.IsDir():
-			d.errorf(at, ErrPath, "stages[%d].context %s is a file; name the folder that holds it", i, st.Context)
+			d.errorf(at, ErrPath, "%s.context %s is a file; name the folder that holds it", ip, st.Context)
 			continue
 		}
 		for _, m := range r.StageManifests() {
 			if found, _ := fs.Glob(fsys, path.Join(st.Context, m)); len(found) == 0 {
-				d.errorf(at, ErrPath, "stages[%d].context %s has no %s, which the %s build copies first; add it (a lockfile: run the install once and commit it), or name the folder that holds it", i, st.Context, m, st.Language)
+				d.errorf(at, ErrPath, "%s.context %s has no %s, which the %s build copies first; add it (a lockfile: run the install once and commit it), or name the folder that holds it", ip, st.Context, m, st.Language)
 			}
 		}
 	}
