@@ -372,6 +372,54 @@ var hostileFields = []hostileField{
 		accepts: func(string) bool { return false },
 	},
 	{
+		name:   "stages name",
+		spec:   pythonSpec + "runtime:\n  init: none\n  cmd: [app]\nstages:\n  - name: %s\n    language: node\n    context: web\n    output: dist\n    to: /srv/www\n    node: {build: build}\n",
+		benign: "web",
+		got: func(rb map[string]*stageReadback, _ []generate.File) any {
+			return rb["runner"].Copies[len(rb["runner"].Copies)-1]
+		},
+		want: func(v string) any {
+			return copyReadback{From: v, Src: []string{"/src/dist"}, Dst: "/srv/www", Link: true}
+		},
+		accepts: func(string) bool { return false },
+	},
+	{
+		name:   "stages context",
+		spec:   pythonSpec + "runtime:\n  init: none\n  cmd: [app]\nstages:\n  - name: web\n    language: node\n    context: %s\n    output: dist\n    to: /srv/www\n    node: {build: build}\n",
+		benign: "web",
+		// The stage's manifests, then its folder, copied from the context.
+		got: func(rb map[string]*stageReadback, _ []generate.File) any { return rb["web"].Copies[:2] },
+		want: func(v string) any {
+			v = path.Clean(v)
+			return []copyReadback{{Src: []string{path.Join(v, "package.json"), path.Join(v, "package-lock.json")}, Dst: "/src/"}, {Src: []string{v}, Dst: "."}}
+		},
+		accepts: func(string) bool { return false },
+	},
+	{
+		name:   "stages output",
+		spec:   pythonSpec + "runtime:\n  init: none\n  cmd: [app]\nstages:\n  - name: web\n    language: node\n    context: web\n    output: %s\n    to: /srv/www\n    node: {build: build}\n",
+		benign: "dist",
+		got: func(rb map[string]*stageReadback, _ []generate.File) any {
+			return rb["runner"].Copies[len(rb["runner"].Copies)-1]
+		},
+		want: func(v string) any {
+			return copyReadback{From: "web", Src: []string{path.Join("/src", v)}, Dst: "/srv/www", Link: true}
+		},
+		accepts: func(string) bool { return false },
+	},
+	{
+		name:   "stages to",
+		spec:   pythonSpec + "runtime:\n  init: none\n  cmd: [app]\nstages:\n  - name: web\n    language: node\n    context: web\n    output: dist\n    to: %s\n    node: {build: build}\n",
+		benign: "/srv/www",
+		got: func(rb map[string]*stageReadback, _ []generate.File) any {
+			return rb["runner"].Copies[len(rb["runner"].Copies)-1]
+		},
+		want: func(v string) any {
+			return copyReadback{From: "web", Src: []string{"/src/dist"}, Dst: path.Clean(v), Link: true}
+		},
+		accepts: func(string) bool { return false },
+	},
+	{
 		name:    "images.builder",
 		spec:    pythonSpec + "runtime:\n  init: none\n  cmd: [app]\nimages:\n  builder: %s\n  runner: python:3.13-slim\n",
 		benign:  "registry.example.com:5000/base/python:3.13-slim",
@@ -617,13 +665,30 @@ func tryHostile(t *testing.T, f hostileField, v string) bool {
 			t.Errorf("%s: the %s stage's instructions differ from a benign value's (-benign +hostile):\n%s\n%s", label, name, diff, excerpt(files[0].Data))
 		}
 	}
-	if len(rb) != 2 {
-		t.Errorf("%s: %d stages, want builder and runner", label, len(rb))
+	// The spec's extra build stages (stages:), whose name may be the value.
+	if diff := cmp.Diff(extraShapes(baseline.rb), extraShapes(rb)); diff != "" {
+		t.Errorf("%s: the extra stages' instructions differ from a benign value's (-benign +hostile):\n%s\n%s", label, diff, excerpt(files[0].Data))
+	}
+	if len(rb) != len(baseline.rb) {
+		t.Errorf("%s: %d stages, want builder and runner (and the spec's stages: %d in all)", label, len(rb), len(baseline.rb))
 	}
 	if _, err := imageConfig(context.Background(), files[0].Data, "runner"); err != nil {
 		t.Errorf("%s: %v", label, err)
 	}
 	return true
+}
+
+// extraShapes are the shapes of the stages other than builder and
+// runner, sorted.
+func extraShapes(rb map[string]*stageReadback) [][]string {
+	var out [][]string
+	for name, st := range rb {
+		if name != "builder" && name != "runner" {
+			out = append(out, shape(st))
+		}
+	}
+	slices.SortFunc(out, func(a, b []string) int { return slices.Compare(a, b) })
+	return out
 }
 
 // shape is what must not change with a field's value: the instructions of
