@@ -32,7 +32,7 @@ func (p *Proposal) YAML() []byte {
 	}
 	w.key(0, "version", "1")
 	if p.Extends != "" {
-		w.comment(0, fmt.Sprintf("Takes %s from the base, which the specs of this language share.", JoinList(p.Inherited)))
+		w.comment(0, fmt.Sprintf("Takes %s from the base, which the specs of this language share.", JoinList(inheritedList(p.Inherited))))
 		w.key(0, "extends", FlowList([]string{p.Extends}))
 	}
 	if p.Name != "" {
@@ -306,4 +306,31 @@ func execList(args []string) string {
 		out[i] = jsonString(s)
 	}
 	return "[" + strings.Join(out, ", ") + "]"
+}
+
+// inheritedList names inherited paths for a comment, the entries of one
+// mapping together: "runtime.labels (3 entries)".
+func inheritedList(paths []string) []string {
+	var out []string
+	entries := map[string]int{}
+	for _, p := range paths {
+		for _, m := range []string{"build.env.", "runtime.env.", "runtime.labels."} {
+			if strings.HasPrefix(p, m) {
+				p = strings.TrimSuffix(m, ".")
+				break
+			}
+		}
+		if entries[p] == 0 {
+			out = append(out, p)
+		}
+		entries[p]++
+	}
+	for i, p := range out {
+		if n := entries[p]; n > 1 {
+			out[i] = fmt.Sprintf("%s (%d entries)", p, n)
+		} else if n == 1 && (p == "build.env" || p == "runtime.env" || p == "runtime.labels") {
+			out[i] = paths[slices.IndexFunc(paths, func(q string) bool { return strings.HasPrefix(q, p+".") })]
+		}
+	}
+	return out
 }

@@ -305,10 +305,12 @@ func printPlan(w io.Writer, existing []string, bases []basePlan, plans []*servic
 	}
 }
 
+// printItems prints each value with why, unless the value before it
+// has the same reason (builder and runner images, entries of env).
 func printItems(w io.Writer, items []detect.Item) {
-	for _, it := range items {
+	for i, it := range items {
 		fmt.Fprintf(w, "  %s: %s\n", it.Path, strings.ReplaceAll(it.Value, "\n", "; "))
-		if it.Why != "" {
+		if it.Why != "" && (i == 0 || items[i-1].Why != it.Why) {
 			fmt.Fprintf(w, "      %s\n", it.Why)
 		}
 	}
