@@ -850,6 +850,12 @@ func (m *mapper) finalGroups() []group {
 		}
 	}
 
+	if entry != nil {
+		if eargs, ok, _ := execForm(entry.ShellDependantCmdLine); ok && tiniPrefix(eargs) > 0 {
+			// runtime.init: tini installs it.
+			pkgs = slices.DeleteFunc(pkgs, func(p string) bool { return p == "tini" })
+		}
+	}
 	if len(pkgs) > 0 {
 		pk := uniq(pkgs)
 		gs = append(gs, group{at: strings.Join(pkgsAt, ", "), code: "runtime packages " + strings.Join(pk, " "), apply: func(p *detect.Proposal) {
@@ -1115,6 +1121,21 @@ func (m *mapper) userGroup(user string, ln int) *group {
 	}}
 }
 
+// tiniPrefix is how many leading words of an exec-form ENTRYPOINT run
+// tini in front of the rest: ["/usr/bin/tini", "--"] is 2; 0 for none.
+func tiniPrefix(eargs []string) int {
+	if len(eargs) == 0 || (path.Base(eargs[0]) != "tini" && path.Base(eargs[0]) != "tini-static") {
+		return 0
+	}
+	if len(eargs) > 1 && eargs[1] == "--" {
+		return 2
+	}
+	if len(eargs) > 1 && strings.HasPrefix(eargs[1], "-") {
+		return 0 // tini's own flags (-g, -s): not what runtime.init writes
+	}
+	return 1
+}
+
 func isNumeric(s string) bool {
 	_, err := strconv.Atoi(s)
 	return err == nil && s != ""
@@ -1178,6 +1199,25 @@ func (m *mapper) commandGroups(cmd *instructions.CmdCommand, entry *instructions
 		}})
 		return gs
 	}
+	form := "CMD"
+	if entry != nil {
+		form = "ENTRYPOINT"
+		if cmd != nil {
+			form = "ENTRYPOINT and CMD"
+		}
+	}
+	// tini in front of the command is what runtime.init: tini writes:
+	// kept as the entrypoint, wharf would put its own init in front of it.
+	if n := tiniPrefix(eargs); n > 0 {
+		eargs = eargs[n:]
+		at := m.at(line(entry.Location()))
+		gs = append(gs, group{at: at, code: "ENTRYPOINT " + strings.Join(entry.CmdLine, " "), apply: func(p *detect.Proposal) {
+			p.Runtime = setField(p.Runtime, detect.Field{Key: "init", Value: "tini", Why: "From ENTRYPOINT at " + at + ": tini as PID 1, which runtime.init: tini installs and puts in front of the command (so it is not among the packages)."})
+		}})
+		if len(eargs) == 0 && cmd == nil {
+			return gs
+		}
+	}
 	full := append(slices.Clone(eargs), args...)
 	// Commands run from a virtual environment: wharf installs into the
 	// image's own Python, whose bin folder is on the PATH.
@@ -1186,13 +1226,6 @@ func (m *mapper) commandGroups(cmd *instructions.CmdCommand, entry *instructions
 			if strings.HasPrefix(a, v+"/bin/") {
 				full[i] = strings.TrimPrefix(a, v+"/bin/")
 			}
-		}
-	}
-	form := "CMD"
-	if entry != nil {
-		form = "ENTRYPOINT"
-		if cmd != nil {
-			form = "ENTRYPOINT and CMD"
 		}
 	}
 	// Go: wharf's ENTRYPOINT is the binary; what follows are its arguments.
@@ -1222,7 +1255,7 @@ func (m *mapper) commandGroups(cmd *instructions.CmdCommand, entry *instructions
 	}
 	gs = append(gs, group{at: where, code: form, apply: func(p *detect.Proposal) {
 		why := fmt.Sprintf("From %s at %s.", form, where)
-		if entry != nil {
+		if len(eargs) > 0 {
 			p.Runtime = setField(p.Runtime, detect.Field{Key: "entrypoint", Value: execJSON(full[:len(eargs)]), Why: why})
 			p.Cmd, p.CmdWhy, p.CmdSure = full[len(eargs):], why, detect.Certain
 			if len(p.Cmd) == 0 {
