@@ -742,6 +742,12 @@ func (m *mapper) finalGroups() []group {
 		health   *instructions.HealthCheckCommand
 		arts     []spec.Artifact
 		artAt    []string
+		// nodeOut are the Node build's output folders the final stage
+		// copies from the builder.
+		nodeOut, nodeOutAt []string
+		// wheelsAt are the final stage's pip installs of the builder's
+		// wheels through a bind mount.
+		wheelsAt []string
 	)
 	for _, s := range m.final {
 		for _, c := range s.Commands {
@@ -825,8 +831,14 @@ func (m *mapper) finalGroups() []group {
 					pkgsAt = append(pkgsAt, m.at(ln))
 				}
 				m.runLeftover(c, ln, other, userAdd, len(pk) > 0, true)
+				if m.mountsWheels(c) {
+					wheelsAt = appendOnce(wheelsAt, m.at(ln))
+				}
 			case *instructions.CopyCommand:
 				a, why, handled := m.readCopy(c.From, c.SourcePaths, c.DestPath, workdir, env)
+				if out := m.nodeOutput(c.From, c.SourcePaths); out != "" {
+					nodeOut, nodeOutAt = appendOnce(nodeOut, out), appendOnce(nodeOutAt, m.at(ln))
+				}
 				if len(a) > 0 {
 					arts = append(arts, a...)
 					artAt = appendOnce(artAt, m.at(ln))
@@ -892,6 +904,18 @@ func (m *mapper) finalGroups() []group {
 	gs = append(gs, m.commandGroups(cmd, entry, env)...)
 	if health != nil {
 		gs = append(gs, m.healthGroup(health))
+	}
+	if len(wheelsAt) > 0 {
+		at := strings.Join(wheelsAt, ", ")
+		gs = append(gs, group{at: at, code: "RUN --mount=type=bind pip install", apply: func(p *detect.Proposal) {
+			p.Section = setField(p.Section, detect.Field{Key: "install", Value: "mount", Why: fmt.Sprintf("From RUN --mount at %s: the runner installs the builder's wheels through a bind mount, so no wheel stays in a layer.", at)})
+		}})
+	}
+	if len(nodeOut) == 1 {
+		at := strings.Join(nodeOutAt, ", ")
+		gs = append(gs, group{at: at, code: "COPY --from " + nodeOut[0], apply: func(p *detect.Proposal) {
+			p.Section = setField(p.Section, detect.Field{Key: "output", Value: detect.Scalar(nodeOut[0]), Why: fmt.Sprintf("From COPY at %s: the runner gets the build's %s/, node_modules and package.json.", at, nodeOut[0])})
+		}})
 	}
 	if len(labels) > 0 {
 		gs = append(gs, group{at: strings.Join(labelAt, ", "), code: "LABEL", apply: func(p *detect.Proposal) {
@@ -1024,6 +1048,42 @@ func (m *mapper) fromBuilder(st *Stage) bool {
 		}
 	}
 	return false
+}
+
+// mountsWheels reports whether a RUN of the final stage of a Python
+// project pip-installs what it bind-mounts from the builder: wharf's
+// python.install: mount.
+func (m *mapper) mountsWheels(c *instructions.RunCommand) bool {
+	if m.p.Language != "python" {
+		return false
+	}
+	text := c.String()
+	if !strings.Contains(text, "type=bind") || !strings.Contains(text, "pip install") {
+		return false
+	}
+	for _, mt := range mountFrom.FindAllStringSubmatch(text, -1) {
+		if st := m.stage(mt[1]); st != nil && m.fromBuilder(st) {
+			return true
+		}
+	}
+	return false
+}
+
+// nodeOutput is the output folder of a Node build ("dist", "build") that
+// a COPY into the final stage takes from the builder, or "".
+func (m *mapper) nodeOutput(from string, srcs []string) string {
+	if m.p.Language != "node" || from == "" {
+		return ""
+	}
+	if st := m.stage(from); st == nil || !m.fromBuilder(st) {
+		return ""
+	}
+	for _, s := range srcs {
+		if base := path.Base(path.Clean(s)); base == "dist" || base == "build" {
+			return base
+		}
+	}
+	return ""
 }
 
 // builtOutput reports whether a path copied from a build stage is what
