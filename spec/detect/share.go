@@ -3,6 +3,7 @@ package detect
 import (
 	"fmt"
 	"io/fs"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -310,6 +311,9 @@ func sharedWhy(whys, names []string) string {
 	if len(distinct) == 1 {
 		return distinct[0]
 	}
+	if why, ok := mergeCitations(whys, names); ok {
+		return why
+	}
 	var order []string
 	by := map[string][]string{}
 	for i, w := range whys {
@@ -326,4 +330,43 @@ func sharedWhy(whys, names []string) string {
 		parts = append(parts, "For "+JoinList(by[w])+": "+w)
 	}
 	return strings.Join(parts, " ")
+}
+
+// citation is a line of a file a reason cites: "Dockerfile:12".
+var citation = regexp.MustCompile(`\bDockerfile:[0-9]+(-[0-9]+)?\b`)
+
+// mergeCitations writes reasons that differ only in the lines they cite
+// (each service's Dockerfile has its own) as one, each citation followed
+// by the service whose it is: "at Dockerfile:34 (accounts), Dockerfile:30
+// (billing)", or once where all cite the same line. ok is false when they
+// differ otherwise.
+func mergeCitations(whys, names []string) (string, bool) {
+	text := citation.ReplaceAllString(whys[0], "\x00")
+	cites := make([][]string, len(whys))
+	for i, w := range whys {
+		if citation.ReplaceAllString(w, "\x00") != text {
+			return "", false
+		}
+		cites[i] = citation.FindAllString(w, -1)
+	}
+	parts := strings.Split(text, "\x00")
+	var b strings.Builder
+	for k, part := range parts {
+		b.WriteString(part)
+		if k == len(parts)-1 {
+			break
+		}
+		var at []string
+		same := true
+		for i := range whys {
+			at = append(at, fmt.Sprintf("%s (%s)", cites[i][k], names[i]))
+			same = same && cites[i][k] == cites[0][k]
+		}
+		if same {
+			b.WriteString(cites[0][k])
+		} else {
+			b.WriteString(strings.Join(at, ", "))
+		}
+	}
+	return b.String(), true
 }

@@ -159,3 +159,22 @@ func TestBaseYAML(t *testing.T) {
 		t.Errorf("the spec holds its base's language, or an expose placeholder:\n%s", spec)
 	}
 }
+
+// TestSharedWhy: reasons that differ only in the Dockerfile lines they
+// cite become one, each line with its service; others are given apart.
+func TestSharedWhy(t *testing.T) {
+	names := []string{"a", "b"}
+	for _, c := range []struct {
+		whys []string
+		want string
+	}{
+		{[]string{"From USER at Dockerfile:3.", "From USER at Dockerfile:3."}, "From USER at Dockerfile:3."},
+		{[]string{"From USER at Dockerfile:3.", "From USER at Dockerfile:5."}, "From USER at Dockerfile:3 (a), Dockerfile:5 (b)."},
+		{[]string{"FROM at Dockerfile:1 and Dockerfile:9.", "FROM at Dockerfile:1 and Dockerfile:7."}, "FROM at Dockerfile:1 and Dockerfile:9 (a), Dockerfile:7 (b)."},
+		{[]string{"From go.mod.", "From the Dockerfile (Dockerfile:2)."}, "For a: From go.mod. For b: From the Dockerfile (Dockerfile:2)."},
+	} {
+		if got := sharedWhy(c.whys, names); got != c.want {
+			t.Errorf("sharedWhy(%q) = %q, want %q", c.whys, got, c.want)
+		}
+	}
+}
