@@ -74,8 +74,8 @@ module's packages) and are not proposed apart; name them as DIRs for that.
 A folder that has a wharf.yaml already is left alone, and so is what is
 below it. The settings that all the specs of one language hold alike
 (images, packages, env entries, labels, ports, ...) go into a base spec,
-wharf-<language>.yaml in the folder that holds all the services, which
-they extend; a language with one service gets no base. init checks that
+wharf-<language>.yaml in the folder of the run (the pattern's root, or
+the folder holding every DIR), which they extend; a language with one service gets no base. init checks that
 each spec generates the same files through its base as alone.
 
 With several services init prints the plan first: every file it writes,
