@@ -256,7 +256,7 @@ func commonFolder(dirs []string) (string, error) {
 		abs = string(filepath.Separator)
 	}
 	if wd, err := os.Getwd(); err == nil {
-		if rel, err := filepath.Rel(wd, abs); err == nil {
+		if rel, err := filepath.Rel(wd, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 			return rel, nil
 		}
 	}
