@@ -67,16 +67,40 @@ func (l *Loader) readBase(abs string) *baseFile {
 			b.err = err
 			return
 		}
-		if len(data) > MaxSize {
-			b.err = fmt.Errorf("it is larger than %d bytes; a spec is a short file, check that this is the right one", MaxSize)
-			return
-		}
-		b.root, b.problems = parseDocument("", data, true)
-		if b.root != nil {
-			b.values = countValues(b.root)
-		}
+		b.parse(data)
 	})
 	return b
+}
+
+// parse sets b from the base file's bytes.
+func (b *baseFile) parse(data []byte) {
+	if len(data) > MaxSize {
+		b.err = fmt.Errorf("it is larger than %d bytes; a spec is a short file, check that this is the right one", MaxSize)
+		return
+	}
+	b.root, b.problems = parseDocument("", data, true)
+	if b.root != nil {
+		b.values = countValues(b.root)
+	}
+}
+
+// SetBase makes l read data as the base spec at path instead of the file
+// there, if any: wharf init checks the specs it proposes, which extend a
+// base, before it writes the base.
+func (l *Loader) SetBase(path string, data []byte) error {
+	abs, err := newMerger(l, "").abs(path)
+	if err != nil {
+		return err
+	}
+	b := &baseFile{}
+	b.once.Do(func() { b.parse(data) })
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.files == nil {
+		l.files = map[string]*baseFile{}
+	}
+	l.files[abs] = b
+	return nil
 }
 
 // readLimited reads a spec file, up to one byte more than MaxSize so

@@ -742,6 +742,12 @@ func (m *mapper) finalGroups() []group {
 		health   *instructions.HealthCheckCommand
 		arts     []spec.Artifact
 		artAt    []string
+		// nodeOut are the Node build's output folders the final stage
+		// copies from the builder.
+		nodeOut, nodeOutAt []string
+		// wheelsAt are the final stage's pip installs of the builder's
+		// wheels through a bind mount.
+		wheelsAt []string
 	)
 	for _, s := range m.final {
 		for _, c := range s.Commands {
@@ -825,8 +831,14 @@ func (m *mapper) finalGroups() []group {
 					pkgsAt = append(pkgsAt, m.at(ln))
 				}
 				m.runLeftover(c, ln, other, userAdd, len(pk) > 0, true)
+				if m.mountsWheels(c) {
+					wheelsAt = appendOnce(wheelsAt, m.at(ln))
+				}
 			case *instructions.CopyCommand:
 				a, why, handled := m.readCopy(c.From, c.SourcePaths, c.DestPath, workdir, env)
+				if out := m.nodeOutput(c.From, c.SourcePaths); out != "" {
+					nodeOut, nodeOutAt = appendOnce(nodeOut, out), appendOnce(nodeOutAt, m.at(ln))
+				}
 				if len(a) > 0 {
 					arts = append(arts, a...)
 					artAt = appendOnce(artAt, m.at(ln))
@@ -850,6 +862,12 @@ func (m *mapper) finalGroups() []group {
 		}
 	}
 
+	if entry != nil {
+		if eargs, ok, _ := execForm(entry.ShellDependantCmdLine); ok && tiniPrefix(eargs) > 0 {
+			// runtime.init: tini installs it.
+			pkgs = slices.DeleteFunc(pkgs, func(p string) bool { return p == "tini" })
+		}
+	}
 	if len(pkgs) > 0 {
 		pk := uniq(pkgs)
 		gs = append(gs, group{at: strings.Join(pkgsAt, ", "), code: "runtime packages " + strings.Join(pk, " "), apply: func(p *detect.Proposal) {
@@ -886,6 +904,18 @@ func (m *mapper) finalGroups() []group {
 	gs = append(gs, m.commandGroups(cmd, entry, env)...)
 	if health != nil {
 		gs = append(gs, m.healthGroup(health))
+	}
+	if len(wheelsAt) > 0 {
+		at := strings.Join(wheelsAt, ", ")
+		gs = append(gs, group{at: at, code: "RUN --mount=type=bind pip install", apply: func(p *detect.Proposal) {
+			p.Section = setField(p.Section, detect.Field{Key: "install", Value: "mount", Why: fmt.Sprintf("From RUN --mount at %s: the runner installs the builder's wheels through a bind mount, so no wheel stays in a layer.", at)})
+		}})
+	}
+	if len(nodeOut) == 1 {
+		at := strings.Join(nodeOutAt, ", ")
+		gs = append(gs, group{at: at, code: "COPY --from " + nodeOut[0], apply: func(p *detect.Proposal) {
+			p.Section = setField(p.Section, detect.Field{Key: "output", Value: detect.Scalar(nodeOut[0]), Why: fmt.Sprintf("From COPY at %s: the runner gets the build's %s/, node_modules and package.json.", at, nodeOut[0])})
+		}})
 	}
 	if len(labels) > 0 {
 		gs = append(gs, group{at: strings.Join(labelAt, ", "), code: "LABEL", apply: func(p *detect.Proposal) {
@@ -1020,6 +1050,42 @@ func (m *mapper) fromBuilder(st *Stage) bool {
 	return false
 }
 
+// mountsWheels reports whether a RUN of the final stage of a Python
+// project pip-installs what it bind-mounts from the builder: wharf's
+// python.install: mount.
+func (m *mapper) mountsWheels(c *instructions.RunCommand) bool {
+	if m.p.Language != "python" {
+		return false
+	}
+	text := c.String()
+	if !strings.Contains(text, "type=bind") || !strings.Contains(text, "pip install") {
+		return false
+	}
+	for _, mt := range mountFrom.FindAllStringSubmatch(text, -1) {
+		if st := m.stage(mt[1]); st != nil && m.fromBuilder(st) {
+			return true
+		}
+	}
+	return false
+}
+
+// nodeOutput is the output folder of a Node build ("dist", "build") that
+// a COPY into the final stage takes from the builder, or "".
+func (m *mapper) nodeOutput(from string, srcs []string) string {
+	if m.p.Language != "node" || from == "" {
+		return ""
+	}
+	if st := m.stage(from); st == nil || !m.fromBuilder(st) {
+		return ""
+	}
+	for _, s := range srcs {
+		if base := path.Base(path.Clean(s)); base == "dist" || base == "build" {
+			return base
+		}
+	}
+	return ""
+}
+
 // builtOutput reports whether a path copied from a build stage is what
 // the language's build produces: the Go binary, a virtual environment,
 // installed packages, node_modules or the build's output folder.
@@ -1115,6 +1181,21 @@ func (m *mapper) userGroup(user string, ln int) *group {
 	}}
 }
 
+// tiniPrefix is how many leading words of an exec-form ENTRYPOINT run
+// tini in front of the rest: ["/usr/bin/tini", "--"] is 2; 0 for none.
+func tiniPrefix(eargs []string) int {
+	if len(eargs) == 0 || (path.Base(eargs[0]) != "tini" && path.Base(eargs[0]) != "tini-static") {
+		return 0
+	}
+	if len(eargs) > 1 && eargs[1] == "--" {
+		return 2
+	}
+	if len(eargs) > 1 && strings.HasPrefix(eargs[1], "-") {
+		return 0 // tini's own flags (-g, -s): not what runtime.init writes
+	}
+	return 1
+}
+
 func isNumeric(s string) bool {
 	_, err := strconv.Atoi(s)
 	return err == nil && s != ""
@@ -1178,6 +1259,25 @@ func (m *mapper) commandGroups(cmd *instructions.CmdCommand, entry *instructions
 		}})
 		return gs
 	}
+	form := "CMD"
+	if entry != nil {
+		form = "ENTRYPOINT"
+		if cmd != nil {
+			form = "ENTRYPOINT and CMD"
+		}
+	}
+	// tini in front of the command is what runtime.init: tini writes:
+	// kept as the entrypoint, wharf would put its own init in front of it.
+	if n := tiniPrefix(eargs); n > 0 {
+		eargs = eargs[n:]
+		at := m.at(line(entry.Location()))
+		gs = append(gs, group{at: at, code: "ENTRYPOINT " + strings.Join(entry.CmdLine, " "), apply: func(p *detect.Proposal) {
+			p.Runtime = setField(p.Runtime, detect.Field{Key: "init", Value: "tini", Why: "From ENTRYPOINT at " + at + ": tini as PID 1, which runtime.init: tini installs and puts in front of the command (so it is not among the packages)."})
+		}})
+		if len(eargs) == 0 && cmd == nil {
+			return gs
+		}
+	}
 	full := append(slices.Clone(eargs), args...)
 	// Commands run from a virtual environment: wharf installs into the
 	// image's own Python, whose bin folder is on the PATH.
@@ -1186,13 +1286,6 @@ func (m *mapper) commandGroups(cmd *instructions.CmdCommand, entry *instructions
 			if strings.HasPrefix(a, v+"/bin/") {
 				full[i] = strings.TrimPrefix(a, v+"/bin/")
 			}
-		}
-	}
-	form := "CMD"
-	if entry != nil {
-		form = "ENTRYPOINT"
-		if cmd != nil {
-			form = "ENTRYPOINT and CMD"
 		}
 	}
 	// Go: wharf's ENTRYPOINT is the binary; what follows are its arguments.
@@ -1222,7 +1315,7 @@ func (m *mapper) commandGroups(cmd *instructions.CmdCommand, entry *instructions
 	}
 	gs = append(gs, group{at: where, code: form, apply: func(p *detect.Proposal) {
 		why := fmt.Sprintf("From %s at %s.", form, where)
-		if entry != nil {
+		if len(eargs) > 0 {
 			p.Runtime = setField(p.Runtime, detect.Field{Key: "entrypoint", Value: execJSON(full[:len(eargs)]), Why: why})
 			p.Cmd, p.CmdWhy, p.CmdSure = full[len(eargs):], why, detect.Certain
 			if len(p.Cmd) == 0 {

@@ -427,19 +427,15 @@ var started = time.Now()
 // run), and with orphans, files named like a Dockerfile, an ignore file or a
 // compose file whose header names specFile.
 func strays(specFile string, files []File, listings Listings, orphans bool) ([]File, error) {
-	known := map[string]bool{}
 	dirs := []string{filepath.Dir(specFile)}
-	var prefixes []string // of temporary files, by folder index
 	for _, f := range files {
-		known[f.Path] = true
 		if d := filepath.Dir(f.Path); !slices.Contains(dirs, d) {
 			dirs = append(dirs, d)
 		}
 	}
-	for _, f := range files {
-		prefixes = append(prefixes, filepath.Join(filepath.Dir(f.Path), atomicfile.TempPrefix(f.Path)))
-	}
 	want := filepath.Clean(specFile)
+	var known map[string]bool
+	var prefixes []string // of temporary files, made when a folder has one
 	var found []File
 	for _, dir := range dirs {
 		entries, err := listings.readDir(dir)
@@ -451,14 +447,30 @@ func strays(specFile string, files []File, listings Listings, orphans bool) ([]F
 		for _, e := range entries {
 			name := e.Name()
 			if name[0] == '.' && strings.Contains(name, ".wharf-") {
+				if prefixes == nil {
+					for _, f := range files {
+						prefixes = append(prefixes, filepath.Join(filepath.Dir(f.Path), atomicfile.TempPrefix(f.Path)))
+					}
+				}
 				path := filepath.Join(dir, name)
 				if isTemp(path, prefixes) {
 					found = append(found, File{Path: path, Status: Temporary})
 				}
 				continue
 			}
+			// The checks on the name come first: most entries are not
+			// candidates, and joining paths is much of this walk's cost.
+			if !orphans || !e.Type().IsRegular() || !looksGenerated(name) {
+				continue
+			}
+			if known == nil {
+				known = make(map[string]bool, len(files))
+				for _, f := range files {
+					known[f.Path] = true
+				}
+			}
 			path := filepath.Join(dir, name)
-			if !orphans || !e.Type().IsRegular() || known[path] || path == want || !looksGenerated(name) {
+			if known[path] || path == want {
 				continue
 			}
 			head, err := readHead(path)

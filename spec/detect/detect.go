@@ -84,6 +84,14 @@ type Proposal struct {
 	// Ignore are the spec's ignore lines.
 	Ignore    []string
 	IgnoreWhy string
+	// SharedBy, for a base spec (see Share), names the services whose
+	// specs extend it; a base has no name.
+	SharedBy []string
+	// Extends is the base spec the spec extends, relative to its folder;
+	// Inherited are the paths of the values (see Items) it takes from
+	// there instead of holding them.
+	Extends   string
+	Inherited []string
 	// Leftovers are the instructions of an existing Dockerfile that the
 	// spec does not hold, written as comments at the end of the spec so
 	// that nothing is dropped silently.
@@ -197,7 +205,7 @@ func Detect(fsys fs.FS, dirName string, lang string) (*Proposal, error) {
 		}
 		switch len(langs) {
 		case 0:
-			return nil, fmt.Errorf("%w: wharf looks for %s; run wharf init in the project's folder, or pass it: wharf init path/to/project", ErrNoProject, markerList())
+			return nil, fmt.Errorf("%w: wharf looks for %s; run wharf init in the project's folder, or pass it: wharf init path/to/project", ErrNoProject, MarkerList())
 		case 1:
 		default:
 			return nil, fmt.Errorf("%w: found %s; pass --language %s to choose", ErrAmbiguous, strings.Join(all, ", "), strings.Join(langs, " or --language "))
@@ -235,7 +243,9 @@ func Detect(fsys fs.FS, dirName string, lang string) (*Proposal, error) {
 	return p, nil
 }
 
-func markerList() string {
+// MarkerList names the files that tell a project's language: "go.mod,
+// package.json or ...".
+func MarkerList() string {
 	var names []string
 	for _, l := range languages() {
 		names = append(names, l.Markers()...)

@@ -25,10 +25,22 @@ func (p *Proposal) YAML() []byte {
 	if len(p.Sources) > 0 {
 		from = JoinList(p.Sources)
 	}
-	w.comment(0, fmt.Sprintf("The wharf spec of %s, proposed by wharf init from %s. Check it, then run \"wharf generate\" after every change to rewrite the Dockerfile and .dockerignore; \"wharf schema\" describes every key.", p.Name, from))
+	if len(p.SharedBy) > 0 {
+		w.comment(0, fmt.Sprintf("What the %s specs of %s share, proposed by wharf init: each of them extends this file and holds only what differs. A value changed here changes every spec that extends it; run \"wharf generate\" on them after every change. Paths other than extends and templates are relative to each spec's folder.", p.Language, JoinList(p.SharedBy)))
+	} else {
+		w.comment(0, fmt.Sprintf("The wharf spec of %s, proposed by wharf init from %s. Check it, then run \"wharf generate\" after every change to rewrite the Dockerfile and .dockerignore; \"wharf schema\" describes every key.", p.Name, from))
+	}
 	w.key(0, "version", "1")
-	w.key(0, "name", Scalar(p.Name))
-	w.key(0, "language", p.Language)
+	if p.Extends != "" {
+		w.comment(0, fmt.Sprintf("Takes %s from the base, which the specs of this language share.", JoinList(inheritedList(p.Inherited))))
+		w.key(0, "extends", FlowList([]string{p.Extends}))
+	}
+	if p.Name != "" {
+		w.key(0, "name", Scalar(p.Name))
+	}
+	if !slices.Contains(p.Inherited, "language") {
+		w.key(0, "language", p.Language)
+	}
 	if p.Output != "" {
 		w.blank()
 		w.comment(0, p.OutputWhy)
@@ -40,11 +52,17 @@ func (p *Proposal) YAML() []byte {
 		w.key(0, "compose", Scalar(p.Compose))
 	}
 
-	w.blank()
-	w.key(0, "images", "")
-	w.comment(2, p.ImagesWhy)
-	w.key(2, "builder", Scalar(p.Builder))
-	w.key(2, "runner", Scalar(p.Runner))
+	if p.Builder != "" || p.Runner != "" {
+		w.blank()
+		w.key(0, "images", "")
+		w.comment(2, p.ImagesWhy)
+		if p.Builder != "" {
+			w.key(2, "builder", Scalar(p.Builder))
+		}
+		if p.Runner != "" {
+			w.key(2, "runner", Scalar(p.Runner))
+		}
+	}
 
 	if len(p.BuildPackages) > 0 || len(p.DependencyFiles) > 0 || len(p.Build) > 0 {
 		w.blank()
@@ -70,7 +88,6 @@ func (p *Proposal) YAML() []byte {
 		}
 	}
 
-	w.blank()
 	runtime := p.Runtime
 	isExpose := func(f Field) bool { return f.Key == "expose" }
 	if len(p.Expose) > 0 && !slices.ContainsFunc(runtime, isExpose) {
@@ -80,8 +97,12 @@ func (p *Proposal) YAML() []byte {
 		}
 		runtime = append(slices.Clone(runtime), Field{Key: "expose", Value: "[" + strings.Join(items, ", ") + "]", Why: p.ExposeWhy})
 	}
-	exposed := slices.ContainsFunc(runtime, func(f Field) bool { return isExpose(f) && f.Sure != Unknown })
+	// A base proposes no placeholder; a spec whose base exposes ports
+	// needs none.
+	exposed := slices.ContainsFunc(runtime, func(f Field) bool { return isExpose(f) && f.Sure != Unknown }) ||
+		len(p.SharedBy) > 0 || slices.Contains(p.Inherited, "runtime.expose")
 	if len(p.Cmd) > 0 || len(runtime) > 0 {
+		w.blank()
 		w.key(0, "runtime", "")
 		for _, f := range runtime {
 			w.field(2, f)
@@ -102,7 +123,8 @@ func (p *Proposal) YAML() []byte {
 			w.comment(2, "Ports the service listens on, for EXPOSE:")
 			w.raw("  # expose: [8080]")
 		}
-	} else {
+	} else if !exposed {
+		w.blank()
 		w.comment(0, "Ports the service listens on, for EXPOSE:")
 		w.raw("# runtime:")
 		w.raw("#   expose: [8080]")
@@ -284,4 +306,31 @@ func execList(args []string) string {
 		out[i] = jsonString(s)
 	}
 	return "[" + strings.Join(out, ", ") + "]"
+}
+
+// inheritedList names inherited paths for a comment, the entries of one
+// mapping together: "runtime.labels (3 entries)".
+func inheritedList(paths []string) []string {
+	var out []string
+	entries := map[string]int{}
+	for _, p := range paths {
+		for _, m := range []string{"build.env.", "runtime.env.", "runtime.labels."} {
+			if strings.HasPrefix(p, m) {
+				p = strings.TrimSuffix(m, ".")
+				break
+			}
+		}
+		if entries[p] == 0 {
+			out = append(out, p)
+		}
+		entries[p]++
+	}
+	for i, p := range out {
+		if n := entries[p]; n > 1 {
+			out[i] = fmt.Sprintf("%s (%d entries)", p, n)
+		} else if n == 1 && (p == "build.env" || p == "runtime.env" || p == "runtime.labels") {
+			out[i] = paths[slices.IndexFunc(paths, func(q string) bool { return strings.HasPrefix(q, p+".") })]
+		}
+	}
+	return out
 }

@@ -39,7 +39,7 @@ func TestCorpusGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			data, files, err := render(filepath.Join(dir, spec.FileName), p)
+			data, files, err := render(nil, filepath.Join(dir, spec.FileName), p)
 			if err != nil {
 				t.Fatalf("%v\n%s", err, data)
 			}

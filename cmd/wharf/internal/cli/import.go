@@ -79,7 +79,7 @@ func runImport(cmd *cobra.Command, opts importOptions, name string) error {
 	if err != nil {
 		return invalid(fmt.Errorf("import %s: %w", name, err))
 	}
-	data, _, err := render(filepath.Join(dir, spec.FileName), p)
+	data, _, err := render(nil, filepath.Join(dir, spec.FileName), p)
 	if err != nil {
 		return err
 	}
