@@ -335,6 +335,12 @@ func dependencyCopies(manifests, dependencyFiles []string, from string) []Copy {
 	var root []string
 	var copies []Copy
 	seen := map[string]bool{}
+	src := func(p string) string {
+		if from == "." {
+			return p // the spec's builder: no path.Join, which allocates
+		}
+		return path.Join(from, p)
+	}
 	for i, p := range append(slices.Clone(manifests), dependencyFiles...) {
 		if seen[p] {
 			continue
@@ -343,16 +349,16 @@ func dependencyCopies(manifests, dependencyFiles []string, from string) []Copy {
 		dir := path.Dir(p)
 		switch {
 		case i < len(manifests) && dir == ".":
-			root = append(root, path.Join(from, p))
+			root = append(root, src(p))
 		case strings.Contains(p, "**"):
 			// --parents keeps the folders below the context: only for the
 			// spec's builder (a stage's Prepare sees its folder as the
 			// context's root, so writes no such pattern).
-			copies = append(copies, Copy{Src: []string{path.Join(from, p)}, Dst: SourceDir + "/", Parents: true})
+			copies = append(copies, Copy{Src: []string{src(p)}, Dst: SourceDir + "/", Parents: true})
 		case strings.ContainsAny(p, "*?["):
-			copies = append(copies, Copy{Src: []string{path.Join(from, p)}, Dst: path.Join(SourceDir, dir) + "/"})
+			copies = append(copies, Copy{Src: []string{src(p)}, Dst: path.Join(SourceDir, dir) + "/"})
 		default:
-			copies = append(copies, Copy{Src: []string{path.Join(from, p)}, Dst: path.Join(SourceDir, p)})
+			copies = append(copies, Copy{Src: []string{src(p)}, Dst: path.Join(SourceDir, p)})
 		}
 	}
 	if len(root) > 0 {
