@@ -319,10 +319,10 @@ func (r *Recipe) Complete(d *spec.Decoder, s *spec.Spec) {
 // same package.
 func (r *Recipe) completeBinaries(d *spec.Decoder, s *spec.Spec) {
 	if d.Has("go.main") {
-		d.Errorf(d.At("go.main"), spec.ErrInvalid, "go.main and go.binaries both say what to build; keep go.binaries, which lists every binary, and remove go.main (add {main: %s} to binaries if that package is one of them)", r.Main)
+		d.Errorf(d.At("go.main"), spec.ErrInvalid, "go.main and go.binaries both say what to build; keep go.binaries, which lists every binary, and remove go.main (add {main: %s} to binaries if that package is one of them; main: null drops one inherited through extends)", r.Main)
 	}
 	if d.Has("go.binary") {
-		d.Errorf(d.At("go.binary"), spec.ErrInvalid, "go.binary names go.main's binary, but go.binaries lists every binary; keep go.binaries and remove go.binary (set binary on the entry instead, e.g. {main: ./cmd/server, binary: %s})", r.Binary)
+		d.Errorf(d.At("go.binary"), spec.ErrInvalid, "go.binary names go.main's binary, but go.binaries lists every binary; keep go.binaries and remove go.binary (set binary on the entry instead, e.g. {main: ./cmd/server, binary: %s}; binary: null drops one inherited through extends)", r.Binary)
 	}
 	r.Main, r.Binary = "", ""
 	byName, byMain := map[string]int{}, map[string]int{}
