@@ -252,30 +252,50 @@ func (w writer) GoBuilder_root(dot *root) {
 	if dot.Go.Cross && !(dot.Go.CrossCGO) {
 		w.WriteString("ARG TARGETOS TARGETARCH TARGETVARIANT\n")
 	}
+	w.WriteString("\n")
+	w.Args_Sgenerate_Var(dot.Go.LDFlagArgs)
 	w.WriteString("\nRUN --mount=type=cache,target=/go/pkg/mod \\\n    --mount=type=cache,target=/root/.cache/go-build \\\n")
 	w.GoPrivateMounts_Pgolang_Build(dot.Go)
 	w.WriteString("    ")
-	for v4, v5 := range dot.Go.Binaries {
+	for v4, v5 := range dot.Go.LDFlagArgs {
 		_, _ = v4, v5
-		if v4 != 0 {
+		w.WriteString("case \"$")
+		w.WriteString(v5.Key)
+		w.WriteString("\" in *[!")
+		w.WriteString(dot.Go.ArgChars)
+		w.WriteString("]*) echo 'wharf: the build argument ")
+		w.WriteString(v5.Key)
+		w.WriteString(" may hold only the characters ")
+		w.WriteString(dot.Go.ArgChars)
+		w.WriteString(" (go.ldflags passes it to -X)' >&2; exit 1 ;; esac \\\n && ")
+	}
+	for v6, v7 := range dot.Go.Binaries {
+		_, _ = v6, v7
+		if v6 != 0 {
 			w.WriteString(" \\\n && ")
 		}
 		if dot.Go.Cross {
 			w.WriteString("GOOS=$TARGETOS GOARCH=$TARGETARCH GOARM=${TARGETVARIANT#v} GOAMD64=$TARGETVARIANT ")
 		}
 		w.WriteString("go build -trimpath -buildvcs=false")
-		if v6 := dot.Go.LDFlags; len(v6) > 0 {
+		if v8 := dot.Go.LDFlags; len(v8) > 0 {
 			w.WriteString(" -ldflags=")
-			w.WriteString(generate.ShellQuote(v6))
+			if len(dot.Go.LDFlagArgs) > 0 {
+				w.WriteString("\"")
+				w.WriteString(v8)
+				w.WriteString("\"")
+			} else {
+				w.WriteString(generate.ShellQuote(v8))
+			}
 		}
-		if v7 := dot.Go.Tags; len(v7) > 0 {
+		if v9 := dot.Go.Tags; len(v9) > 0 {
 			w.WriteString(" -tags=")
-			w.WriteString(strings.Join(v7, ","))
+			w.WriteString(strings.Join(v9, ","))
 		}
 		w.WriteString(" -o ")
-		w.WriteString(v5.Out)
+		w.WriteString(v7.Out)
 		w.WriteString(" ")
-		w.WriteString(v5.Main)
+		w.WriteString(v7.Main)
 	}
 	w.WriteString("\n")
 	w.RunSteps_generate_Stage(dot.Builder)

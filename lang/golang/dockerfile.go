@@ -33,9 +33,19 @@ type Build struct {
 	// TargetPackages (build.packages, each name:$arch), and cgo uses it.
 	CrossCGO       bool
 	TargetPackages []string
-	// LDFlags and Tags are the recipe's, with what a static cgo binary needs.
+	// LDFlags and Tags are the recipe's, with what a static cgo binary
+	// needs; in LDFlags, each build argument is written ${NAME}.
 	LDFlags string
 	Tags    []string
+	// LDFlagArgs are the build arguments LDFlags uses, with their
+	// build.args defaults, sorted: declared right before the build step
+	// (not with the other build.args at the top of the builder, so that a
+	// new value leaves the dependency step cached), and checked against
+	// ArgChars by the build step.
+	LDFlagArgs []generate.Var
+	// ArgChars is what such an argument's value may hold, as the inside
+	// of a shell bracket expression (golang.ArgChars).
+	ArgChars string
 }
 
 // Binary is one binary the builder compiles.
@@ -59,12 +69,26 @@ func (language) Blocks() fs.FS { return blocks }
 // certificates on Debian runners, and the binary as the entrypoint.
 func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared {
 	r := s.Recipe.(*Recipe)
-	main := r.Main
-	if s.SpecDir != "." && s.SpecDir != "" {
-		main = "./" + path.Join(s.SpecDir, main)
+	bins := make([]Binary, len(r.Programs))
+	for i, prog := range r.Programs {
+		main := prog.Main
+		if s.SpecDir != "." && s.SpecDir != "" {
+			main = "./" + path.Join(s.SpecDir, main)
+		}
+		bins[i] = Binary{Main: main, Out: "/out/" + prog.Binary, Installed: "/usr/local/bin/" + prog.Binary}
 	}
-	bin := Binary{Main: main, Out: "/out/" + r.Binary, Installed: "/usr/local/bin/" + r.Binary}
-	b := &Build{Recipe: r, Binaries: []Binary{bin}, Main: bin.Main, Out: bin.Out, Installed: bin.Installed, Cross: !r.CGO, LDFlags: r.LDFlags, Tags: r.Tags}
+	bin := bins[0]
+	b := &Build{Recipe: r, Binaries: bins, Main: bin.Main, Out: bin.Out, Installed: bin.Installed, Cross: !r.CGO, LDFlags: r.LDFlags, Tags: r.Tags, ArgChars: ArgChars}
+	if refs := r.ArgRefs(); len(refs) > 0 {
+		b.LDFlags = argRefRE.ReplaceAllString(b.LDFlags, "$${$1$2}")
+		d.Builder.Args = slices.DeleteFunc(slices.Clone(d.Builder.Args), func(v generate.Var) bool {
+			if slices.Contains(refs, v.Key) {
+				b.LDFlagArgs = append(b.LDFlagArgs, v)
+				return true
+			}
+			return false
+		})
+	}
 	if r.CGO && r.Static {
 		b.LDFlags = strings.TrimSpace(b.LDFlags + " -linkmode=external -extldflags=-static")
 		for _, t := range []string{"netgo", "osusergo"} {
