@@ -36,6 +36,8 @@ type Build struct {
 	// LDFlags and Tags are the recipe's, with what a static cgo binary needs.
 	LDFlags string
 	Tags    []string
+	// ModCache is the module cache, which the dependency step mounts.
+	ModCache string
 }
 
 // Binary is one binary the builder compiles.
@@ -45,6 +47,14 @@ type Binary struct {
 	// Out is where the builder writes it; Installed where the runner has it.
 	Out, Installed string
 }
+
+// ModCache and BuildCache are the golang images' module and build caches,
+// which the builder mounts as caches: the dependency step the first, the
+// build step both, and so build.before and build.run steps.
+const (
+	ModCache   = "/go/pkg/mod"
+	BuildCache = "/root/.cache/go-build"
+)
 
 //go:embed *.tmpl
 var blocks embed.FS
@@ -64,7 +74,7 @@ func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared 
 		main = "./" + path.Join(s.SpecDir, main)
 	}
 	bin := Binary{Main: main, Out: "/out/" + r.Binary, Installed: "/usr/local/bin/" + r.Binary}
-	b := &Build{Recipe: r, Binaries: []Binary{bin}, Main: bin.Main, Out: bin.Out, Installed: bin.Installed, Cross: !r.CGO, LDFlags: r.LDFlags, Tags: r.Tags}
+	b := &Build{Recipe: r, Binaries: []Binary{bin}, Main: bin.Main, Out: bin.Out, Installed: bin.Installed, Cross: !r.CGO, LDFlags: r.LDFlags, Tags: r.Tags, ModCache: ModCache}
 	if r.CGO && r.Static {
 		b.LDFlags = strings.TrimSpace(b.LDFlags + " -linkmode=external -extldflags=-static")
 		for _, t := range []string{"netgo", "osusergo"} {
@@ -74,6 +84,7 @@ func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared 
 		}
 	}
 	d.Recipe = b
+	d.Builder.Caches = []string{ModCache, BuildCache}
 	if b.Cross {
 		d.Builder.Platform = "$BUILDPLATFORM"
 	}
