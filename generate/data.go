@@ -170,9 +170,9 @@ const WritableDir = "/writable"
 // --chown). A copy from another stage keeps the owner of what it copies,
 // but not of the destination folder or of the folders it makes above it,
 // which are root's, mode 0755: so Made keeps its owner, and its parents
-// stay root's (--chown would give those to the user, and with --link
-// replace the image's own, the workdir's included). The e2e case
-// go-writable checks both.
+// stay root's (--chown gives those to the user, and with --link replaces
+// the image's own, the workdir's included: measured, see the README's
+// "Writable folders"). The e2e case go-writable checks both.
 type WritableFolder struct {
 	Path string // in the runner: /app/data
 	Made string // in the builder: /writable/0/data

@@ -108,6 +108,8 @@ func (d *decoder) checkSteps(field string, steps []string) {
 		}
 		if t := strings.Trim(step, " \t"); t != strings.TrimSpace(t) {
 			d.errorf(at, ErrInvalid, "%s[%d] starts or ends with a Unicode space, which BuildKit trims off the command; remove it", field, i)
+		} else if strings.HasPrefix(t, "#") {
+			d.errorf(at, ErrInvalid, "%s[%d] starts with '#': it follows wharf's cache mounts on a line of its own, which a Dockerfile reads as a comment inside the RUN, so the next instruction would become the command; remove the step, or start with the command", field, i)
 		} else if strings.HasPrefix(t, "-") {
 			d.errorf(at, ErrInvalid, "%s[%d] starts with '-', which a Dockerfile reads as a RUN option such as --mount or --network; start with the command instead", field, i)
 		} else if strings.HasSuffix(t, `\`) {
