@@ -46,6 +46,8 @@ type Build struct {
 	// ArgChars is what such an argument's value may hold, as the inside
 	// of a shell bracket expression (golang.ArgChars).
 	ArgChars string
+	// ModCache is the module cache, which the dependency step mounts.
+	ModCache string
 }
 
 // Binary is one binary the builder compiles.
@@ -55,6 +57,14 @@ type Binary struct {
 	// Out is where the builder writes it; Installed where the runner has it.
 	Out, Installed string
 }
+
+// ModCache and BuildCache are the golang images' module and build caches,
+// which the builder mounts as caches: the dependency step the first, the
+// build step both, and so build.before and build.run steps.
+const (
+	ModCache   = "/go/pkg/mod"
+	BuildCache = "/root/.cache/go-build"
+)
 
 //go:embed *.tmpl
 var blocks embed.FS
@@ -78,7 +88,7 @@ func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared 
 		bins[i] = Binary{Main: main, Out: "/out/" + prog.Binary, Installed: "/usr/local/bin/" + prog.Binary}
 	}
 	bin := bins[0]
-	b := &Build{Recipe: r, Binaries: bins, Main: bin.Main, Out: bin.Out, Installed: bin.Installed, Cross: !r.CGO, LDFlags: r.LDFlags, Tags: r.Tags, ArgChars: ArgChars}
+	b := &Build{Recipe: r, Binaries: bins, Main: bin.Main, Out: bin.Out, Installed: bin.Installed, Cross: !r.CGO, LDFlags: r.LDFlags, Tags: r.Tags, ArgChars: ArgChars, ModCache: ModCache}
 	if refs := r.ArgRefs(); len(refs) > 0 {
 		b.LDFlags = argRefRE.ReplaceAllString(b.LDFlags, "$${$1$2}")
 		d.Builder.Args = slices.DeleteFunc(slices.Clone(d.Builder.Args), func(v generate.Var) bool {
@@ -98,6 +108,7 @@ func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared 
 		}
 	}
 	d.Recipe = b
+	d.Builder.Caches = []string{ModCache, BuildCache}
 	if b.Cross {
 		d.Builder.Platform = "$BUILDPLATFORM"
 	}
