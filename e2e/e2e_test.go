@@ -291,6 +291,25 @@ func buildTargetIn(t *testing.T, dir, dfDir, target string, buildArgs, secrets m
 	return b
 }
 
+// buildFails builds the runner of the Dockerfile in dfDir from the context
+// dir like buildTargetIn, for a build that should fail: it returns the
+// build's log and error instead of failing t.
+func buildFails(t *testing.T, dir, dfDir string, buildArgs, secrets map[string]string) (string, error) {
+	t.Helper()
+	e := requireE2E(t)
+	work := t.TempDir()
+	secretFiles, err := writeSecrets(work, secrets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := harness.WithArgs(map[string]string{harness.CheckErrorArg: "error=true"}, buildArgs)
+	return e.daemon.Build(context.Background(), e.tools, harness.BuildRequest{
+		ContextDir: dir, DockerfileDir: dfDir, Target: "runner",
+		BuildArgs: args, OutputTar: filepath.Join(work, "image.tar"), Name: "wharf-e2e/refused:latest",
+		Secrets: secretFiles, Hosts: e.hosts(),
+	})
+}
+
 // writeSecrets writes each secret's content to a file in dir and returns
 // id to path.
 func writeSecrets(dir string, secrets map[string]string) (map[string]string, error) {
@@ -430,7 +449,7 @@ func TestCases(t *testing.T) {
 			}
 			gen := generateCaseAt(t, abs, exp.Spec, nil)
 			specDir := filepath.Join(gen, exp.Spec)
-			b := buildTargetIn(t, gen, specDir, "runner", nil, exp.Secrets)
+			b := buildTargetIn(t, gen, specDir, "runner", exp.BuildArgs, exp.Secrets)
 			if spec, _ := os.ReadFile(filepath.Join(abs, exp.Spec, "wharf.yaml")); strings.Contains(string(spec), indexHost) {
 				// The build got its wheels from the private index, logged in.
 				if !slices.ContainsFunc(env.index.Requests(), func(r string) bool {
@@ -448,20 +467,53 @@ func TestCases(t *testing.T) {
 			for _, msg := range exp.Check(b.Image, res) {
 				t.Error(msg)
 			}
+			for _, c := range exp.Commands {
+				cr, err := b.RunCommand(context.Background(), c.Run, 2*time.Minute)
+				switch {
+				case err != nil:
+					t.Errorf("command %q: %v", c.Run, err)
+				case cr.ExitCode != 0 || cr.Stdout != c.Stdout:
+					t.Errorf("command %q: exit status %d, stdout:\n got: %q\nwant: %q (stderr: %q)", c.Run, cr.ExitCode, cr.Stdout, c.Stdout, cr.Stderr)
+				}
+			}
 			logSize(t, b)
 			for _, msg := range exp.CheckLock(abs, res) {
 				t.Error(msg)
 			}
-			if exp.Rebuild != nil {
-				touch(t, filepath.Join(gen, exp.Rebuild.Touch), "\n# touched by TestCases\n")
-				st := parseSteps(buildTargetIn(t, gen, specDir, "runner", nil, exp.Secrets).Log)
-				if !st.cached(exp.Rebuild.Cached) {
-					t.Errorf("rebuild after a change to %s: the %q step was not CACHED (ran: %q)", exp.Rebuild.Touch, exp.Rebuild.Cached, st.ran())
+			if rb := exp.Rebuild; rb != nil {
+				change := fmt.Sprintf("the build arguments %v", rb.BuildArgs)
+				if rb.Touch != "" {
+					change = "a change to " + rb.Touch
+					touch(t, filepath.Join(gen, rb.Touch), "\n# touched by TestCases\n")
 				}
-				if !slices.ContainsFunc(st.ran(), func(s string) bool { return strings.Contains(s, "COPY . .") }) {
-					t.Errorf("rebuild after a change to %s: COPY . . was CACHED, the change did not reach the build (ran: %q)", exp.Rebuild.Touch, st.ran())
+				again := buildTargetIn(t, gen, specDir, "runner", harness.WithArgs(exp.BuildArgs, rb.BuildArgs), exp.Secrets)
+				st := parseSteps(again.Log)
+				if !st.cached(rb.Cached) {
+					t.Errorf("rebuild after %s: the %q step was not CACHED (ran: %q)", change, rb.Cached, st.ran())
 				}
-				t.Logf("rebuild after a change to %s: %s cached, ran %q", exp.Rebuild.Touch, st.count(), st.ran())
+				if rb.Touch != "" && !slices.ContainsFunc(st.ran(), func(s string) bool { return strings.Contains(s, "COPY . .") }) {
+					t.Errorf("rebuild after %s: COPY . . was CACHED, the change did not reach the build (ran: %q)", change, st.ran())
+				}
+				if rb.Ran != "" && !slices.ContainsFunc(st.ran(), func(s string) bool { return strings.Contains(s, rb.Ran) }) {
+					t.Errorf("rebuild after %s: no step with %q ran (ran: %q)", change, rb.Ran, st.ran())
+				}
+				if rb.Stdout != "" {
+					if r := run(t, again); r.ExitCode != 0 || r.Stdout != rb.Stdout {
+						t.Errorf("rebuilt image: exit status %d, stdout:\n got: %q\nwant: %q", r.ExitCode, r.Stdout, rb.Stdout)
+					}
+				}
+				t.Logf("rebuild after %s: %s cached, ran %q", change, st.count(), st.ran())
+			}
+			if rf := exp.Refused; rf != nil {
+				log, err := buildFails(t, gen, specDir, harness.WithArgs(exp.BuildArgs, rf.BuildArgs), exp.Secrets)
+				switch {
+				case err == nil:
+					t.Errorf("build with %v passed, want it refused with %q\nlog:\n%s", rf.BuildArgs, rf.Log, log)
+				case !strings.Contains(log, rf.Log):
+					t.Errorf("build with %v failed (%v), but its log lacks %q:\n%s", rf.BuildArgs, err, rf.Log, log)
+				default:
+					t.Logf("build with %v refused: %v", rf.BuildArgs, err)
+				}
 			}
 		})
 	}

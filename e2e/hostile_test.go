@@ -197,11 +197,36 @@ var hostileFields = []hostileField{
 			return runs[len(runs)-1].Text
 		},
 		// Spaces and tabs around a shell command do not change it.
-		want: func(v string) any { return strings.Trim(v, " \t") },
-		accepts: func(v string) bool {
-			t := strings.TrimSpace(v)
-			return isText(v) && t != "" && t == strings.Trim(v, " \t") && !strings.HasSuffix(t, `\`) && !strings.HasPrefix(t, "-") && !strings.HasPrefix(t, "[") && !strings.Contains(v, "<<")
+		want:    func(v string) any { return strings.Trim(v, " \t") },
+		accepts: isShellStep,
+	},
+	{
+		// After go mod download, before go build: with the build's caches,
+		// which shape compares with the benign step's flags.
+		name:   "build.before",
+		spec:   "version: 1\nname: hostile\nlanguage: go\nbuild:\n  before: [%s]\n",
+		benign: "go generate ./...",
+		got: func(rb map[string]*stageReadback, _ []generate.File) any {
+			return rb["builder"].Runs[1].Text
 		},
+		want:    func(v string) any { return strings.Trim(v, " \t") },
+		accepts: isShellStep,
+	},
+	{
+		// The builder makes the folder, owned by the user, and the runner
+		// copies the folder holding it into the folder's parent.
+		name:   "runtime.writable",
+		spec:   pythonSpec + "runtime:\n  init: none\n  cmd: [app]\n  writable: [%s]\n",
+		benign: "/app/data",
+		got: func(rb map[string]*stageReadback, _ []generate.File) any {
+			return []any{rb["builder"].Runs[0].Text, rb["runner"].Copies[len(rb["runner"].Copies)-1]}
+		},
+		want: func(v string) any {
+			made := "/writable/0/" + path.Base(path.Clean(v))
+			return []any{"mkdir -p -m 0755 " + made + "  && chown 10001:10001 " + made,
+				copyReadback{From: "builder", Src: []string{"/writable/0/"}, Dst: strings.TrimSuffix(path.Dir(path.Clean(v)), "/") + "/", Link: true}}
+		},
+		accepts: func(string) bool { return false },
 	},
 	{
 		name:   "build.packages (debian)",
@@ -598,6 +623,15 @@ func sortedKeys(m map[string]string) []string {
 // Dockerfile. wharf must either refuse the spec with an error that points at
 // the value's line, or generate a Dockerfile from which BuildKit reads back
 // exactly the value and the same instructions as from a benign value.
+// isShellStep reports whether build.before and build.run must accept v as
+// a step: text that BuildKit reads back as the command, neither an option,
+// exec form, a heredoc, a continuation nor a comment (the step follows the
+// cache mounts on a line of its own).
+func isShellStep(v string) bool {
+	t := strings.TrimSpace(v)
+	return isText(v) && t != "" && t == strings.Trim(v, " \t") && !strings.HasSuffix(t, `\`) && !strings.HasPrefix(t, "-") && !strings.HasPrefix(t, "#") && !strings.HasPrefix(t, "[") && !strings.Contains(v, "<<")
+}
+
 func TestHostileValues(t *testing.T) {
 	if len(hostileValues) < 30 {
 		t.Fatalf("%d hostile values, want at least 30", len(hostileValues))

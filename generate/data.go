@@ -28,6 +28,8 @@ type Dockerfile struct {
 	Artifacts []spec.Artifact
 	// Recipe is the language's data, which its Prepare sets.
 	Recipe any
+	// Writable are the runtime.writable folders, in the spec's order.
+	Writable []WritableFolder
 	// Tini, when set, is the stage that fetches a static tini for the
 	// target platform, for a runner with no package manager.
 	Tini *TiniStage
@@ -65,6 +67,7 @@ func (d *Dockerfile) templateData(lang Language) map[string]any {
 		"Artifacts":        d.Artifacts,
 		"Recipe":           d.Recipe,
 		"Tini":             d.Tini,
+		"Writable":         d.Writable,
 		"Spec":             d.Spec,
 		"Stages":           stages,
 	}
@@ -96,8 +99,13 @@ type Stage struct {
 	PackageCache bool
 	Args         []Var
 	Env          []Var
-	// Run holds the spec's extra shell steps (builder only).
-	Run []string
+	// Before and Run hold the spec's shell steps, before and after the
+	// language's build step (builder only).
+	Before, Run []string
+	// Caches are the folders the language's build step mounts as caches,
+	// which Before and Run mount too (builder only); the language's
+	// Prepare sets them, and its build step's block reads them.
+	Caches []string
 	// User is who the runner runs as (runner only).
 	User User
 	// Workdir is the stage's working directory.
@@ -170,6 +178,26 @@ type Copy struct {
 // SourceDir is where the builder holds the build context.
 const SourceDir = "/src"
 
+// WritableDir is the builder's folder that holds the runtime.writable
+// folders it makes: WritableDir/<i>/<name>, owned by the runner's user.
+const WritableDir = "/writable"
+
+// WritableFolder is one runtime.writable folder. The builder makes Made,
+// owned by the runner's user, alone in From; the runner copies From's
+// content into To, the folder's parent (COPY --link --from=builder, not
+// --chown). A copy from another stage keeps the owner of what it copies,
+// but not of the destination folder or of the folders it makes above it,
+// which are root's, mode 0755: so Made keeps its owner, and its parents
+// stay root's (--chown gives those to the user, and with --link replaces
+// the image's own, the workdir's included: measured, see the README's
+// "Writable folders"). The e2e case go-writable checks both.
+type WritableFolder struct {
+	Path string // in the runner: /app/data
+	Made string // in the builder: /writable/0/data
+	From string // /writable/0/
+	To   string // /app/
+}
+
 func newDockerfile(s *spec.Spec, lang Language, pins Pins) *Dockerfile {
 	d := &Dockerfile{
 		SpecFile:  specPathFromOutput(s),
@@ -186,6 +214,7 @@ func newDockerfile(s *spec.Spec, lang Language, pins Pins) *Dockerfile {
 		Packages:     s.Build.Packages,
 		PackageCache: true,
 		Args:         sortedVars(s.Build.Args, nil),
+		Before:       s.Build.Before,
 		Run:          s.Build.Run,
 		Workdir:      SourceDir,
 		Source:       ".",
@@ -208,6 +237,15 @@ func newDockerfile(s *spec.Spec, lang Language, pins Pins) *Dockerfile {
 			port += "/" + p.Protocol
 		}
 		d.Runner.Expose = append(d.Runner.Expose, port)
+	}
+	for i, w := range s.Runtime.Writable {
+		from := path.Join(WritableDir, strconv.Itoa(i))
+		d.Writable = append(d.Writable, WritableFolder{
+			Path: w,
+			Made: path.Join(from, path.Base(w)),
+			From: from + "/",
+			To:   strings.TrimSuffix(path.Dir(w), "/") + "/",
+		})
 	}
 	r := lang.Prepare(d, s)
 	switch {

@@ -80,6 +80,23 @@ func (w writer) Artifacts_root(dot *root) {
 	w.WriteString("\n")
 }
 
+// BeforeSteps_generate_Stage is the block "before-steps" for a generate.Stage.
+func (w writer) BeforeSteps_generate_Stage(dot generate.Stage) {
+	_ = dot
+	w.WriteString("\n")
+	for v1, v2 := range dot.Before {
+		_, _ = v1, v2
+		w.WriteString("RUN ")
+		w.CacheMounts_Sstring(dot.Caches)
+		if len(dot.Caches) > 0 {
+			w.WriteString("    ")
+		}
+		w.WriteString(v2)
+		w.WriteString("\n")
+	}
+	w.WriteString("\n")
+}
+
 // BuilderWorkdir_generate_Stage is the block "builder-workdir" for a generate.Stage.
 func (w writer) BuilderWorkdir_generate_Stage(dot generate.Stage) {
 	_ = dot
@@ -107,8 +124,24 @@ func (w writer) Builder_root(dot *root) {
 	w.WriteString("\n")
 	w.InstallPackages_generate_Stage(dot.Builder)
 	w.WriteString("\n")
+	w.WritableDir_root(dot)
+	w.WriteString("\n")
 	w.LanguageBuilder_root(dot)
 	w.WriteString("\n")
+}
+
+// CacheMounts_Sstring is the block "cache-mounts" for a []string.
+func (w writer) CacheMounts_Sstring(dot []string) {
+	_ = dot
+	for v1, v2 := range dot {
+		_, _ = v1, v2
+		if v1 != 0 {
+			w.WriteString("    ")
+		}
+		w.WriteString("--mount=type=cache,target=")
+		w.WriteString(v2)
+		w.WriteString(" \\\n")
+	}
 }
 
 // CreateUserAlpine_generate_User is the block "create-user-alpine" for a generate.User.
@@ -255,40 +288,65 @@ func (w writer) GoBuilder_root(dot *root) {
 	}
 	w.WriteString("\n")
 	w.DependencyCopies_root(dot)
-	w.WriteString("\nRUN --mount=type=cache,target=/go/pkg/mod \\\n")
+	w.WriteString("\nRUN --mount=type=cache,target=")
+	w.WriteString(dot.Go.ModCache)
+	w.WriteString(" \\\n")
 	w.GoPrivateMounts_Pgolang_Build(dot.Go)
 	w.WriteString("    cd ")
 	w.WriteString(dot.Builder.Workdir)
 	w.WriteString(" \\\n && go mod download\n")
 	w.BuilderWorkdir_generate_Stage(dot.Builder)
 	w.WriteString("\nCOPY . .\n")
+	w.BeforeSteps_generate_Stage(dot.Builder)
+	w.WriteString("\n")
 	if dot.Go.Cross && !(dot.Go.CrossCGO) {
 		w.WriteString("ARG TARGETOS TARGETARCH TARGETVARIANT\n")
 	}
-	w.WriteString("\nRUN --mount=type=cache,target=/go/pkg/mod \\\n    --mount=type=cache,target=/root/.cache/go-build \\\n")
+	w.WriteString("\n")
+	w.Args_Sgenerate_Var(dot.Go.LDFlagArgs)
+	w.WriteString("\nRUN ")
+	w.CacheMounts_Sstring(dot.Builder.Caches)
 	w.GoPrivateMounts_Pgolang_Build(dot.Go)
 	w.WriteString("    ")
-	for v4, v5 := range dot.Go.Binaries {
+	for v4, v5 := range dot.Go.LDFlagArgs {
 		_, _ = v4, v5
-		if v4 != 0 {
+		w.WriteString("case \"$")
+		w.WriteString(v5.Key)
+		w.WriteString("\" in *[!")
+		w.WriteString(dot.Go.ArgChars)
+		w.WriteString("]*) echo 'wharf: the build argument ")
+		w.WriteString(v5.Key)
+		w.WriteString(" may hold only the characters ")
+		w.WriteString(dot.Go.ArgChars)
+		w.WriteString(" (go.ldflags passes it to -X)' >&2; exit 1 ;; esac \\\n && ")
+	}
+	for v6, v7 := range dot.Go.Binaries {
+		_, _ = v6, v7
+		if v6 != 0 {
 			w.WriteString(" \\\n && ")
 		}
 		if dot.Go.Cross {
 			w.WriteString("GOOS=$TARGETOS GOARCH=$TARGETARCH GOARM=${TARGETVARIANT#v} GOAMD64=$TARGETVARIANT ")
 		}
 		w.WriteString("go build -trimpath -buildvcs=false")
-		if v6 := dot.Go.LDFlags; len(v6) > 0 {
+		if v8 := dot.Go.LDFlags; len(v8) > 0 {
 			w.WriteString(" -ldflags=")
-			w.WriteString(generate.ShellQuote(v6))
+			if len(dot.Go.LDFlagArgs) > 0 {
+				w.WriteString("\"")
+				w.WriteString(v8)
+				w.WriteString("\"")
+			} else {
+				w.WriteString(generate.ShellQuote(v8))
+			}
 		}
-		if v7 := dot.Go.Tags; len(v7) > 0 {
+		if v9 := dot.Go.Tags; len(v9) > 0 {
 			w.WriteString(" -tags=")
-			w.WriteString(strings.Join(v7, ","))
+			w.WriteString(strings.Join(v9, ","))
 		}
 		w.WriteString(" -o ")
-		w.WriteString(v5.Out)
+		w.WriteString(v7.Out)
 		w.WriteString(" ")
-		w.WriteString(v5.Main)
+		w.WriteString(v7.Main)
 	}
 	w.WriteString("\n")
 	w.RunSteps_generate_Stage(dot.Builder)
@@ -443,9 +501,10 @@ func (w writer) JavaBuilder_root(dot *root) {
 	if len(dot.Java.Tool.Timestamp) > 0 {
 		w.WriteString("ARG SOURCE_DATE_EPOCH\n")
 	}
-	w.WriteString("RUN --mount=type=cache,target=")
-	w.WriteString(dot.Java.Tool.Cache)
-	w.WriteString(" \\\n    ")
+	w.BeforeSteps_generate_Stage(dot.Builder)
+	w.WriteString("\nRUN ")
+	w.CacheMounts_Sstring(dot.Builder.Caches)
+	w.WriteString("    ")
 	w.WriteString(dot.Java.Command)
 	w.JavaInDir_Pjava_Build(dot.Java)
 	w.WriteString(" ")
@@ -651,9 +710,11 @@ func (w writer) NodeBuilder_root(dot *root) {
 		w.WriteString(" .\n")
 	}
 	w.WriteString("\n")
-	if len(dot.Node.BuildStep) > 0 || len(dot.Builder.Run) > 0 {
+	if len(dot.Node.BuildStep) > 0 || len(dot.Builder.Before) > 0 || len(dot.Builder.Run) > 0 {
 		w.WriteString("ARG SOURCE_DATE_EPOCH\n")
 	}
+	w.BeforeSteps_generate_Stage(dot.Builder)
+	w.WriteString("\n")
 	if v3 := dot.Node.BuildStep; len(v3) > 0 {
 		w.WriteString("RUN ")
 		w.WriteString(v3)
@@ -864,6 +925,8 @@ func (w writer) PythonBuilder_root(dot *root) {
 	w.WriteString("\n")
 	w.BuilderWorkdir_generate_Stage(dot.Builder)
 	w.WriteString("\nCOPY . .\nARG SOURCE_DATE_EPOCH\n")
+	w.BeforeSteps_generate_Stage(dot.Builder)
+	w.WriteString("\n")
 	if v4 := dot.Python.ProjectStep; v4 != nil {
 		w.PythonStep_Ppython_Step(v4)
 	}
@@ -908,25 +971,17 @@ func (w writer) PythonRunner_root(dot *root) {
 func (w writer) PythonStep_Ppython_Step(dot *python.Step) {
 	_ = dot
 	w.WriteString("RUN ")
-	for v1, v2 := range dot.Caches {
-		_, _ = v1, v2
-		if v1 != 0 {
-			w.WriteString("    ")
-		}
-		w.WriteString("--mount=type=cache,target=")
-		w.WriteString(v2)
-		w.WriteString(" \\\n")
-	}
+	w.CacheMounts_Sstring(dot.Caches)
 	w.PythonIndexSecret_Ppython_Step(dot)
 	if len(dot.Caches) > 0 {
 		w.WriteString("    ")
 	}
-	for v3, v4 := range dot.Commands {
-		_, _ = v3, v4
-		if v3 != 0 {
+	for v1, v2 := range dot.Commands {
+		_, _ = v1, v2
+		if v1 != 0 {
 			w.WriteString(" \\\n && ")
 		}
-		w.WriteString(v4)
+		w.WriteString(v2)
 	}
 	w.WriteString("\n")
 }
@@ -938,6 +993,10 @@ func (w writer) RunSteps_generate_Stage(dot generate.Stage) {
 	for v1, v2 := range dot.Run {
 		_, _ = v1, v2
 		w.WriteString("RUN ")
+		w.CacheMounts_Sstring(dot.Caches)
+		if len(dot.Caches) > 0 {
+			w.WriteString("    ")
+		}
 		w.WriteString(v2)
 		w.WriteString("\n")
 	}
@@ -1065,6 +1124,8 @@ func (w writer) Runner_root(dot *root) {
 	w.WriteString("\n")
 	w.StageOutputs_root(dot)
 	w.WriteString("\n")
+	w.Writable_root(dot)
+	w.WriteString("\n")
 	w.RunnerConfig_generate_Stage(dot.Runner)
 	w.WriteString("\n")
 }
@@ -1082,13 +1143,11 @@ func (w writer) RustBuilder_root(dot *root) {
 	w.DependencyCopies_root(dot)
 	w.WriteString("\n")
 	w.BuilderWorkdir_generate_Stage(dot.Builder)
-	w.WriteString("\nCOPY . .\nRUN --mount=type=cache,target=")
-	w.WriteString(dot.Rust.Registry)
-	w.WriteString(" \\\n    --mount=type=cache,target=")
-	w.WriteString(dot.Rust.Git)
-	w.WriteString(" \\\n    --mount=type=cache,target=")
-	w.WriteString(dot.Rust.TargetDir)
-	w.WriteString(" \\\n    cargo build --release --locked")
+	w.WriteString("\nCOPY . .\n")
+	w.BeforeSteps_generate_Stage(dot.Builder)
+	w.WriteString("\nRUN ")
+	w.CacheMounts_Sstring(dot.Builder.Caches)
+	w.WriteString("    cargo build --release --locked")
 	if v2 := dot.Rust.Manifest; len(v2) > 0 {
 		w.WriteString(" --manifest-path ")
 		w.WriteString(v2)
@@ -1168,4 +1227,42 @@ func (w writer) Tini_Pgenerate_TiniStage(dot *generate.TiniStage) {
 	w.WriteString(" AS tini\nARG TARGETARCH TARGETVARIANT\nRUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n    --mount=type=cache,target=/var/lib/apt,sharing=locked \\\n    ")
 	w.DebianTargetArch_Pgenerate_TiniStage(dot)
 	w.WriteString(" \\\n && rm -f /etc/apt/apt.conf.d/docker-clean \\\n && dpkg --add-architecture \"$arch\" \\\n && apt-get update \\\n && cd /tmp \\\n && apt-get download \"tini:$arch\" \\\n && dpkg-deb -x tini_*.deb /tmp/tini \\\n && install -m 0755 /tmp/tini/usr/bin/tini-static /tini\n")
+}
+
+// WritableDir_root is the block "writable-dir" for a *root.
+func (w writer) WritableDir_root(dot *root) {
+	_ = dot
+	w.WriteString("\n")
+	if len(dot.Writable) > 0 {
+		w.WriteString("RUN mkdir -p -m 0755")
+		for v1, v2 := range dot.Writable {
+			_, _ = v1, v2
+			w.WriteString(" ")
+			w.WriteString(v2.Made)
+		}
+		w.WriteString(" \\\n && chown ")
+		w.WriteString(dot.Runner.User.Directive)
+		for v3, v4 := range dot.Writable {
+			_, _ = v3, v4
+			w.WriteString(" ")
+			w.WriteString(v4.Made)
+		}
+		w.WriteString("\n")
+	}
+	w.WriteString("\n")
+}
+
+// Writable_root is the block "writable" for a *root.
+func (w writer) Writable_root(dot *root) {
+	_ = dot
+	w.WriteString("\n")
+	for v1, v2 := range dot.Writable {
+		_, _ = v1, v2
+		w.WriteString("COPY --link --from=builder ")
+		w.WriteString(v2.From)
+		w.WriteString(" ")
+		w.WriteString(v2.To)
+		w.WriteString("\n")
+	}
+	w.WriteString("\n")
 }

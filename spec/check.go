@@ -85,6 +85,7 @@ func (d *decoder) check(s *Spec) {
 			d.errorf(d.at("runtime.packages"), ErrNoShell, "runtime.packages needs a package manager, but the runner %s is %s (no shell); remove the packages or use a debian or alpine runner", runner.Ref, runner.Family)
 		}
 	}
+	d.checkWritable(s)
 	if !builder.Family.HasShell() {
 		return
 	}
@@ -92,22 +93,111 @@ func (d *decoder) check(s *Spec) {
 	if runner.Family.HasShell() {
 		d.checkPackages(s.Runtime.Packages, "runtime.packages", runner.Family)
 	}
-	for i, step := range s.Build.Run {
+	d.checkSteps("build.before", s.Build.Before)
+	d.checkSteps("build.run", s.Build.Run)
+	d.checkSecrets(s)
+}
+
+// checkSteps checks the shell steps of field (build.before, build.run):
+// each becomes the command of a RUN instruction after wharf's mounts, so
+// nothing in it may read as exec form, an option or a continuation.
+func (d *decoder) checkSteps(field string, steps []string) {
+	for i, step := range steps {
+		at := d.at(fmt.Sprintf("%s[%d]", field, i))
 		if strings.HasPrefix(strings.TrimSpace(step), "[") {
-			d.errorf(d.at(fmt.Sprintf("build.run[%d]", i)), ErrInvalid, "build.run[%d] starts with '[', which a Dockerfile reads as exec form; start with the command instead, e.g. \"test -f x\"", i)
+			d.errorf(at, ErrInvalid, "%s[%d] starts with '[', which a Dockerfile reads as exec form; start with the command instead, e.g. \"test -f x\"", field, i)
 		}
 		if t := strings.Trim(step, " \t"); t != strings.TrimSpace(t) {
-			d.errorf(d.at(fmt.Sprintf("build.run[%d]", i)), ErrInvalid, "build.run[%d] starts or ends with a Unicode space, which BuildKit trims off the command; remove it", i)
+			d.errorf(at, ErrInvalid, "%s[%d] starts or ends with a Unicode space, which BuildKit trims off the command; remove it", field, i)
+		} else if strings.HasPrefix(t, "#") {
+			d.errorf(at, ErrInvalid, "%s[%d] starts with '#': it follows wharf's cache mounts on a line of its own, which a Dockerfile reads as a comment inside the RUN, so the next instruction would become the command; remove the step, or start with the command", field, i)
 		} else if strings.HasPrefix(t, "-") {
-			d.errorf(d.at(fmt.Sprintf("build.run[%d]", i)), ErrInvalid, "build.run[%d] starts with '-', which a Dockerfile reads as a RUN option such as --mount or --network; start with the command instead", i)
+			d.errorf(at, ErrInvalid, "%s[%d] starts with '-', which a Dockerfile reads as a RUN option such as --mount or --network; start with the command instead", field, i)
 		} else if strings.HasSuffix(t, `\`) {
-			d.errorf(d.at(fmt.Sprintf("build.run[%d]", i)), ErrInvalid, "build.run[%d] ends with '\\', which a Dockerfile reads as a line continuation that would swallow the next instruction; remove it", i)
+			d.errorf(at, ErrInvalid, "%s[%d] ends with '\\', which a Dockerfile reads as a line continuation that would swallow the next instruction; remove it", field, i)
 		}
 		if strings.Contains(step, "<<") {
-			d.errorf(d.at(fmt.Sprintf("build.run[%d]", i)), ErrInvalid, "build.run[%d] holds \"<<\", which a Dockerfile reads as a heredoc; put the script in a file in your project and run that", i)
+			d.errorf(at, ErrInvalid, "%s[%d] holds \"<<\", which a Dockerfile reads as a heredoc; put the script in a file in your project and run that", field, i)
 		}
 	}
-	d.checkSecrets(s)
+}
+
+// Folders that runtime.writable refuses. A container runtime mounts its
+// own filesystems on runFolders (and Docker a tmpfs on /tmp with
+// --read-only or --tmpfs), hiding what the image holds there, and /tmp and
+// /var/tmp are writable by every user already (mode 1777). systemFolders
+// hold the system (on merged-/usr images /bin, /sbin and /lib* are links
+// into /usr): the app's data does not belong in them. sharedFolders hold
+// other programs' folders: the app may own a folder below one of them,
+// never the folder itself.
+var (
+	runFolders    = []string{"/dev", "/proc", "/sys", "/tmp", "/var/tmp"}
+	systemFolders = []string{"/bin", "/boot", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/root", "/sbin", "/usr"}
+	sharedFolders = []string{"/home", "/media", "/mnt", "/opt", "/run", "/srv", "/var", "/var/cache", "/var/lib", "/var/log", "/var/spool"}
+)
+
+// under reports whether p is dir or inside it.
+func under(p, dir string) bool {
+	return p == dir || strings.HasPrefix(p, strings.TrimSuffix(dir, "/")+"/")
+}
+
+// checkWritable checks runtime.writable: folders the runner's user will
+// own, each made on its own, so none may be the root, a system folder,
+// the workdir or a folder above it (which would hand the user the
+// workdir), or hold another; and the user must not be root.
+func (d *decoder) checkWritable(s *Spec) {
+	r := s.Runtime
+	if uid, _, _ := strings.Cut(r.User, ":"); len(r.Writable) > 0 && (r.User == "root" || uid == "0") {
+		d.errorf(d.at("runtime.writable"), ErrInvalid, "runtime.writable gives folders to the runner's user, but runtime.user is %s, which can write everywhere already: remove runtime.writable, or run as a non-root user (remove runtime.user for wharf's %q, uid %d)", r.User, DefaultUser, DefaultUID)
+		return
+	}
+	const fix = "use a folder of the app's own, e.g. /app/data or /var/lib/"
+	var valid []int // the indexes of the folders that passed, for nesting
+	for i, w := range r.Writable {
+		field := fmt.Sprintf("runtime.writable[%d]", i)
+		at := d.at(field)
+		if !path.IsAbs(w) || !isPathChars(w) {
+			continue // absPath said so
+		}
+		var msg string
+		switch {
+		case strings.Contains(w, "*"):
+			msg = fmt.Sprintf("%s %q holds '*', which COPY would read as a pattern; name the folder itself", field, w)
+		case w == "/":
+			msg = fmt.Sprintf("%s is the root folder: giving it to the app would let it replace any file of the image; %s%s", field, fix, s.Name)
+		case slices.ContainsFunc(runFolders, func(f string) bool { return under(w, f) }):
+			msg = fmt.Sprintf("%s %q is in %s, which is writable by every user already or which the container runtime mounts over at run time, hiding what the image holds; %s%s", field, w, runFolders[slices.IndexFunc(runFolders, func(f string) bool { return under(w, f) })], fix, s.Name)
+		case slices.ContainsFunc(systemFolders, func(f string) bool { return under(w, f) }):
+			msg = fmt.Sprintf("%s %q is in the system folder %s, whose files the app must not change; %s%s", field, w, systemFolders[slices.IndexFunc(systemFolders, func(f string) bool { return under(w, f) })], fix, s.Name)
+		case slices.Contains(sharedFolders, w):
+			msg = fmt.Sprintf("%s %q holds other programs' folders; give the app a folder inside it instead, e.g. %q", field, w, path.Join(w, s.Name))
+		case under(r.Workdir, w):
+			what := "the workdir"
+			if w != r.Workdir {
+				what = "a folder above the workdir " + r.Workdir
+			}
+			msg = fmt.Sprintf("%s %q is %s, which stays root's so the app cannot change its own code; give it a folder inside, e.g. %q", field, w, what, path.Join(r.Workdir, "data"))
+		}
+		if msg != "" {
+			d.errorf(at, ErrPath, "%s", msg)
+			continue
+		}
+		for _, j := range valid {
+			other := r.Writable[j]
+			switch {
+			case other == w:
+				d.errorf(at, ErrInvalid, "%s %q is listed twice; remove one", field, w)
+			case under(w, other):
+				d.errorf(at, ErrPath, "%s %q is inside runtime.writable[%d] %q, which the app owns already (it can make %s itself); remove one", field, w, j, other, w)
+			case under(other, w):
+				d.errorf(at, ErrPath, "%s %q holds runtime.writable[%d] %q; list only the outer folder, or only the inner ones", field, w, j, other)
+			default:
+				continue
+			}
+			break
+		}
+		valid = append(valid, i)
+	}
 }
 
 func (d *decoder) checkPackages(pkgs []string, field string, family Family) {

@@ -310,7 +310,7 @@ func isFamily(f Family) bool {
 }
 
 func (d *decoder) build(n *yaml.Node, path string, s *Spec) {
-	d.fields(n, path, []string{"packages", "env", "args", "run", "dependency_files"}, func(key string, v *yaml.Node, p string) {
+	d.fields(n, path, []string{"packages", "env", "args", "before", "run", "dependency_files"}, func(key string, v *yaml.Node, p string) {
 		switch key {
 		case "packages":
 			s.Build.Packages = d.list(v, p, "[gcc, libpq-dev]")
@@ -318,6 +318,8 @@ func (d *decoder) build(n *yaml.Node, path string, s *Spec) {
 			s.Build.Env = d.dict(v, p, isKeyName, envRule)
 		case "args":
 			s.Build.Args = d.dict(v, p, isKeyName, envRule)
+		case "before":
+			s.Build.Before = d.list(v, p, `["go generate ./..."]`)
 		case "run":
 			s.Build.Run = d.list(v, p, `["make assets"]`)
 		case "dependency_files":
@@ -334,7 +336,7 @@ const envRule = "use letters, digits and '_', not starting with a digit"
 
 func (d *decoder) runtime(n *yaml.Node, path string, s *Spec) {
 	r := &s.Runtime
-	d.fields(n, path, []string{"packages", "env", "user", "workdir", "expose", "entrypoint", "cmd", "healthcheck", "labels", "init"}, func(key string, v *yaml.Node, p string) {
+	d.fields(n, path, []string{"packages", "env", "user", "workdir", "writable", "expose", "entrypoint", "cmd", "healthcheck", "labels", "init"}, func(key string, v *yaml.Node, p string) {
 		switch key {
 		case "packages":
 			r.Packages = d.list(v, p, "[libpq5]")
@@ -350,6 +352,10 @@ func (d *decoder) runtime(n *yaml.Node, path string, s *Spec) {
 		case "workdir":
 			if w, ok := d.nonEmpty(v, p); ok {
 				r.Workdir = d.absPath(v, p, w)
+			}
+		case "writable":
+			for i, w := range d.list(v, p, "[/app/data]") {
+				r.Writable = append(r.Writable, d.absPath(d.nodes[itemPath(p, i)], itemPath(p, i), w))
 			}
 		case "expose":
 			r.Expose = d.ports(v, p)

@@ -33,6 +33,7 @@ func Explain(s *Spec) ([]byte, error) {
 	e.add(build, "packages", e.list("build.packages", s.Build.Packages))
 	e.add(build, "env", e.dict("build.env", s.Build.Env))
 	e.add(build, "args", e.dict("build.args", s.Build.Args))
+	e.add(build, "before", e.list("build.before", s.Build.Before))
 	e.add(build, "run", e.list("build.run", s.Build.Run))
 	e.add(build, "dependency_files", e.list("build.dependency_files", s.Build.DependencyFiles))
 	e.add(root, "build", build)
@@ -43,6 +44,7 @@ func Explain(s *Spec) ([]byte, error) {
 	e.add(runtime, "env", e.dict("runtime.env", r.Env))
 	e.add(runtime, "user", e.str("runtime.user", r.User))
 	e.add(runtime, "workdir", e.str("runtime.workdir", r.Workdir))
+	e.add(runtime, "writable", e.list("runtime.writable", r.Writable))
 	expose := e.sequence()
 	for i, p := range r.Expose {
 		path := fmt.Sprintf("runtime.expose[%d]", i)

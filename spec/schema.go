@@ -231,7 +231,8 @@ func specSchema() *SchemaNode {
 			"packages":         withExamples(list("Build dependencies, installed with the builder family's package manager (apt-get or apk). They stay out of the runner.", packageName), []any{"gcc", "libc6-dev"}),
 			"env":              vars("ENV variables of the builder stage.", keyNamePattern),
 			"args":             vars("Build arguments: ARG instructions with these defaults, overridable with docker build --build-arg.", keyNamePattern),
-			"run":              withExamples(list("Extra shell steps, run after the language's build step.", nil), []any{"make assets"}),
+			"before":           withExamples(list("Shell steps run in /src after the source is copied and before the language's build step (e.g. to generate code the build needs), with the language's cache mounts.", nil), []any{"go generate ./..."}),
+			"run":              withExamples(list("Extra shell steps, run after the language's build step, with the language's cache mounts.", nil), []any{"make assets"}),
 			"dependency_files": withExamples(list("Files or folders copied into the builder before the dependency step, next to the language's manifests, e.g. local packages that a requirements file names. Relative to the spec's folder.", relPathSchema("")), []any{"vendor"}),
 		}),
 		"runtime": object("The runner stage: the image that ships.", map[string]*SchemaNode{
@@ -244,6 +245,7 @@ func specSchema() *SchemaNode {
 				Default:     DefaultUser,
 			},
 			"workdir":     withDefault(absPathSchema("The runner's working directory, an absolute path."), "/app"),
+			"writable":    withExamples(list("Folders of the runner that runtime.user owns (a SQLite file, uploads); everything else stays root's. Absolute; not /, a system folder, the workdir or a folder above it, and not one inside another.", absPathSchema("")), []any{"/app/data"}),
 			"expose":      list("Ports the service listens on (EXPOSE).", port),
 			"entrypoint":  execFormSchema("ENTRYPOINT in exec form. Go defaults it to the binary.", "/usr/local/bin/server"),
 			"cmd":         execFormSchema("CMD in exec form: a list of arguments, no shell involved. Required for python and node.", "python", "-m", "app"),

@@ -165,6 +165,10 @@ type Build struct {
 	Env      map[string]string
 	// Args become ARG instructions with these defaults.
 	Args map[string]string
+	// Before holds shell steps run in the builder after the source is
+	// copied and before the language's build step, e.g. to generate code;
+	// like Run, they mount the language's caches.
+	Before []string
 	// Run holds extra shell steps, run after the language's build step.
 	Run []string
 	// DependencyFiles are copied into the builder before the dependency
@@ -179,8 +183,11 @@ type Runtime struct {
 	Env      map[string]string
 	// User is "root", a user name that wharf creates with UID and GID
 	// DefaultUID, or a numeric "uid" or "uid:gid" used as is.
-	User        string
-	Workdir     string
+	User    string
+	Workdir string
+	// Writable are folders of the runner that the user owns (absolute,
+	// cleaned); everything else stays root's.
+	Writable    []string
 	Expose      []Port
 	Entrypoint  []string
 	Cmd         []string

@@ -54,16 +54,49 @@ type Expect struct {
 	// (the project itself, the venv's pip).
 	Lockfile string   `yaml:"lockfile"`
 	Unlocked []string `yaml:"unlocked"`
-	// Rebuild, if set, changes one line of the source and builds again.
+	// Rebuild, if set, changes one line of the source or the build
+	// arguments and builds again.
 	Rebuild *Rebuild `yaml:"rebuild"`
+	// BuildArgs are passed to the build (--opt build-arg:K=V).
+	BuildArgs map[string]string `yaml:"build_args"`
+	// Commands run in the image one after another, each in place of its
+	// ENTRYPOINT and CMD (as docker run --entrypoint does), as the
+	// image's user, in its workdir, with its environment; each must exit
+	// 0 and print exactly Stdout.
+	Commands []Command `yaml:"commands"`
+	// Refused, if set, builds again with other build arguments, and the
+	// build must fail with Log in its output.
+	Refused *Refused `yaml:"refused"`
 }
 
-// Rebuild is a source-only change and what it must reuse.
+// Rebuild is a change of the source or of build arguments, what it must
+// reuse and what it must run again.
 type Rebuild struct {
-	// Touch is a file of the case that gets a line appended.
+	// Touch is a file of the case that gets a line appended; then
+	// COPY . . must run again.
 	Touch string `yaml:"touch"`
+	// BuildArgs replace those of the same name for the second build.
+	BuildArgs map[string]string `yaml:"build_args"`
 	// Cached is part of the dependency step, which must come from cache.
 	Cached string `yaml:"cached"`
+	// Ran, if set, is part of a step that must run again.
+	Ran string `yaml:"ran"`
+	// Stdout, if set, is the exact output of the rebuilt image's own
+	// ENTRYPOINT/CMD.
+	Stdout string `yaml:"stdout"`
+}
+
+// Command is one command run in the image and its expected output.
+type Command struct {
+	Run    []string `yaml:"run"`
+	Stdout string   `yaml:"stdout"`
+}
+
+// Refused is a build that must fail: its build arguments (replacing those
+// of the same name) and a part of its log.
+type Refused struct {
+	BuildArgs map[string]string `yaml:"build_args"`
+	Log       string            `yaml:"log"`
 }
 
 // LoadExpect strictly decodes an expect.yaml: unknown keys are errors.
@@ -82,8 +115,16 @@ func LoadExpect(path string) (*Expect, error) {
 	if e.Stdout == "" {
 		return nil, fmt.Errorf("%s: stdout is required and must not be empty", path)
 	}
-	if e.Rebuild != nil && (e.Rebuild.Touch == "" || e.Rebuild.Cached == "") {
-		return nil, fmt.Errorf("%s: rebuild needs touch and cached", path)
+	if e.Rebuild != nil && ((e.Rebuild.Touch == "" && len(e.Rebuild.BuildArgs) == 0) || e.Rebuild.Cached == "") {
+		return nil, fmt.Errorf("%s: rebuild needs touch or build_args, and cached", path)
+	}
+	for i, c := range e.Commands {
+		if len(c.Run) == 0 || c.Stdout == "" {
+			return nil, fmt.Errorf("%s: commands[%d] needs run and a stdout that is not empty", path, i)
+		}
+	}
+	if e.Refused != nil && (len(e.Refused.BuildArgs) == 0 || e.Refused.Log == "") {
+		return nil, fmt.Errorf("%s: refused needs build_args and log", path)
 	}
 	return &e, nil
 }
@@ -171,6 +212,18 @@ func (e *Expect) CheckLock(caseDir string, run *RunResult) []string {
 		return []string{"lockfile: the run printed no `dist NAME VERSION` lines"}
 	}
 	return l.CheckInstalled(installed, e.Unlocked)
+}
+
+// WithArgs is base with over's values in place of those of the same name.
+func WithArgs(base, over map[string]string) map[string]string {
+	out := make(map[string]string, len(base)+len(over))
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range over {
+		out[k] = v
+	}
+	return out
 }
 
 func sortedKeys(m map[string]string) []string {

@@ -165,6 +165,46 @@ func (im *Image) Run(ctx context.Context, timeout time.Duration) (*RunResult, er
 	if err := im.prepareRuntimeConfig(); err != nil {
 		return nil, err
 	}
+	return runBundle(ctx, im.Bundle, timeout)
+}
+
+// RunCommand runs args in the image in place of its ENTRYPOINT and CMD
+// (as docker run --entrypoint does), with everything else as Run has it:
+// user, workdir, environment. The image's bundle is left as it is: the
+// command runs from a bundle of its own whose root is the image's rootfs.
+func (im *Image) RunCommand(ctx context.Context, args []string, timeout time.Duration) (*RunResult, error) {
+	if err := im.prepareRuntimeConfig(); err != nil {
+		return nil, err
+	}
+	spec, err := im.RuntimeSpec()
+	if err != nil {
+		return nil, err
+	}
+	proc, _ := spec["process"].(map[string]any)
+	root, _ := spec["root"].(map[string]any)
+	if proc == nil || root == nil {
+		return nil, fmt.Errorf("%s: config.json has no process or root section", im.Bundle)
+	}
+	proc["args"] = args
+	root["path"] = im.Rootfs()
+	bundle, err := os.MkdirTemp("", "wharf-e2e-bundle-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(bundle)
+	out, err := json.MarshalIndent(spec, "", "\t")
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(bundle, "config.json"), out, 0o644); err != nil {
+		return nil, err
+	}
+	return runBundle(ctx, bundle, timeout)
+}
+
+// runBundle runs the OCI bundle's process with runc until it exits or
+// timeout passes.
+func runBundle(ctx context.Context, bundle string, timeout time.Duration) (*RunResult, error) {
 	stateDir, err := os.MkdirTemp("", "wharf-e2e-runc-")
 	if err != nil {
 		return nil, err
@@ -176,7 +216,7 @@ func (im *Image) Run(ctx context.Context, timeout time.Duration) (*RunResult, er
 
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "runc", "--root", stateDir, "run", "--bundle", im.Bundle, id)
+	cmd := exec.CommandContext(ctx, "runc", "--root", stateDir, "run", "--bundle", bundle, id)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.Stdin = nil

@@ -608,8 +608,11 @@ func (m *mapper) goBuildGroup() *group {
 				f.Why += " " + old.Why
 			}
 			p.Section = setField(p.Section, f)
+			// The Dockerfile builds this one package: it replaces the
+			// binaries detection proposes for a module of several commands.
+			p.Section = slices.DeleteFunc(p.Section, func(f detect.Field) bool { return f.Key == "binaries" })
 		}
-		if g.output != "" {
+		if g.output != "" && getField(p.Section, "binaries") == nil {
 			bin := path.Base(g.output)
 			if bin == p.Name {
 				p.Section = slices.DeleteFunc(p.Section, func(f detect.Field) bool { return f.Key == "binary" })
@@ -1300,7 +1303,7 @@ func (m *mapper) commandGroups(cmd *instructions.CmdCommand, entry *instructions
 			codes = append(codes, code(cmd))
 		}
 		gs = append(gs, group{at: where, code: form, apply: func(p *detect.Proposal) {
-			if bin != p.Name && getField(p.Section, "binary") == nil {
+			if bin != p.Name && getField(p.Section, "binary") == nil && getField(p.Section, "binaries") == nil {
 				p.Section = setField(p.Section, detect.Field{Key: "binary", Value: detect.Scalar(bin), Why: fmt.Sprintf("The binary the Dockerfile runs (%s).", where)})
 			}
 			if len(rest) > 0 {

@@ -91,28 +91,25 @@ func (language) Detect(fsys fs.FS, p *detect.Proposal) error {
 	}
 
 	base := moduleBase(module)
-	chosen := mains[0]
+	var cmds []string // the main packages under cmd/, in name order
+	for _, m := range mains {
+		if strings.HasPrefix(m, "cmd/") {
+			cmds = append(cmds, m)
+		}
+	}
+	chosen, chosenWhy := mains[0], ""
 	switch {
 	case slices.Contains(mains, "cmd/"+base):
 		chosen = "cmd/" + base
+		chosenWhy = fmt.Sprintf("it is named like the module (%s)", base)
 	case slices.Contains(mains, "."):
 		chosen = "."
-	default:
-		for _, m := range mains {
-			if strings.HasPrefix(m, "cmd/") {
-				chosen = m
-				break
-			}
-		}
+		chosenWhy = "it is the module's root package"
+	case len(cmds) > 0:
+		chosen = cmds[0]
+		chosenWhy = fmt.Sprintf("wharf cannot tell which one the image runs (none is named like the module, %s), so it took the first in name order", base)
 	}
-	binary := base
-	if chosen != "." {
-		binary = path.Base(chosen)
-	}
-	binary = strings.Trim(binaryChars.ReplaceAllString(binary, "-"), "-._")
-	if binary == "" {
-		binary = "app"
-	}
+	binary := binaryFor(chosen, base)
 	if module != "" {
 		p.Name = detect.SpecName(base)
 	} else {
@@ -122,14 +119,38 @@ func (language) Detect(fsys fs.FS, p *detect.Proposal) error {
 	if binary == p.Name {
 		g.Binary = ""
 	}
-	if len(mains) > 1 {
+	if len(cmds) > 1 {
+		// Several commands under cmd/: build them all, the chosen one first.
+		progs := []string{chosen}
+		for _, m := range mains {
+			if m != chosen && (m == "." || strings.HasPrefix(m, "cmd/")) {
+				progs = append(progs, m)
+			}
+		}
+		g.Main, g.Binary = "", ""
+		for _, m := range progs {
+			b := binaryFor(m, base)
+			line := "- main: " + detect.Scalar(goMainPath(m))
+			if def := path.Base(m); (m == "." && b != p.Name) || (m != "." && b != def) {
+				line = "- {main: " + detect.Scalar(goMainPath(m)) + ", binary: " + detect.Scalar(b) + "}"
+			}
+			g.Binaries = append(g.Binaries, line)
+		}
+		g.MainWhy = fmt.Sprintf("The module's commands, each built into /usr/local/bin/<binary> in one step; the first, %s, is the ENTRYPOINT: %s. Remove the ones the image does not need; reorder to change the ENTRYPOINT.", goMainPath(chosen), chosenWhy)
+		if others := slices.DeleteFunc(slices.Clone(mains), func(m string) bool { return slices.Contains(progs, m) }); len(others) > 0 {
+			for i, m := range others {
+				others[i] = goMainPath(m)
+			}
+			g.MainWhy += fmt.Sprintf(" Main packages outside cmd/, not built: %s.", detect.JoinList(others))
+		}
+	} else if len(mains) > 1 {
 		var others []string
 		for _, m := range mains {
 			if m != chosen {
 				others = append(others, goMainPath(m))
 			}
 		}
-		g.MainWhy = fmt.Sprintf("The module has more main packages: %s. A spec builds one binary; write one spec per binary, each with its own output.", detect.JoinList(others))
+		g.MainWhy = fmt.Sprintf("The module has more main packages: %s. A spec builds one binary unless it lists binaries; add them with binaries: [{main: %s}, {main: %s}], or write one spec per binary.", detect.JoinList(others), goMainPath(chosen), others[0])
 	}
 	if len(cgo) == 0 {
 		if mods := cgoModules(mod); len(mods) > 0 {
@@ -164,6 +185,21 @@ func (language) Detect(fsys fs.FS, p *detect.Proposal) error {
 		p.ImagesWhy = why + " The runner is distroless with glibc, which a cgo binary needs."
 	}
 	return nil
+}
+
+// binaryFor is the name of the binary built from the main package in
+// dir: go build's, the folder's name (the module's for the root),
+// made a file name wharf accepts.
+func binaryFor(dir, base string) string {
+	b := base
+	if dir != "." {
+		b = path.Base(dir)
+	}
+	b = strings.Trim(binaryChars.ReplaceAllString(b, "-"), "-._")
+	if b == "" {
+		b = "app"
+	}
+	return b
 }
 
 // moduleBase is the last element of a module path that is not a major
@@ -266,15 +302,21 @@ func goPackages(fsys fs.FS) []goPkg {
 
 // proposal is the proposed go section.
 type proposal struct {
-	Main    string
-	Binary  string // "" when it equals the spec's name
-	MainWhy string
-	CGO     bool
-	CGOWhy  string
+	Main   string
+	Binary string // "" when it equals the spec's name
+	// Binaries are go.binaries' lines, a YAML block list, when the
+	// module has several commands; Main and Binary are then empty.
+	Binaries []string
+	MainWhy  string
+	CGO      bool
+	CGOWhy   string
 }
 
 func (g *proposal) fields() []detect.Field {
 	f := []detect.Field{{Key: "main", Value: detect.Scalar(g.Main), Why: g.MainWhy}}
+	if len(g.Binaries) > 0 {
+		f = []detect.Field{{Key: "binaries", Lines: g.Binaries, Why: g.MainWhy, Sure: detect.Likely}}
+	}
 	if g.Binary != "" {
 		f = append(f, detect.Field{Key: "binary", Value: detect.Scalar(g.Binary)})
 	}

@@ -33,9 +33,21 @@ type Build struct {
 	// TargetPackages (build.packages, each name:$arch), and cgo uses it.
 	CrossCGO       bool
 	TargetPackages []string
-	// LDFlags and Tags are the recipe's, with what a static cgo binary needs.
+	// LDFlags and Tags are the recipe's, with what a static cgo binary
+	// needs; in LDFlags, each build argument is written ${NAME}.
 	LDFlags string
 	Tags    []string
+	// LDFlagArgs are the build arguments LDFlags uses, with their
+	// build.args defaults, sorted: declared right before the build step
+	// (not with the other build.args at the top of the builder, so that a
+	// new value leaves the dependency step cached), and checked against
+	// ArgChars by the build step.
+	LDFlagArgs []generate.Var
+	// ArgChars is what such an argument's value may hold, as the inside
+	// of a shell bracket expression (golang.ArgChars).
+	ArgChars string
+	// ModCache is the module cache, which the dependency step mounts.
+	ModCache string
 }
 
 // Binary is one binary the builder compiles.
@@ -45,6 +57,14 @@ type Binary struct {
 	// Out is where the builder writes it; Installed where the runner has it.
 	Out, Installed string
 }
+
+// ModCache and BuildCache are the golang images' module and build caches,
+// which the builder mounts as caches: the dependency step the first, the
+// build step both, and so build.before and build.run steps.
+const (
+	ModCache   = "/go/pkg/mod"
+	BuildCache = "/root/.cache/go-build"
+)
 
 //go:embed *.tmpl
 var blocks embed.FS
@@ -59,12 +79,26 @@ func (language) Blocks() fs.FS { return blocks }
 // certificates on Debian runners, and the binary as the entrypoint.
 func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared {
 	r := s.Recipe.(*Recipe)
-	main := r.Main
-	if s.SpecDir != "." && s.SpecDir != "" {
-		main = "./" + path.Join(s.SpecDir, main)
+	bins := make([]Binary, len(r.Programs))
+	for i, prog := range r.Programs {
+		main := prog.Main
+		if s.SpecDir != "." && s.SpecDir != "" {
+			main = "./" + path.Join(s.SpecDir, main)
+		}
+		bins[i] = Binary{Main: main, Out: "/out/" + prog.Binary, Installed: "/usr/local/bin/" + prog.Binary}
 	}
-	bin := Binary{Main: main, Out: "/out/" + r.Binary, Installed: "/usr/local/bin/" + r.Binary}
-	b := &Build{Recipe: r, Binaries: []Binary{bin}, Main: bin.Main, Out: bin.Out, Installed: bin.Installed, Cross: !r.CGO, LDFlags: r.LDFlags, Tags: r.Tags}
+	bin := bins[0]
+	b := &Build{Recipe: r, Binaries: bins, Main: bin.Main, Out: bin.Out, Installed: bin.Installed, Cross: !r.CGO, LDFlags: r.LDFlags, Tags: r.Tags, ArgChars: ArgChars, ModCache: ModCache}
+	if refs := r.ArgRefs(); len(refs) > 0 {
+		b.LDFlags = argRefRE.ReplaceAllString(b.LDFlags, "$${$1$2}")
+		d.Builder.Args = slices.DeleteFunc(slices.Clone(d.Builder.Args), func(v generate.Var) bool {
+			if slices.Contains(refs, v.Key) {
+				b.LDFlagArgs = append(b.LDFlagArgs, v)
+				return true
+			}
+			return false
+		})
+	}
 	if r.CGO && r.Static {
 		b.LDFlags = strings.TrimSpace(b.LDFlags + " -linkmode=external -extldflags=-static")
 		for _, t := range []string{"netgo", "osusergo"} {
@@ -74,6 +108,7 @@ func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared 
 		}
 	}
 	d.Recipe = b
+	d.Builder.Caches = []string{ModCache, BuildCache}
 	if b.Cross {
 		d.Builder.Platform = "$BUILDPLATFORM"
 	}

@@ -7,6 +7,8 @@
 package golang
 
 import (
+	"fmt"
+	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -38,10 +40,15 @@ var CGORunner = spec.BaseImage{Ref: "gcr.io/distroless/base-debian13", Family: s
 // Recipe is the decoded go section.
 type Recipe struct {
 	// Main is the package to build, e.g. "./cmd/server", relative to the
-	// spec's folder.
+	// spec's folder; Binary its binary's name. Both are empty with
+	// go.binaries.
 	Main   string
 	Binary string
-	CGO    bool
+	// Programs are the binaries to build, in order; the first is the
+	// ENTRYPOINT. They are go.binaries, or else the one of Main and
+	// Binary (Complete fills it in).
+	Programs []Program
+	CGO      bool
 	// Static links a cgo binary statically (-extldflags=-static), so that
 	// it runs on a runner with no C library (distroless static, scratch).
 	Static  bool
@@ -49,6 +56,14 @@ type Recipe struct {
 	Tags    []string
 	// Private, if set, says how the builder fetches private modules.
 	Private *Private
+}
+
+// Program is one main package to build and the name of its binary.
+type Program struct {
+	// Main is the package, relative to the spec's folder (./cmd/server).
+	Main string
+	// Binary is its file name in /usr/local/bin.
+	Binary string
 }
 
 // Private is the go.private section: modules fetched from their own
@@ -70,9 +85,9 @@ type Private struct {
 const NetrcPath = "/root/.netrc"
 
 // What -ldflags values, build tags and binary names may hold: no quotes and
-// no shell syntax.
+// no shell syntax but references to build arguments, $NAME or ${NAME}.
 const (
-	ldflagsPattern = `^[A-Za-z0-9 _./=:,+@%-]*$`
+	ldflagsPattern = `^([A-Za-z0-9 _./=:,+@%-]|\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\})*$`
 	tagPattern     = `^[A-Za-z0-9_.]+$`
 	binaryPattern  = `^[A-Za-z0-9][A-Za-z0-9._-]*$`
 	mainPattern    = `^\.(/[A-Za-z0-9._/@+*-]+)?$`
@@ -81,18 +96,28 @@ const (
 	modulePattern = `^[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)+(/[A-Za-z0-9._~+-]+)*$`
 )
 
+// ArgChars are the characters a build argument that go.ldflags uses may
+// hold, as a bracket expression's inside: the build step checks the value
+// against it (golang.tmpl), and wharf the argument's default. None of them
+// is a space or a quote, which Go's splitting of -ldflags would honour.
+const ArgChars = "A-Za-z0-9._+:/@~-"
+
 var (
+	argValueRE = regexp.MustCompile(`^[` + ArgChars + `]*$`)
+	// argRefRE is a reference to a build argument in go.ldflags.
+	argRefRE  = regexp.MustCompile(`\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})`)
 	ldflagsRE = regexp.MustCompile(ldflagsPattern)
 	tagRE     = regexp.MustCompile(tagPattern)
 	binaryRE  = regexp.MustCompile(binaryPattern)
 	moduleRE  = regexp.MustCompile(modulePattern)
 )
 
-var keys = []string{"main", "binary", "cgo", "static", "ldflags", "tags", "private"}
+var keys = []string{"main", "binary", "binaries", "cgo", "static", "ldflags", "tags", "private"}
 
 // Decode reads the go section.
 func (language) Decode(d *spec.Decoder, n *yaml.Node) spec.Recipe {
 	r := &Recipe{LDFlags: "-s -w"}
+	listed := false
 	if n != nil {
 		d.Fields(n, "go", keys, func(key string, v *yaml.Node, p string) {
 			switch key {
@@ -101,12 +126,10 @@ func (language) Decode(d *spec.Decoder, n *yaml.Node) spec.Recipe {
 					r.Main = goPackage(d, v, p, m)
 				}
 			case "binary":
-				if b, ok := d.NonEmpty(v, p); ok {
-					if !binaryRE.MatchString(b) {
-						d.Errorf(v, spec.ErrInvalid, "%s %q is not a file name; use letters, digits, '.', '_' and '-'", p, b)
-					}
-					r.Binary = b
-				}
+				r.Binary = binaryName(d, v, p)
+			case "binaries":
+				listed = true
+				r.Programs = decodeBinaries(d, v, p)
 			case "cgo":
 				r.CGO = d.Bool(v, p)
 			case "static":
@@ -114,7 +137,7 @@ func (language) Decode(d *spec.Decoder, n *yaml.Node) spec.Recipe {
 			case "ldflags":
 				if f, ok := d.Text(v, p); ok {
 					if !ldflagsRE.MatchString(f) {
-						d.Errorf(v, spec.ErrInvalid, "%s %q may hold only flags and values (letters, digits, spaces and _./=:,+@%%-), no quotes or shell syntax", p, f)
+						d.Errorf(v, spec.ErrInvalid, "%s %q may hold only flags and values (letters, digits, spaces and _./=:,+@%%-) and build arguments as $NAME or ${NAME}, no quotes or other shell syntax (${NAME:-x}, $(...), $$): declare the argument in build.args and write e.g. -X main.version=${VERSION}", p, f)
 					}
 					r.LDFlags = f
 				}
@@ -130,10 +153,57 @@ func (language) Decode(d *spec.Decoder, n *yaml.Node) spec.Recipe {
 			}
 		})
 	}
-	if r.Main == "" {
+	if r.Main == "" && !listed {
 		r.Main = "."
 	}
 	return r
+}
+
+// binaryName decodes a binary's file name.
+func binaryName(d *spec.Decoder, n *yaml.Node, p string) string {
+	b, ok := d.NonEmpty(n, p)
+	if ok && !binaryRE.MatchString(b) {
+		d.Errorf(n, spec.ErrInvalid, "%s %q is not a file name; use letters, digits, '.', '_' and '-'", p, b)
+	}
+	return b
+}
+
+// decodeBinaries reads go.binaries: a list of {main, binary}.
+func decodeBinaries(d *spec.Decoder, n *yaml.Node, p string) []Program {
+	for n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	const example = "[{main: ./cmd/server}, {main: ./cmd/cli, binary: cli}]"
+	if n.Kind != yaml.SequenceNode {
+		d.Errorf(n, spec.ErrType, "%s must be a list of the binaries to build, each {main: PACKAGE, binary: NAME} (binary optional), e.g. %s", p, example)
+		return nil
+	}
+	if len(n.Content) == 0 {
+		d.Errorf(n, spec.ErrRequired, "%s lists no binary; list at least one, e.g. %s, or use main instead", p, example)
+		return nil
+	}
+	var out []Program
+	for i, item := range n.Content {
+		ip := fmt.Sprintf("%s[%d]", p, i)
+		var prog Program
+		if !d.Fields(item, ip, []string{"main", "binary"}, func(key string, v *yaml.Node, fp string) {
+			switch key {
+			case "main":
+				if m, ok := d.NonEmpty(v, fp); ok {
+					prog.Main = goPackage(d, v, fp, m)
+				}
+			case "binary":
+				prog.Binary = binaryName(d, v, fp)
+			}
+		}) {
+			continue
+		}
+		if !d.Has(ip + ".main") {
+			d.Errorf(d.At(ip), spec.ErrRequired, "%s.main is required: the package to build, relative to the spec's folder, e.g. main: ./cmd/server", ip)
+		}
+		out = append(out, prog)
+	}
+	return out
 }
 
 // decodePrivate reads go.private: {modules, netrc, ssh}.
@@ -205,9 +275,15 @@ func goPackage(d *spec.Decoder, n *yaml.Node, path, pkg string) string {
 // Complete names the binary after the spec, picks a runner with a C
 // library for cgo, and checks the runner and the environment.
 func (r *Recipe) Complete(d *spec.Decoder, s *spec.Spec) {
-	if r.Binary == "" {
-		r.Binary = s.Name
+	if d.Has("go.binaries") {
+		r.completeBinaries(d, s)
+	} else {
+		if r.Binary == "" {
+			r.Binary = s.Name
+		}
+		r.Programs = []Program{{Main: r.Main, Binary: r.Binary}}
 	}
+	r.checkLDFlags(d, s)
 	if r.Static && !r.CGO {
 		d.Errorf(d.At("go.static"), spec.ErrInvalid, "go.static links a cgo binary statically, but go.cgo is false, and a binary without cgo is static already; remove static, or set cgo: true")
 	}
@@ -237,10 +313,118 @@ func (r *Recipe) Complete(d *spec.Decoder, s *spec.Spec) {
 	}
 }
 
+// completeBinaries names each binary of go.binaries that has no binary
+// after its package (the spec's name for "."), and refuses go.main and
+// go.binary beside the list, and two entries with the same binary or the
+// same package.
+func (r *Recipe) completeBinaries(d *spec.Decoder, s *spec.Spec) {
+	if d.Has("go.main") {
+		d.Errorf(d.At("go.main"), spec.ErrInvalid, "go.main and go.binaries both say what to build; keep go.binaries, which lists every binary, and remove go.main (add {main: %s} to binaries if that package is one of them; main: null drops one inherited through extends)", r.Main)
+	}
+	if d.Has("go.binary") {
+		d.Errorf(d.At("go.binary"), spec.ErrInvalid, "go.binary names go.main's binary, but go.binaries lists every binary; keep go.binaries and remove go.binary (set binary on the entry instead, e.g. {main: ./cmd/server, binary: %s}; binary: null drops one inherited through extends)", r.Binary)
+	}
+	r.Main, r.Binary = "", ""
+	byName, byMain := map[string]int{}, map[string]int{}
+	for i := range r.Programs {
+		prog := &r.Programs[i]
+		if prog.Main == "" {
+			continue // reported by Decode
+		}
+		ip := fmt.Sprintf("go.binaries[%d]", i)
+		at := d.At(ip + ".main")
+		if first, dup := byMain[prog.Main]; dup {
+			d.Errorf(at, spec.ErrInvalid, "%s.main %s is also go.binaries[%d].main (line %d): a package builds one binary; remove one of the two entries", ip, prog.Main, first, d.At(fmt.Sprintf("go.binaries[%d].main", first)).Line)
+		} else {
+			byMain[prog.Main] = i
+		}
+		how := ""
+		if prog.Binary == "" {
+			prog.Binary = path.Base(prog.Main)
+			how = fmt.Sprintf(" (the last element of main %s)", prog.Main)
+			if prog.Main == "." {
+				prog.Binary = s.Name
+				how = " (the spec's name, for main .)"
+			}
+			if !binaryRE.MatchString(prog.Binary) {
+				d.Errorf(at, spec.ErrInvalid, "%s: the binary's name defaults to %q%s, which is not a file name; set binary, e.g. {main: %s, binary: server}", ip, prog.Binary, how, prog.Main)
+				continue
+			}
+		} else {
+			at = d.At(ip + ".binary")
+		}
+		if first, dup := byName[prog.Binary]; dup {
+			d.Errorf(at, spec.ErrInvalid, "%s: the binary %q%s is also go.binaries[%d]'s (line %d), and each is installed as /usr/local/bin/BINARY; set a binary name of its own on one of them", ip, prog.Binary, how, first, d.At(fmt.Sprintf("go.binaries[%d]", first)).Line)
+		} else {
+			byName[prog.Binary] = i
+		}
+	}
+}
+
+// ArgRefs are the build arguments go.ldflags uses ($NAME or ${NAME}),
+// sorted, each once.
+func (r *Recipe) ArgRefs() []string {
+	var names []string
+	for _, m := range argRefRE.FindAllStringSubmatch(r.LDFlags, -1) {
+		names = append(names, m[1]+m[2])
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
+}
+
+// checkLDFlags checks the build arguments go.ldflags uses: each declared
+// in build.args, not overridden by build.env, standing only in the value
+// of a -X definition (where no value can become a flag of its own), with a
+// default the build step's check accepts.
+func (r *Recipe) checkLDFlags(d *spec.Decoder, s *spec.Spec) {
+	if !argRefRE.MatchString(r.LDFlags) {
+		return
+	}
+	at := d.At("go.ldflags")
+	words := strings.Fields(r.LDFlags)
+	for i, w := range words {
+		value := ""
+		switch {
+		case i > 0 && (words[i-1] == "-X" || words[i-1] == "--X"):
+			_, value, _ = strings.Cut(w, "=")
+		case strings.HasPrefix(w, "-X=") || strings.HasPrefix(w, "--X="):
+			_, def, _ := strings.Cut(w, "=")
+			_, value, _ = strings.Cut(def, "=")
+		}
+		if strings.Count(w, "$") > strings.Count(value, "$") {
+			d.Errorf(at, spec.ErrInvalid, "go.ldflags: %q uses a build argument outside the value of a -X definition; a build argument may stand only after the = of -X importpath.name=value, e.g. -X main.version=${VERSION}, where no value can become a linker flag of its own", w)
+		}
+	}
+	for _, name := range r.ArgRefs() {
+		def, declared := s.Build.Args[name]
+		switch {
+		case !declared:
+			d.Errorf(at, spec.ErrInvalid, "go.ldflags uses ${%s}, which build.args does not declare; add it to build.args with a default, e.g. build: {args: {%s: dev}}", name, name)
+		case !argValueRE.MatchString(def):
+			d.Errorf(d.At("build.args."+name), spec.ErrInvalid, "build.args.%s %q is used in go.ldflags, where a value may hold only letters, digits and %s (the build step refuses any other value of the argument); change the default", name, def, strings.TrimPrefix(ArgChars, "A-Za-z0-9"))
+		}
+		if _, set := s.Build.Env[name]; set {
+			d.Errorf(d.At("build.env."+name), spec.ErrInvalid, "build.env.%s would replace the build argument %s that go.ldflags uses (ENV wins over ARG in the build step); remove it from build.env", name, name)
+		}
+	}
+}
+
 // Explain writes the section's effective values.
 func (r *Recipe) Explain(e *spec.Explainer, m *yaml.Node) {
-	e.Add(m, "main", e.Str("go.main", r.Main))
-	e.Add(m, "binary", e.Str("go.binary", r.Binary))
+	if r.Main == "" { // go.binaries
+		list := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+		for i, prog := range r.Programs {
+			ip := fmt.Sprintf("go.binaries[%d]", i)
+			item := e.Mapping()
+			e.Add(item, "main", e.Str(ip+".main", prog.Main))
+			e.Add(item, "binary", e.Str(ip+".binary", prog.Binary))
+			list.Content = append(list.Content, item)
+		}
+		e.Add(m, "binaries", list)
+	} else {
+		e.Add(m, "main", e.Str("go.main", r.Main))
+		e.Add(m, "binary", e.Str("go.binary", r.Binary))
+	}
 	e.Add(m, "cgo", e.Bool("go.cgo", r.CGO))
 	e.Add(m, "static", e.Bool("go.static", r.Static))
 	e.Add(m, "ldflags", e.Str("go.ldflags", r.LDFlags))
@@ -258,12 +442,16 @@ func (r *Recipe) Explain(e *spec.Explainer, m *yaml.Node) {
 
 // Schema is the go section's JSON Schema.
 func (language) Schema() *spec.SchemaNode {
-	return spec.SchemaObject("The Go recipe: one binary.", map[string]*spec.SchemaNode{
-		"main":    spec.SchemaPattern("The package to build, relative to the spec's folder, e.g. ./cmd/server.", mainPattern).WithDefault("."),
-		"binary":  spec.SchemaPattern("The binary's file name. Defaults to the spec's name.", binaryPattern),
+	return spec.SchemaObject("The Go recipe: one binary (main, binary), or several (binaries).", map[string]*spec.SchemaNode{
+		"main":   spec.SchemaPattern("The package to build, relative to the spec's folder, e.g. ./cmd/server. Not with binaries.", mainPattern).WithDefault("."),
+		"binary": spec.SchemaPattern("The binary's file name. Defaults to the spec's name. Not with binaries.", binaryPattern),
+		"binaries": spec.SchemaList("The binaries to build, instead of main and binary: all in one step with the module and build caches, each installed as /usr/local/bin/BINARY; the first is the ENTRYPOINT.", spec.SchemaObject("One binary.", map[string]*spec.SchemaNode{
+			"main":   spec.SchemaPattern("The package to build, relative to the spec's folder, e.g. ./cmd/server.", mainPattern),
+			"binary": spec.SchemaPattern("The binary's file name. Defaults to the last element of main (the spec's name for .).", binaryPattern),
+		}, "main")).WithExamples([]any{map[string]any{"main": "./cmd/server"}, map[string]any{"main": "./cmd/cli", "binary": "cli"}}),
 		"cgo":     spec.SchemaBool("Build with cgo: the binary links the C library dynamically, so the runner needs one (the default runner becomes "+CGORunner.Ref+"). A Debian builder still cross-compiles, with Debian's cross gcc for the target platform; build.packages are then installed for the target's architecture (libsqlite3-dev:arm64). An Alpine builder runs on the target platform.", false),
 		"static":  spec.SchemaBool("With cgo, link the binary statically (-extldflags=-static, with the netgo and osusergo tags), so it runs on a runner with no C library such as gcr.io/distroless/static-debian13 or scratch. The builder needs the static libraries (lib*-dev packages hold them on Debian).", false),
-		"ldflags": spec.SchemaPattern("Flags for go build -ldflags: flags and values only, no quotes or shell syntax.", ldflagsPattern).WithDefault("-s -w"),
+		"ldflags": spec.SchemaPattern("Flags for go build -ldflags: flags and values, no quotes or shell syntax; a build argument of build.args, as $NAME or ${NAME}, may stand in the value of -X importpath.name=value (-X main.version=${VERSION}). The build step checks the argument's value: letters, digits and "+strings.TrimPrefix(ArgChars, "A-Za-z0-9")+" only.", ldflagsPattern).WithDefault("-s -w"),
 		"tags":    spec.SchemaList("Build tags.", spec.SchemaPattern("", tagPattern)).WithExamples([]any{"netgo", "osusergo"}),
 		"private": spec.SchemaObject("Private modules. The login is never in the spec, the Dockerfile or the image: the steps that download mount it from a BuildKit secret (netrc) or the build's SSH agent (ssh).", map[string]*spec.SchemaNode{
 			"modules": spec.SchemaList("Module path prefixes fetched directly from their servers, not through the proxy or the checksum database (GOPRIVATE).", spec.SchemaPattern("", modulePattern)).WithExamples([]any{"github.com/acme"}),

@@ -60,6 +60,7 @@ func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared 
 		b.Compress = "2" // zip-N arrived in JDK 21
 	}
 	d.Recipe = b
+	d.Builder.Caches = []string{t.Cache}
 	var env map[string]string
 	java := "java"
 	if b.Jlink {

@@ -128,6 +128,9 @@ func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared 
 		}
 	}
 	d.Recipe = b
+	// The build script mounts no cache; build.before and build.run get
+	// the manager's, which the install and prune steps mount.
+	d.Builder.Caches = []string{t.Cache}
 	builderEnv := map[string]string{}
 	runnerEnv := map[string]string{"NODE_ENV": "production"}
 	if t.Berry {

@@ -137,7 +137,7 @@ func (r *Recipe) checkScript(d *spec.Decoder, s *spec.Spec, fsys fs.FS, i int) {
 	switch {
 	case len(s.Artifacts) == 0:
 		d.Errorf(at, spec.ErrInvalid, "runtime.cmd runs %s, but the runner gets only the requirements' packages: with requirements and no python.project, add the code as an artifact, e.g. artifacts: [{from: /src, to: /app}]", script)
-	case !isFile(fsys, path.Clean(script)) && !d.Has("build.run"):
+	case !isFile(fsys, path.Clean(script)) && !d.Has("build.run") && !d.Has("build.before"):
 		d.Errorf(at, spec.ErrInvalid, "runtime.cmd runs %s, which is not in the project: the container would exit with \"can't open file\"; name the script that starts the app", script)
 	}
 }

@@ -3,6 +3,7 @@ package python
 import (
 	"embed"
 	"io/fs"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -72,6 +73,7 @@ func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared 
 	}
 	b.SetupStep, b.DependencyStep, b.ProjectStep = b.steps(minor)
 	d.Recipe = b
+	d.Builder.Caches = b.caches()
 
 	builderEnv := map[string]string{}
 	manifests := b.Requirements
@@ -116,8 +118,8 @@ func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared 
 		// The venv's bin first, on a literal PATH: a generated
 		// Dockerfile expands no variable of the base image.
 		runnerEnv["PATH"] = VenvPath + "/bin:" + DefaultPath
-		if len(s.Build.Run) > 0 {
-			builderEnv["PATH"] = runnerEnv["PATH"] // build.run sees the venv
+		if len(s.Build.Before) > 0 || len(s.Build.Run) > 0 {
+			builderEnv["PATH"] = runnerEnv["PATH"] // build.before and build.run see the venv
 		}
 	}
 	return generate.Prepared{
@@ -125,6 +127,26 @@ func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared 
 		BuilderEnv: builderEnv,
 		RunnerEnv:  runnerEnv,
 	}
+}
+
+// caches are the cache folders that build.before and build.run mount:
+// those of the project's step (the language's build: pip wheel or pip
+// install of the project, uv sync), then those the dependency step adds
+// (the manager's), each once. A recipe with no project step (pip with
+// requirements files only) has only the dependency step's.
+func (b *Build) caches() []string {
+	var out []string
+	for _, st := range []*Step{b.ProjectStep, b.DependencyStep} {
+		if st == nil {
+			continue
+		}
+		for _, c := range st.Caches {
+			if !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
 }
 
 // Ignore lists what a Python build never needs.

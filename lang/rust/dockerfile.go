@@ -68,6 +68,7 @@ func (language) Prepare(d *generate.Dockerfile, s *spec.Spec) generate.Prepared 
 		b.Binaries = append(b.Binaries, Binary{Name: name, Built: path.Join(b.Release, name), Out: "/out/" + name, Installed: "/usr/local/bin/" + name})
 	}
 	d.Recipe = b
+	d.Builder.Caches = []string{b.Registry, b.Git, b.TargetDir}
 	if r.Static {
 		d.Builder.Packages = append(slices.Clone(d.Builder.Packages), muslToolchain[d.Builder.Family]...)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"path"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -222,7 +223,21 @@ var detectCases = []struct {
 		want: detect.Proposal{
 			Language: "go", Name: "shop", Sources: []string{"go.mod"},
 			Builder: "golang:1.23-bookworm", Runner: "gcr.io/distroless/base-debian12",
-			Section: goSection("./cmd/shop", "", true),
+			Section: goBinaries([]string{"- main: ./cmd/shop", "- main: ./cmd/migrate"}, true),
+		},
+	},
+	{
+		name: "go with several commands, none named like the module",
+		fsys: files(
+			"go.mod", "module example.com/platform\n\ngo 1.26\n",
+			"cmd/worker/main.go", "package main\nfunc main() {}\n",
+			"cmd/api+v2/main.go", "package main\nfunc main() {}\n",
+			"tools/gen/main.go", "package main\nfunc main() {}\n",
+		),
+		want: detect.Proposal{
+			Language: "go", Name: "platform", Sources: []string{"go.mod"},
+			Builder: "golang:1.26-trixie", Runner: "gcr.io/distroless/static-debian13",
+			Section: goBinaries([]string{"- {main: ./cmd/api+v2, binary: api-v2}", "- main: ./cmd/worker"}, false),
 		},
 	},
 	{
@@ -493,6 +508,18 @@ func checkLoaded(t *testing.T, p *detect.Proposal, s *spec.Spec) {
 				r.Main = v.(string)
 			case "binary":
 				r.Binary = v.(string)
+			case "binaries":
+				// Each entry's binary defaults to the last element of
+				// its package.
+				r.Binary = ""
+				for _, x := range v.([]any) {
+					m := x.(map[string]any)
+					prog := golang.Program{Main: m["main"].(string), Binary: path.Base(m["main"].(string))}
+					if b, ok := m["binary"].(string); ok {
+						prog.Binary = b
+					}
+					r.Programs = append(r.Programs, prog)
+				}
 			case "cgo":
 				r.CGO = v.(bool)
 			}
@@ -506,6 +533,12 @@ func checkLoaded(t *testing.T, p *detect.Proposal, s *spec.Spec) {
 				r.Output = v.(string)
 			}
 		}
+	}
+	if r, ok := r.(*golang.Recipe); ok && len(r.Programs) == 0 {
+		if r.Main == "" {
+			r.Main = "."
+		}
+		r.Programs = []golang.Program{{Main: r.Main, Binary: r.Binary}}
 	}
 	// handoff's default: wheels for pip (shell runners), venv for the managers.
 	if r, ok := r.(*python.Recipe); ok && r.Handoff == "" {
@@ -598,6 +631,15 @@ func pySection(project string, reqs ...string) []detect.Field {
 	return f
 }
 
+// goBinaries is a go section with binaries, written as lines.
+func goBinaries(lines []string, cgo bool) []detect.Field {
+	f := []detect.Field{{Key: "binaries", Lines: lines, Sure: detect.Likely}}
+	if cgo {
+		f = append(f, detect.Field{Key: "cgo", Value: "true"})
+	}
+	return f
+}
+
 func goSection(main, binary string, cgo bool) []detect.Field {
 	f := []detect.Field{{Key: "main", Value: detect.Scalar(main)}}
 	if binary != "" {
@@ -624,8 +666,15 @@ func nodeSection(manager, build, output string) []detect.Field {
 func sectionYAML(fields []detect.Field) string {
 	var b strings.Builder
 	for _, f := range fields {
-		if f.Value != "" && f.Sure != detect.Unknown {
+		switch {
+		case f.Sure == detect.Unknown:
+		case f.Value != "":
 			b.WriteString(f.Key + ": " + f.Value + "\n")
+		case len(f.Lines) > 0:
+			b.WriteString(f.Key + ":\n")
+			for _, l := range f.Lines {
+				b.WriteString("  " + l + "\n")
+			}
 		}
 	}
 	return b.String()

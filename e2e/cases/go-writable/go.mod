@@ -1,0 +1,3 @@
+module example.com/gowritable
+
+go 1.22
