@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/wharf-dev/wharf/spec"
@@ -13,10 +14,11 @@ import (
 // runner would get on or above a path that another COPY into the runner
 // writes (the language's own artifacts, such as a node project's
 // package.json, the artifacts, tini), positioned at the stage's to: the
-// copies would replace each other. It reads the rendered Dockerfile, the
+// copies would replace or mix with each other; or in a runtime.writable
+// folder (data.Writable). It reads the rendered Dockerfile, the
 // one record of what the runner copies; a stage's output inside a folder
 // another copy writes (a node project's /app) is fine.
-func stageTargetConflict(s *spec.Spec, out []byte) error {
+func stageTargetConflict(s *spec.Spec, data *Dockerfile, out []byte) error {
 	if len(s.Stages) == 0 {
 		return nil
 	}
@@ -42,17 +44,38 @@ func stageTargetConflict(s *spec.Spec, out []byte) error {
 		if len(args) < 2 {
 			continue
 		}
-		dst := args[len(args)-1]
+		dst, srcs := args[len(args)-1], args[:len(args)-1]
+		if from == "builder" && !slices.ContainsFunc(srcs, func(src string) bool { return !strings.HasPrefix(src, WritableDir+"/") }) {
+			continue // runtime.writable's folders, checked below
+		}
 		if !strings.HasSuffix(dst, "/") {
 			dests = append(dests, dest{from, path.Clean(dst)})
 			continue
 		}
-		for _, src := range args[:len(args)-1] {
-			dests = append(dests, dest{from, path.Join(dst, strings.TrimRight(path.Base(src), "*"))})
+		for _, src := range srcs {
+			if strings.HasSuffix(src, "/") {
+				dests = append(dests, dest{from, path.Clean(dst)}) // a folder's content, into dst
+			} else {
+				dests = append(dests, dest{from, path.Join(dst, strings.TrimRight(path.Base(src), "*"))})
+			}
 		}
 	}
 	var errs spec.ErrorList
 	for i, st := range s.Stages {
+		// A writable folder may be below the stage's output (the runner
+		// copies it after the stages); the output may not be in one,
+		// where the app could rewrite it.
+		if j := slices.IndexFunc(data.Writable, func(w WritableFolder) bool {
+			return st.To == w.Path || strings.HasPrefix(st.To, w.Path+"/")
+		}); j >= 0 {
+			e := &spec.Error{File: s.File, Kind: spec.ErrPath}
+			if o, ok := s.Origin(fmt.Sprintf("stages[%d].to", i)); ok {
+				e.File, e.Line, e.Column = o.File, o.Line, o.Column
+			}
+			e.Msg = fmt.Sprintf("stages[%d].to %s is in runtime.writable's %s, which the app may write: it could delete or replace the stage's files; put the output outside the writable folders", i, st.To, data.Writable[j].Path)
+			errs = append(errs, e)
+			continue
+		}
 		for _, d := range dests {
 			if d.from == st.Name && d.path == st.To {
 				continue // the stage's own copy
@@ -62,7 +85,7 @@ func stageTargetConflict(s *spec.Spec, out []byte) error {
 				if o, ok := s.Origin(fmt.Sprintf("stages[%d].to", i)); ok {
 					e.File, e.Line, e.Column = o.File, o.Line, o.Column
 				}
-				e.Msg = fmt.Sprintf("stages[%d].to %s is %s, which the runner gets from %s: the copies would replace each other; give the stage's output a folder of its own, e.g. %s", i, st.To, describeTarget(d.path, st.To), d.from, path.Join(path.Dir(st.To), st.Name))
+				e.Msg = fmt.Sprintf("stages[%d].to %s is %s, which the runner gets from %s: the copies would replace or mix with each other; give the stage's output a folder of its own, e.g. %s", i, st.To, describeTarget(d.path, st.To), d.from, path.Join(path.Dir(st.To), st.Name))
 				errs = append(errs, e)
 				break
 			}
