@@ -443,7 +443,7 @@ func (g *Generator) Files(s *spec.Spec, pins Pins) ([]File, error) {
 	if err := ignoreConflict(s, lines, copies); err != nil {
 		return nil, err
 	}
-	if err := stageTargetConflict(s, data, out); err != nil {
+	if err := copyConflict(s, data, out); err != nil {
 		return nil, err
 	}
 	files := []File{

@@ -10,16 +10,19 @@ import (
 	"github.com/wharf-dev/wharf/spec"
 )
 
-// stageTargetConflict reports an extra build stage whose output the
-// runner would get on or above a path that another COPY into the runner
-// writes (the language's own artifacts, such as a node project's
-// package.json, the artifacts, tini), positioned at the stage's to: the
-// copies would replace or mix with each other; or in a runtime.writable
-// folder (data.Writable). It reads the rendered Dockerfile, the
-// one record of what the runner copies; a stage's output inside a folder
-// another copy writes (a node project's /app) is fine.
-func stageTargetConflict(s *spec.Spec, data *Dockerfile, out []byte) error {
-	if len(s.Stages) == 0 {
+// copyConflict reports an extra build stage whose output the runner
+// would get on or above a path that another COPY into the runner writes
+// (the language's own artifacts, such as a node project's package.json,
+// the artifacts, tini), positioned at the stage's to: the copies would
+// replace or mix with each other; a stage's output in a runtime.writable
+// folder (data.Writable); and a writable folder that holds what any
+// other copy writes (a venv, an artifact), positioned at the folder: the
+// app could delete or replace those root-owned files. It reads the
+// rendered Dockerfile, the one record of what the runner copies; a
+// stage's output inside a folder another copy writes (a node project's
+// /app) is fine, as is a writable folder below a copy's destination.
+func copyConflict(s *spec.Spec, data *Dockerfile, out []byte) error {
+	if len(s.Stages) == 0 && len(data.Writable) == 0 {
 		return nil
 	}
 	runner := out
@@ -61,6 +64,23 @@ func stageTargetConflict(s *spec.Spec, data *Dockerfile, out []byte) error {
 		}
 	}
 	var errs spec.ErrorList
+	isStage := func(name string) bool {
+		return slices.ContainsFunc(s.Stages, func(st spec.Stage) bool { return st.Name == name })
+	}
+	for j, w := range data.Writable {
+		i := slices.IndexFunc(dests, func(d dest) bool {
+			return !isStage(d.from) && (d.path == w.Path || strings.HasPrefix(d.path, w.Path+"/"))
+		})
+		if i < 0 {
+			continue // a stage's output in it is reported at the stage
+		}
+		e := &spec.Error{File: s.File, Kind: spec.ErrPath}
+		if o, ok := s.Origin(fmt.Sprintf("runtime.writable[%d]", j)); ok {
+			e.File, e.Line, e.Column = o.File, o.Line, o.Column
+		}
+		e.Msg = fmt.Sprintf("runtime.writable[%d] %s holds %s, which the runner gets from %s: the app could delete or replace those files; give the app a folder apart, e.g. %s", j, w.Path, dests[i].path, dests[i].from, path.Join(path.Dir(w.Path), s.Name+"-data"))
+		errs = append(errs, e)
+	}
 	for i, st := range s.Stages {
 		// A writable folder may be below the stage's output (the runner
 		// copies it after the stages); the output may not be in one,
