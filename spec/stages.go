@@ -54,6 +54,14 @@ type StageRecipe interface {
 	StageManifests() []string
 }
 
+// A StageFolderChecker is a StageRecipe that also checks what the stage's
+// folder holds (a build script that package.json must define): dir is
+// the folder in fsys, the spec's folder.
+type StageFolderChecker interface {
+	StageRecipe
+	CheckStageFolder(d *Decoder, fsys fs.FS, dir string)
+}
+
 // stageNamePattern is what a stage's name may be: what BuildKit takes as
 // a stage name, lowercase.
 const stageNamePattern = `^[a-z][a-z0-9_.-]*$`
@@ -325,10 +333,18 @@ func (d *decoder) checkStageFolders(s *Spec, fsys fs.FS) {
 			d.errorf(at, ErrPath, "%s.context %s is a file; name the folder that holds it", ip, st.Context)
 			continue
 		}
+		missing := false
 		for _, m := range r.StageManifests() {
 			if found, _ := fs.Glob(fsys, path.Join(st.Context, m)); len(found) == 0 {
 				d.errorf(at, ErrPath, "%s.context %s has no %s, which the %s build copies first; add it (a lockfile: run the install once and commit it), or name the folder that holds it", ip, st.Context, m, st.Language)
+				missing = true
 			}
+		}
+		if c, ok := r.(StageFolderChecker); ok && !missing {
+			sub := d.stageStates[i].dec
+			sub.nodes["stages.context"] = at
+			c.CheckStageFolder(&Decoder{sub}, fsys, st.Context)
+			d.flushStage(ip, st.Name, sub)
 		}
 	}
 }

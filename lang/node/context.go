@@ -17,6 +17,7 @@ import (
 // node_modules/.bin, that the production prune removes because it
 // belongs to a devDependency.
 func (r *Recipe) CheckContext(d *spec.Decoder, s *spec.Spec, fsys fs.FS) {
+	r.checkBuildScript(d, d.At("node.build"), fsys, "package.json")
 	cmd := s.Runtime.Cmd
 	if d.Has("runtime.entrypoint") || len(cmd) == 0 {
 		return

@@ -8,7 +8,11 @@
 package node
 
 import (
+	"encoding/json"
+	"io/fs"
+	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -287,7 +291,7 @@ func (language) Schema() *spec.SchemaNode {
 		"manager_version": spec.SchemaPattern("The manager's exact version, as package.json's packageManager pins it (\"pnpm@10.6.0\" is manager pnpm, manager_version 10.6.0). The builder installs it with npm install -g (never Corepack, which Node 25+ images lack). For yarn, 2 or later means Yarn Berry (yarn install --immutable, yarn workspaces focus --production). Unset installs yarn `+DefaultYarn+` or pnpm `+DefaultPNPM+`, and keeps the image's npm.", versionPattern).WithExamples("4.5.1"),
 		"yarn_path":       spec.SchemaRelPath("A Yarn 2+ release committed in the project, as .yarnrc.yml's yarnPath names it, relative to the spec's folder: the builder runs it with node and installs no Yarn.").WithExamples(".yarn/releases/yarn-4.5.1.cjs"),
 		"linker":          spec.SchemaEnum("Yarn 2+'s nodeLinker, set in the builder over .yarnrc.yml's: node-modules, or pnp (Plug'n'Play: the runner gets .pnp.cjs, .pnp.loader.mjs and .yarn, and NODE_OPTIONS requires .pnp.cjs).", LinkerNodeModules, LinkerPnP).WithDefault(LinkerNodeModules),
-		"build":           spec.SchemaPattern("The package.json script to run in the builder; unset skips the build.", scriptPattern).WithExamples("build"),
+		"build":           spec.SchemaPattern("The package.json script to run in the builder, which package.json must define; unset skips the build (in a stage: build).", scriptPattern).WithExamples("build"),
 		"output":          spec.SchemaRelPath("The folder the runner needs besides node_modules and package.json; unset copies the whole pruned project.").WithExamples("dist"),
 		"next_standalone": spec.SchemaBool("Next.js with output: 'standalone' in next.config: the runner gets .next/standalone, .next/static and public only, and runs node server.js.", false),
 		"registry": spec.SchemaPackageIndex("A private package registry. Its token is never in the spec, the Dockerfile or the image: the install steps mount it from a BuildKit secret holding an .npmrc file (docker build --secret id=ID,src=FILE).",
@@ -312,8 +316,59 @@ func (r *Recipe) CompleteStage(d *spec.Decoder, s *spec.Spec) {
 		d.Errorf(d.At("node.next_standalone"), spec.ErrInvalid, "node.next_standalone runs a Next.js server, which a stage's output of plain files cannot; build a static export (next build with output: 'export', output: out) or give the server a spec of its own")
 	}
 	if r.Build == "" {
-		d.Errorf(d.At("node"), spec.ErrRequired, "node.build is required in a stage: name the package.json script that writes the stage's output, e.g. node: {build: build}")
+		r.Build = StageBuild
 	}
+}
+
+// StageBuild is the script a stage runs when node.build is unset: the
+// stage exists to build its output.
+const StageBuild = "build"
+
+// CheckStageFolder checks that the stage's package.json defines the
+// script the stage runs.
+func (r *Recipe) CheckStageFolder(d *spec.Decoder, fsys fs.FS, dir string) {
+	at := d.At("node.build")
+	if at == nil {
+		at = d.At("stages.context")
+	}
+	r.checkBuildScript(d, at, fsys, path.Join(dir, "package.json"))
+}
+
+// checkBuildScript reports a node.build script that the package.json at
+// file does not define: the build would stop with "Missing script".
+func (r *Recipe) checkBuildScript(d *spec.Decoder, at *yaml.Node, fsys fs.FS, file string) {
+	if r.Build == "" || at == nil {
+		return
+	}
+	data, err := fs.ReadFile(fsys, file)
+	if err != nil {
+		return // the manifests' own checks speak of a missing file
+	}
+	var pkg packageJSON
+	if json.Unmarshal(data, &pkg) != nil {
+		return
+	}
+	if _, ok := pkg.Scripts[r.Build]; ok {
+		return
+	}
+	what := "node.build names"
+	if !d.Has("node.build") {
+		what = "a stage runs by default"
+	}
+	d.Errorf(at, spec.ErrInvalid, "%s has no %q script, which %s: the build would stop with \"Missing script\"; add the script that writes the output to package.json's scripts, or set node.build to one it has (%s)", file, r.Build, what, scriptList(pkg.Scripts))
+}
+
+// scriptList names the scripts of a package.json, sorted, for a message.
+func scriptList(scripts map[string]string) string {
+	if len(scripts) == 0 {
+		return "it has none"
+	}
+	names := make([]string, 0, len(scripts))
+	for name := range scripts {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return "it has " + strings.Join(names, ", ")
 }
 
 // StageManifests are package.json and the manager's lockfile, which must
