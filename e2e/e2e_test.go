@@ -491,7 +491,7 @@ func TestCases(t *testing.T) {
 				if !st.cached(rb.Cached) {
 					t.Errorf("rebuild after %s: the %q step was not CACHED (ran: %q)", change, rb.Cached, st.ran())
 				}
-				if rb.Touch != "" && !slices.ContainsFunc(st.ran(), func(s string) bool { return strings.Contains(s, "COPY . .") }) {
+				if rb.Touch != "" && rb.Ran == "" && !slices.ContainsFunc(st.ran(), func(s string) bool { return strings.Contains(s, "COPY . .") }) {
 					t.Errorf("rebuild after %s: COPY . . was CACHED, the change did not reach the build (ran: %q)", change, st.ran())
 				}
 				if rb.Ran != "" && !slices.ContainsFunc(st.ran(), func(s string) bool { return strings.Contains(s, rb.Ran) }) {

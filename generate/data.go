@@ -114,6 +114,10 @@ type Stage struct {
 	// into Workdir (COPY <Source> .): "." for the spec's builder, the
 	// stage's folder for an extra build stage (builder only).
 	Source string
+	// Excludes are folders of Source that the builder's copy leaves out:
+	// the extra build stages' folders, which their own stages build
+	// (the spec's builder only).
+	Excludes []string
 	// Output is the folder an extra build stage's build writes, which the
 	// runner copies to To (extra build stages only).
 	Output, To string
@@ -198,6 +202,20 @@ type WritableFolder struct {
 	To   string // /app/
 }
 
+// stageFolders are the folders of the extra build stages, in the build
+// context, that the spec's builder need not copy: each one that neither
+// is the context's root nor holds the spec's own folder.
+func stageFolders(s *spec.Spec) []string {
+	var dirs []string
+	for _, st := range s.Stages {
+		if st.Dir == "." || st.Dir == s.SpecDir || strings.HasPrefix(s.SpecDir, st.Dir+"/") || slices.Contains(dirs, st.Dir) {
+			continue
+		}
+		dirs = append(dirs, st.Dir)
+	}
+	return dirs
+}
+
 func newDockerfile(s *spec.Spec, lang Language, pins Pins) *Dockerfile {
 	d := &Dockerfile{
 		SpecFile:  specPathFromOutput(s),
@@ -218,6 +236,7 @@ func newDockerfile(s *spec.Spec, lang Language, pins Pins) *Dockerfile {
 		Run:          s.Build.Run,
 		Workdir:      SourceDir,
 		Source:       ".",
+		Excludes:     stageFolders(s),
 	}
 	d.Runner = Stage{
 		Name:        "runner",

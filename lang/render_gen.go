@@ -144,6 +144,20 @@ func (w writer) CacheMounts_Sstring(dot []string) {
 	}
 }
 
+// CopySources_generate_Stage is the block "copy-sources" for a generate.Stage.
+func (w writer) CopySources_generate_Stage(dot generate.Stage) {
+	_ = dot
+	w.WriteString("\nCOPY ")
+	for v1, v2 := range dot.Excludes {
+		_, _ = v1, v2
+		w.WriteString("--exclude=")
+		w.WriteString(v2)
+		w.WriteString(" ")
+	}
+	w.WriteString(dot.Source)
+	w.WriteString(" .\n")
+}
+
 // CreateUserAlpine_generate_User is the block "create-user-alpine" for a generate.User.
 func (w writer) CreateUserAlpine_generate_User(dot generate.User) {
 	_ = dot
@@ -296,7 +310,9 @@ func (w writer) GoBuilder_root(dot *root) {
 	w.WriteString(dot.Builder.Workdir)
 	w.WriteString(" \\\n && go mod download\n")
 	w.BuilderWorkdir_generate_Stage(dot.Builder)
-	w.WriteString("\nCOPY . .\n")
+	w.WriteString("\n")
+	w.CopySources_generate_Stage(dot.Builder)
+	w.WriteString("\n")
 	w.BeforeSteps_generate_Stage(dot.Builder)
 	w.WriteString("\n")
 	if dot.Go.Cross && !(dot.Go.CrossCGO) {
@@ -497,7 +513,9 @@ func (w writer) JavaBuilder_root(dot *root) {
 	}
 	w.WriteString("\n")
 	w.BuilderWorkdir_generate_Stage(dot.Builder)
-	w.WriteString("\nCOPY . .\n")
+	w.WriteString("\n")
+	w.CopySources_generate_Stage(dot.Builder)
+	w.WriteString("\n")
 	if len(dot.Java.Tool.Timestamp) > 0 {
 		w.WriteString("ARG SOURCE_DATE_EPOCH\n")
 	}
@@ -686,9 +704,9 @@ func (w writer) NodeBuilder_root(dot *root) {
 		w.NodeRegistryUrl_Pnode_Build(dot.Node)
 		w.WriteString("\n")
 		w.BuilderWorkdir_generate_Stage(dot.Builder)
-		w.WriteString("\nCOPY ")
-		w.WriteString(dot.Builder.Source)
-		w.WriteString(" .\nRUN --mount=type=cache,target=")
+		w.WriteString("\n")
+		w.CopySources_generate_Stage(dot.Builder)
+		w.WriteString("\nRUN --mount=type=cache,target=")
 		w.WriteString(dot.Node.Tool.Cache)
 		w.WriteString(" \\\n    ")
 		w.WriteString(dot.Node.Install)
@@ -705,9 +723,9 @@ func (w writer) NodeBuilder_root(dot *root) {
 		w.NodeRegistryUrl_Pnode_Build(dot.Node)
 		w.WriteString("\n")
 		w.BuilderWorkdir_generate_Stage(dot.Builder)
-		w.WriteString("\nCOPY ")
-		w.WriteString(dot.Builder.Source)
-		w.WriteString(" .\n")
+		w.WriteString("\n")
+		w.CopySources_generate_Stage(dot.Builder)
+		w.WriteString("\n")
 	}
 	w.WriteString("\n")
 	if len(dot.Node.BuildStep) > 0 || len(dot.Builder.Before) > 0 || len(dot.Builder.Run) > 0 {
@@ -924,7 +942,9 @@ func (w writer) PythonBuilder_root(dot *root) {
 	}
 	w.WriteString("\n")
 	w.BuilderWorkdir_generate_Stage(dot.Builder)
-	w.WriteString("\nCOPY . .\nARG SOURCE_DATE_EPOCH\n")
+	w.WriteString("\n")
+	w.CopySources_generate_Stage(dot.Builder)
+	w.WriteString("\nARG SOURCE_DATE_EPOCH\n")
 	w.BeforeSteps_generate_Stage(dot.Builder)
 	w.WriteString("\n")
 	if v4 := dot.Python.ProjectStep; v4 != nil {
@@ -1143,7 +1163,9 @@ func (w writer) RustBuilder_root(dot *root) {
 	w.DependencyCopies_root(dot)
 	w.WriteString("\n")
 	w.BuilderWorkdir_generate_Stage(dot.Builder)
-	w.WriteString("\nCOPY . .\n")
+	w.WriteString("\n")
+	w.CopySources_generate_Stage(dot.Builder)
+	w.WriteString("\n")
 	w.BeforeSteps_generate_Stage(dot.Builder)
 	w.WriteString("\nRUN ")
 	w.CacheMounts_Sstring(dot.Builder.Caches)

@@ -73,7 +73,7 @@ type Expect struct {
 // reuse and what it must run again.
 type Rebuild struct {
 	// Touch is a file of the case that gets a line appended; then
-	// COPY . . must run again.
+	// COPY . . must run again, or, with Ran set, the step Ran names.
 	Touch string `yaml:"touch"`
 	// BuildArgs replace those of the same name for the second build.
 	BuildArgs map[string]string `yaml:"build_args"`
