@@ -239,6 +239,18 @@ func sharedFields(prefix string, list []Field, shared map[string]bool, why func(
 	return out
 }
 
+// Inherit drops the values at paths (paths of Items) from the proposal,
+// which takes them from the base it extends instead, and records them in
+// Inherited.
+func (p *Proposal) Inherit(paths []string) {
+	shared := map[string]bool{}
+	for _, path := range paths {
+		shared[path] = true
+	}
+	p.drop(shared)
+	p.Inherited = slices.Clone(paths)
+}
+
 // drop removes from p the values whose paths are shared.
 func (p *Proposal) drop(shared map[string]bool) {
 	if shared["output"] {

@@ -58,7 +58,7 @@ func runInitMany(cmd *cobra.Command, opts initOptions, args []string) error {
 		}
 		plans = append(plans, sp)
 	}
-	plans, bases, baseErrs := shareBases(runRoots(args), plans)
+	plans, bases, baseErrs := shareBases(runRoots(args), plans, opts)
 	failed = append(failed, baseErrs...)
 
 	printPlan(out, existing, bases, plans)
@@ -148,7 +148,7 @@ func baseName(lang string) string { return "wharf-" + lang + ".yaml" }
 // the same files through it as alone. It returns the plans it could
 // keep: those of a language whose base cannot be written are dropped,
 // with the reason in errs.
-func shareBases(roots []string, plans []*servicePlan) ([]*servicePlan, []basePlan, []error) {
+func shareBases(roots []string, plans []*servicePlan, opts initOptions) ([]*servicePlan, []basePlan, []error) {
 	byLang := map[string][]*servicePlan{}
 	var langs []string
 	for _, sp := range plans {
@@ -168,13 +168,19 @@ func shareBases(roots []string, plans []*servicePlan) ([]*servicePlan, []basePla
 	dropped := map[string]bool{}
 	for _, lang := range langs {
 		group := byLang[lang]
-		if len(group) < 2 {
-			continue
-		}
 		path := filepath.Join(root, baseName(lang))
 		if _, err := os.Lstat(path); err == nil || !errors.Is(err, fs.ErrNotExist) {
-			errs = append(errs, fmt.Errorf("%s already exists; wharf init never overwrites a base, so it proposes none of the %s specs: move it aside, or run wharf init on the new %s services one at a time", path, lang, lang))
-			dropped[lang] = true
+			// A base from an earlier run (or by hand): never overwritten;
+			// each new spec extends it where that changes nothing.
+			for _, sp := range group {
+				if err := sp.extendExisting(path, opts); err != nil {
+					errs = append(errs, err)
+					dropped[lang] = true
+				}
+			}
+			continue
+		}
+		if len(group) < 2 {
 			continue
 		}
 		ps := make([]*detect.Proposal, len(group))
@@ -224,6 +230,62 @@ func shareBases(roots []string, plans []*servicePlan) ([]*servicePlan, []basePla
 		}
 	}
 	return kept, bases, errs
+}
+
+// extendExisting makes the service's spec extend base, a base spec that
+// exists already, when the spec then generates the files it generates
+// alone, and drops from it each value the base gives alike. A base that
+// would change its files (it sets what the service does not want) is
+// left out, with a note saying so.
+func (sp *servicePlan) extendExisting(base string, opts initOptions) error {
+	rel, err := relPath(sp.dir, base)
+	if err != nil {
+		return err
+	}
+	alone := sp.files
+	// try plans the service afresh without the values at paths, extending
+	// base or not: fits says it generates the files it does alone.
+	try := func(extends string, paths []string) (next *servicePlan, fits bool, err error) {
+		next, err = planService(sp.dir, opts)
+		if err != nil {
+			return nil, false, err
+		}
+		next.proposal.Extends = extends
+		next.proposal.Inherit(paths)
+		if next.render(nil) != nil {
+			return nil, false, nil
+		}
+		return next, sameFiles(alone, next.files), nil
+	}
+	best, fits, err := try(rel, nil)
+	if err != nil {
+		return err
+	}
+	if !fits {
+		sp.proposal.Notes = append(sp.proposal.Notes, fmt.Sprintf("%s exists, but the spec does not extend it: with it the service would get other files (the base sets values, or has problems, that this service's spec would take); add extends: [%s] by hand to share what fits", workspace.Display(base), rel))
+		return nil
+	}
+	// A value is taken from the base when the spec generates the same
+	// files without it through the base, and other files without it
+	// alone: the base gives it, not a default (which the spec keeps, as
+	// init writes it).
+	var taken []string
+	for _, item := range sp.proposal.Items() {
+		next, fits, err := try(rel, append(slices.Clone(taken), item.Path))
+		if err != nil {
+			return err
+		}
+		if !fits {
+			continue
+		}
+		if _, isDefault, err := try("", []string{item.Path}); err != nil {
+			return err
+		} else if !isDefault {
+			best, taken = next, append(taken, item.Path)
+		}
+	}
+	*sp = *best
+	return nil
 }
 
 // sameFiles reports whether a and b are the same files, byte for byte.
