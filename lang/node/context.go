@@ -17,7 +17,20 @@ import (
 // node_modules/.bin, that the production prune removes because it
 // belongs to a devDependency.
 func (r *Recipe) CheckContext(d *spec.Decoder, s *spec.Spec, fsys fs.FS) {
-	r.checkBuildScript(d, d.At("node.build"), fsys, "package.json")
+	// package.json is read at most once, and only when a check needs it.
+	var data []byte
+	var readErr error
+	read := func() ([]byte, error) {
+		if data == nil && readErr == nil {
+			data, readErr = fs.ReadFile(fsys, "package.json")
+		}
+		return data, readErr
+	}
+	if r.Build != "" {
+		if pkg, err := read(); err == nil {
+			r.checkBuildScript(d, d.At("node.build"), "package.json", pkg)
+		}
+	}
 	cmd := s.Runtime.Cmd
 	if d.Has("runtime.entrypoint") || len(cmd) == 0 {
 		return
@@ -36,8 +49,7 @@ func (r *Recipe) CheckContext(d *spec.Decoder, s *spec.Spec, fsys fs.FS) {
 		}
 		return
 	}
-	data, err := fs.ReadFile(fsys, "package.json")
-	if err != nil {
+	if _, err := read(); err != nil {
 		return
 	}
 	script := ""

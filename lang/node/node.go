@@ -331,18 +331,18 @@ func (r *Recipe) CheckStageFolder(d *spec.Decoder, fsys fs.FS, dir string) {
 	if at == nil {
 		at = d.At("stages.context")
 	}
-	r.checkBuildScript(d, at, fsys, path.Join(dir, "package.json"))
+	file := path.Join(dir, "package.json")
+	if data, err := fs.ReadFile(fsys, file); err == nil { // the manifests' own checks speak of a missing file
+		r.checkBuildScript(d, at, file, data)
+	}
 }
 
-// checkBuildScript reports a node.build script that the package.json at
-// file does not define: the build would stop with "Missing script".
-func (r *Recipe) checkBuildScript(d *spec.Decoder, at *yaml.Node, fsys fs.FS, file string) {
+// checkBuildScript reports a node.build script that package.json (data,
+// read from file) does not define: the build would stop with "Missing
+// script".
+func (r *Recipe) checkBuildScript(d *spec.Decoder, at *yaml.Node, file string, data []byte) {
 	if r.Build == "" || at == nil {
 		return
-	}
-	data, err := fs.ReadFile(fsys, file)
-	if err != nil {
-		return // the manifests' own checks speak of a missing file
 	}
 	var pkg packageJSON
 	if json.Unmarshal(data, &pkg) != nil {
