@@ -7,9 +7,9 @@ package family
 import (
 	"embed"
 	"io/fs"
-	"regexp"
 	"strings"
 
+	"github.com/wharf-dev/wharf/internal/lazyregexp"
 	"github.com/wharf-dev/wharf/spec"
 )
 
@@ -25,10 +25,10 @@ func sub(name string) fs.FS {
 }
 
 // debianPackage is a Debian policy package name, with optional :arch and =version.
-var debianPackage = regexp.MustCompile(`^[a-z0-9][a-z0-9+.-]+(:[a-z0-9-]+)?(=[A-Za-z0-9.+~:-]+)?$`)
+var debianPackage = lazyregexp.New(`^[a-z0-9][a-z0-9+.-]+(:[a-z0-9-]+)?(=[A-Za-z0-9.+~:-]+)?$`)
 
 // alpinePackage is an apk package name, with optional @tag and version constraint.
-var alpinePackage = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.+-]*(@[A-Za-z0-9_.-]+)?((=|<|>|<=|>=|~|=~|>~|<~)[A-Za-z0-9._+-]+)?$`)
+var alpinePackage = lazyregexp.New(`^[A-Za-z0-9][A-Za-z0-9_.+-]*(@[A-Za-z0-9_.-]+)?((=|<|>|<=|>=|~|=~|>~|<~)[A-Za-z0-9._+-]+)?$`)
 
 // Debian images (and Ubuntu's): apt-get, glibc. It takes every image no
 // other family claims, since official language images are built on it.

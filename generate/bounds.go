@@ -108,7 +108,11 @@ func (g *Generator) executeCustom(data any, specFile string) ([]byte, error) {
 	// Each render has its own deadline, so its own budget function, on a
 	// copy of the template set (a few microseconds).
 	deadline := time.Now().Add(RenderTimeout)
-	tmpl, err := g.tmpl.Clone()
+	custom, err := g.tmpl()
+	if err != nil {
+		return nil, err
+	}
+	tmpl, err := custom.Clone()
 	if err != nil {
 		return nil, err
 	}
@@ -234,9 +238,9 @@ func checkFormat(format string) error {
 // checkRecursion refuses custom blocks that call themselves, directly or
 // through others: each call doubles, or nests until text/template's depth
 // limit of 100,000 calls, far beyond any Dockerfile's need.
-func (g *Generator) checkRecursion() error {
+func (g *Generator) checkRecursion(tmpl *template.Template) error {
 	calls := map[string]map[string]bool{}
-	for _, t := range g.tmpl.Templates() {
+	for _, t := range tmpl.Templates() {
 		if t.Tree != nil {
 			used := map[string]bool{}
 			templateCalls(t.Tree.Root, used)

@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/wharf-dev/wharf/internal/lazyregexp"
 	"github.com/wharf-dev/wharf/spec"
 )
 
@@ -261,7 +261,7 @@ func strs(vs []string) *yaml.Node {
 
 func add(m *yaml.Node, key string, v *yaml.Node) { m.Content = append(m.Content, str(key), v) }
 
-var secretMount = regexp.MustCompile(`--mount=type=secret,id=([A-Za-z0-9][A-Za-z0-9_.-]*)`)
+var secretMount = lazyregexp.New(`--mount=type=secret,id=([A-Za-z0-9][A-Za-z0-9_.-]*)`)
 
 // SecretIDs are the ids of the BuildKit secrets a Dockerfile mounts,
 // sorted.

@@ -17,13 +17,23 @@ var (
 // RenderRaw renders s with g's templates, before layout.
 func RenderRaw(g *Generator, s *spec.Spec) (string, error) {
 	lang, _ := lookup(s.Language)
+	tmpl, err := g.tmpl()
+	if err != nil {
+		return "", err
+	}
 	var buf bytes.Buffer
-	err := g.tmpl.ExecuteTemplate(&buf, "dockerfile", newDockerfile(s, lang, nil).templateData(lang))
+	err = tmpl.ExecuteTemplate(&buf, "dockerfile", newDockerfile(s, lang, nil).templateData(lang))
 	return buf.String(), err
 }
 
 // BlockNames lists g's blocks.
-func BlockNames(g *Generator) map[string]bool { return blockNames(g.tmpl) }
+func BlockNames(g *Generator) (map[string]bool, error) {
+	tmpl, err := g.tmpl()
+	if err != nil {
+		return nil, err
+	}
+	return blockNames(tmpl), nil
+}
 
 // Dockerignore renders s's ignore file.
 func Dockerignore(s *spec.Spec, specFile string) []byte {

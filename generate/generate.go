@@ -36,7 +36,10 @@ type File struct {
 
 // Generator renders specs with a set of templates.
 type Generator struct {
-	tmpl *template.Template
+	// tmpl holds the blocks as text/template parsed them. A Generator
+	// without custom blocks parses them on first use, since the compiled
+	// blocks render its specs (see Compiled).
+	tmpl func() (*template.Template, error)
 	// custom maps each overridden or added block to the template file
 	// that defines it, so that errors in its output can name it.
 	custom map[string]string
@@ -141,14 +144,20 @@ const MaxTemplateSize = 1 << 20
 // newGenerator parses the built-in templates, then the custom ones; dir
 // prefixes the custom file names in messages.
 func newGenerator(custom fs.FS, dir string) (*Generator, error) {
-	tmpl, err := builtinTemplates()
-	if err != nil {
-		return nil, err
-	}
-	g := &Generator{tmpl: tmpl, custom: map[string]string{}, gaveUp: new(atomic.Pointer[error])}
+	g := &Generator{tmpl: parsedBuiltins, custom: map[string]string{}, gaveUp: new(atomic.Pointer[error])}
 	if custom == nil {
 		return g, nil
 	}
+	builtin, err := parsedBuiltins()
+	if err != nil {
+		return nil, err
+	}
+	// The custom blocks go into a copy; the parsed built-ins stay shared.
+	tmpl, err := builtin.Clone()
+	if err != nil {
+		return nil, err
+	}
+	g.tmpl = func() (*template.Template, error) { return tmpl, nil }
 	builtins := blockNames(tmpl)
 	names, err := fs.Glob(custom, "*.tmpl")
 	if err != nil {
@@ -204,13 +213,13 @@ func newGenerator(custom fs.FS, dir string) (*Generator, error) {
 		tree.Root.Nodes = append([]parse.Node{&parse.TextNode{NodeType: parse.NodeText, Text: []byte(blockStart + name + blockStartEnd)}},
 			append(tree.Root.Nodes, &parse.TextNode{NodeType: parse.NodeText, Text: []byte(blockEnd)})...)
 		addBudget(tree.Root)
-		if _, err := g.tmpl.AddParseTree(name, tree); err != nil {
+		if _, err := tmpl.AddParseTree(name, tree); err != nil {
 			return nil, fmt.Errorf("template %s: %w", g.custom[name], err)
 		}
 	}
 	if len(defined) > 0 {
-		g.tmpl.Funcs(boundedFuncs)
-		if err := g.checkRecursion(); err != nil {
+		tmpl.Funcs(boundedFuncs)
+		if err := g.checkRecursion(tmpl); err != nil {
 			return nil, err
 		}
 	}
@@ -278,6 +287,9 @@ func closest(word string, names map[string]bool) string {
 // renderBuffers holds buffers for rendering, so that rendering many specs
 // does not grow a new one each time.
 var renderBuffers = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 8<<10)) }}
+
+// parsedBuiltins returns the built-in blocks, parsed once per process.
+var parsedBuiltins = sync.OnceValues(builtinTemplates)
 
 // builtinTemplates parses the built-in blocks: the stages' and families'
 // (package templates), each registered language's, and the blocks that
@@ -374,14 +386,18 @@ func Data(s *spec.Spec, pins Pins) (*Dockerfile, error) {
 }
 
 // Trees returns the parse trees of g's blocks, by name.
-func (g *Generator) Trees() map[string]*parse.Tree {
+func (g *Generator) Trees() (map[string]*parse.Tree, error) {
+	tmpl, err := g.tmpl()
+	if err != nil {
+		return nil, err
+	}
 	trees := map[string]*parse.Tree{}
-	for _, t := range g.tmpl.Templates() {
+	for _, t := range tmpl.Templates() {
 		if t.Tree != nil {
 			trees[t.Name()] = t.Tree
 		}
 	}
-	return trees
+	return trees, nil
 }
 
 // A Compiled renderer writes what the built-in blocks write for d, in Go:
@@ -417,7 +433,11 @@ func (g *Generator) Files(s *spec.Spec, pins Pins) ([]File, error) {
 		compiled(buf, data)
 		raw = buf.Bytes()
 	default:
-		if err := g.tmpl.ExecuteTemplate(buf, "dockerfile", data.templateData(lang)); err != nil {
+		tmpl, err := g.tmpl()
+		if err != nil {
+			return nil, err
+		}
+		if err := tmpl.ExecuteTemplate(buf, "dockerfile", data.templateData(lang)); err != nil {
 			return nil, fmt.Errorf("render Dockerfile for %s: %w", s.File, err)
 		}
 		raw = buf.Bytes()

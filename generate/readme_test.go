@@ -28,7 +28,10 @@ func TestTemplatesREADME(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	blocks := BlockNames(g)
+	blocks, err := BlockNames(g)
+	if err != nil {
+		t.Fatal(err)
+	}
 	documented := map[string]bool{}
 	for _, m := range regexp.MustCompile("(?m)^### `([a-z-]+)`$").FindAllStringSubmatch(readme, -1) {
 		documented[m[1]] = true

@@ -33,5 +33,9 @@ func CompileBlocks() ([]byte, error) {
 		}
 		fields = append(fields, tmplc.Field{Name: l.Field(), Type: reflect.TypeOf(d.Recipe)})
 	}
-	return tmplc.Compile("lang", g.Trees(), "dockerfile", reflect.TypeFor[generate.Dockerfile](), fields)
+	trees, err := g.Trees()
+	if err != nil {
+		return nil, err
+	}
+	return tmplc.Compile("lang", trees, "dockerfile", reflect.TypeFor[generate.Dockerfile](), fields)
 }

@@ -15,7 +15,6 @@ import (
 	"io/fs"
 
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -23,6 +22,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/wharf-dev/wharf/generate"
+	"github.com/wharf-dev/wharf/internal/lazyregexp"
 	"github.com/wharf-dev/wharf/internal/readfile"
 	"github.com/wharf-dev/wharf/internal/shellarg"
 	"github.com/wharf-dev/wharf/spec"
@@ -202,8 +202,8 @@ func Read(path string) (*Lock, error) {
 }
 
 var (
-	digestPattern   = regexp.MustCompile(`^sha256:[a-f0-9]{64}$`)
-	platformPattern = regexp.MustCompile(`^[a-z0-9_.-]+/[a-z0-9_.-]+(/[a-z0-9_.-]+)?$`)
+	digestPattern   = lazyregexp.New(`^sha256:[a-f0-9]{64}$`)
+	platformPattern = lazyregexp.New(`^[a-z0-9_.-]+/[a-z0-9_.-]+(/[a-z0-9_.-]+)?$`)
 )
 
 // Parse parses a lock file's bytes; file names it in messages. Problems

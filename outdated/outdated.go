@@ -14,11 +14,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/wharf-dev/wharf/internal/lazyregexp"
 	"github.com/wharf-dev/wharf/lock"
 	"github.com/wharf-dev/wharf/spec"
 )
@@ -307,7 +307,7 @@ func (c *Checker) newer(ctx context.Context, ref string) ([]string, error) {
 
 // debianRepo matches a repository named after a Debian release, as the
 // distroless ones are: gcr.io/distroless/static-debian12.
-var debianRepo = regexp.MustCompile(`^(.+/[a-z0-9._-]+)-debian([0-9]+)$`)
+var debianRepo = lazyregexp.New(`^(.+/[a-z0-9._-]+)-debian([0-9]+)$`)
 
 // moveAlong returns other with its version moved as from moved to to,
 // when other's tag has from's version: with python:3.13-slim → 3.14-slim,
@@ -332,7 +332,7 @@ type version struct {
 	nums                          []int
 }
 
-var versionTag = regexp.MustCompile(`^(v?)([0-9]+(?:\.[0-9]+)*)(.*)$`)
+var versionTag = lazyregexp.New(`^(v?)([0-9]+(?:\.[0-9]+)*)(.*)$`)
 
 func parseVersion(tag string) (version, bool) {
 	m := versionTag.FindStringSubmatch(tag)

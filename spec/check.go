@@ -5,11 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/wharf-dev/wharf/internal/lazyregexp"
 )
 
 const pathRule = "use letters, digits and . _ / @ + * -"
@@ -218,8 +219,8 @@ func (d *decoder) checkPackages(pkgs []string, field string, family Family) {
 // few compound ones such as API_KEY and CLIENT_SECRET, so that validate
 // warns before the build does.
 var (
-	secretName    = regexp.MustCompile(`(?i)(?:_|^)(?:apikey|api_key|auth|credentials?|key|passwd|password|pword|secret|token|private_key|access_key)(?:_|$)`)
-	notSecretName = regexp.MustCompile(`(?i)(?:_|^)(?:public|file|version)(?:_|$)`)
+	secretName    = lazyregexp.New(`(?i)(?:_|^)(?:apikey|api_key|auth|credentials?|key|passwd|password|pword|secret|token|private_key|access_key)(?:_|$)`)
+	notSecretName = lazyregexp.New(`(?i)(?:_|^)(?:public|file|version)(?:_|$)`)
 )
 
 // secretNames remembers which names secretName matches and notSecretName
@@ -228,7 +229,7 @@ var secretNames = newMemo(func(k string) bool { return secretName.MatchString(k)
 
 // secretValue matches values that are credentials whatever their name: a
 // URL with a password in it, and the fixed prefixes of common tokens.
-var secretValue = regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^/@\s:]*:[^/@\s]+@|\b(?:ghp_|gho_|ghs_|github_pat_|glpat-|npm_|xox[bpas]-|sk_live_)[A-Za-z0-9_-]{8,}|\bAKIA[0-9A-Z]{16}\b`)
+var secretValue = lazyregexp.New(`[a-zA-Z][a-zA-Z0-9+.-]*://[^/@\s:]*:[^/@\s]+@|\b(?:ghp_|gho_|ghs_|github_pat_|glpat-|npm_|xox[bpas]-|sk_live_)[A-Za-z0-9_-]{8,}|\bAKIA[0-9A-Z]{16}\b`)
 
 // mayHoldCredential is a quick filter before secretValue, which is slow
 // on long values: every credential it matches holds '@', '_' or '-', or

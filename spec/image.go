@@ -2,9 +2,10 @@ package spec
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/wharf-dev/wharf/internal/lazyregexp"
 )
 
 // Family is the kind of base image, which decides how packages are
@@ -146,7 +147,7 @@ func InferFamily(ref string) Family {
 
 // imageRef matches a Docker image reference: optional registry host and
 // port, lowercase path components, an optional tag and an optional digest.
-var imageRef = regexp.MustCompile(`^` +
+var imageRef = lazyregexp.New(`^` +
 	`(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?/)?` +
 	`[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*` +
 	`(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?` +
@@ -180,8 +181,8 @@ func ImageRefProblem(ref string) string {
 }
 
 var (
-	imageTag    = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
-	imageDigest = regexp.MustCompile(`^sha256:[a-f0-9]{64}$`)
+	imageTag    = lazyregexp.New(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+	imageDigest = lazyregexp.New(`^sha256:[a-f0-9]{64}$`)
 )
 
 // splitImageRef splits ref into its name, tag and digest, each "" when

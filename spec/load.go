@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,6 +16,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/wharf-dev/wharf/internal/lazyregexp"
 	"github.com/wharf-dev/wharf/internal/readfile"
 )
 
@@ -194,7 +194,7 @@ func yamlPrintable(r rune) bool {
 }
 
 // yamlLine finds the line number in yaml.v3's error messages.
-var yamlLine = regexp.MustCompile(`^yaml: line ([0-9]+): (.*)$`)
+var yamlLine = lazyregexp.New(`^yaml: line ([0-9]+): (.*)$`)
 
 // parseYAML parses exactly one YAML document into its root node.
 func parseYAML(file string, data []byte) (*yaml.Node, error) {

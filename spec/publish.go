@@ -1,11 +1,12 @@
 package spec
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/wharf-dev/wharf/internal/lazyregexp"
 )
 
 // Publish says where a service's image is pushed: the repository and tags
@@ -41,7 +42,7 @@ func ExpandPublish(pattern, name, registry, version string) string {
 	return strings.ReplaceAll(pattern, "{version}", version)
 }
 
-var placeholder = regexp.MustCompile(`\{[^{}]*\}`)
+var placeholder = lazyregexp.New(`\{[^{}]*\}`)
 
 // publish decodes {repository, tags, cache}.
 func (d *decoder) publish(n *yaml.Node, path string, s *Spec) {

@@ -4,11 +4,12 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/wharf-dev/wharf/internal/lazyregexp"
 )
 
 // A Stage is an extra build stage (the spec's stages): a project in a
@@ -66,7 +67,7 @@ type StageFolderChecker interface {
 // a stage name, lowercase.
 const stageNamePattern = `^[a-z][a-z0-9_.-]*$`
 
-var stageNameRE = regexp.MustCompile(stageNamePattern)
+var stageNameRE = lazyregexp.New(stageNamePattern)
 
 // TiniStage is the name of the stage that fetches a static tini (see
 // StaticTini), which no extra build stage may take.

@@ -8,12 +8,12 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/wharf-dev/wharf"
 	"github.com/wharf-dev/wharf/generate"
+	"github.com/wharf-dev/wharf/internal/lazyregexp"
 	"github.com/wharf-dev/wharf/internal/workspace"
 	"github.com/wharf-dev/wharf/spec"
 )
@@ -320,7 +320,7 @@ func expand(pattern, name string) string {
 	return spec.ExpandPublish(pattern, name, "${REGISTRY}", "${VERSION}")
 }
 
-var invalidGroupChars = regexp.MustCompile(`[^A-Za-z0-9_-]`)
+var invalidGroupChars = lazyregexp.New(`[^A-Za-z0-9_-]`)
 
 // groupName is the bake group of a folder: its path with '/' and other
 // characters bake names cannot take as '_'.

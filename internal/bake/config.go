@@ -13,12 +13,12 @@ import (
 	"io/fs"
 	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/wharf-dev/wharf/internal/lazyregexp"
 	"github.com/wharf-dev/wharf/internal/readfile"
 	"github.com/wharf-dev/wharf/spec"
 )
@@ -89,7 +89,7 @@ func (c *Config) errorAt(key, format string, args ...any) *spec.Error {
 	return e
 }
 
-var variableDefault = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:/-]*$`)
+var variableDefault = lazyregexp.New(`^[A-Za-z0-9][A-Za-z0-9._:/-]*$`)
 
 // LoadConfig reads and checks a wharf.bake.yaml, reporting every problem
 // as a spec.ErrorList of file:line:column errors.

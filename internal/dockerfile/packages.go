@@ -2,8 +2,9 @@ package dockerfile
 
 import (
 	"path"
-	"regexp"
 	"strings"
+
+	"github.com/wharf-dev/wharf/internal/lazyregexp"
 )
 
 // A step is one simple command of a RUN, as wharf understands it.
@@ -26,7 +27,7 @@ const (
 )
 
 // envPrefix matches the VAR=value words before a command.
-var envPrefix = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=`)
+var envPrefix = lazyregexp.New(`^[A-Za-z_][A-Za-z0-9_]*=`)
 
 // classify reads one simple command.
 func classify(cmd string) step {

@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 
+	"github.com/wharf-dev/wharf/internal/lazyregexp"
 	"github.com/wharf-dev/wharf/spec"
 	"github.com/wharf-dev/wharf/spec/detect"
 )
@@ -159,7 +159,7 @@ func (m *mapper) init() {
 	}
 }
 
-var mountFrom = regexp.MustCompile(`--mount=\S*\bfrom=([^,\s]+)`)
+var mountFrom = lazyregexp.New(`--mount=\S*\bfrom=([^,\s]+)`)
 
 // stageRefs are the stages s is built FROM or copies from.
 func (m *mapper) stageRefs(s *Stage) []*Stage {
@@ -311,13 +311,13 @@ func runScript(c *instructions.RunCommand) string {
 
 // recipeStep matches the commands that a language's recipe runs its own
 // way: dependency installs and builds.
-var recipeStep = map[string]*regexp.Regexp{
-	"python": regexp.MustCompile(`^(python[0-9.]*\s+-m\s+)?(pip[0-9.]*|uv|poetry|pipenv|pdm|virtualenv)\s|^python[0-9.]*\s+-m\s+(venv|pip)\s|^python[0-9.]*\s+setup\.py\s`),
-	"go":     regexp.MustCompile(`^go\s+(mod|build|install|get)\s`),
-	"node":   regexp.MustCompile(`^(npm|yarn|pnpm|corepack|npx\s+(pnpm|yarn))\s`),
+var recipeStep = map[string]*lazyregexp.Regexp{
+	"python": lazyregexp.New(`^(python[0-9.]*\s+-m\s+)?(pip[0-9.]*|uv|poetry|pipenv|pdm|virtualenv)\s|^python[0-9.]*\s+-m\s+(venv|pip)\s|^python[0-9.]*\s+setup\.py\s`),
+	"go":     lazyregexp.New(`^go\s+(mod|build|install|get)\s`),
+	"node":   lazyregexp.New(`^(npm|yarn|pnpm|corepack|npx\s+(pnpm|yarn))\s`),
 }
 
-var venvCreate = regexp.MustCompile(`(?:-m\s+venv|virtualenv|uv\s+venv)\s+(?:--?\S+\s+)*(/\S+)`)
+var venvCreate = lazyregexp.New(`(?:-m\s+venv|virtualenv|uv\s+venv)\s+(?:--?\S+\s+)*(/\S+)`)
 
 // groups are the values the Dockerfile gives, each group to be applied
 // and kept if the spec stays valid.
@@ -536,7 +536,7 @@ func (m *mapper) runLeftover(c *instructions.RunCommand, ln int, other []string,
 }
 
 var (
-	goBuildCmd = regexp.MustCompile(`^go\s+build\s`)
+	goBuildCmd = lazyregexp.New(`^go\s+build\s`)
 )
 
 // readGoBuild reads a go build command: the package, the output file,
@@ -705,9 +705,10 @@ func version(ref, toolRepo string) string {
 	if !sameRepo(b.Repository(), toolRepo) {
 		return ""
 	}
-	v := regexp.MustCompile(`^[0-9]+(\.[0-9]+)*`).FindString(b.Tag())
-	return v
+	return leadingVersion.FindString(b.Tag())
 }
+
+var leadingVersion = lazyregexp.New(`^[0-9]+(\.[0-9]+)*`)
 
 func title(lang string) string {
 	switch lang {

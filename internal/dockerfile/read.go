@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -18,6 +17,8 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
+
+	"github.com/wharf-dev/wharf/internal/lazyregexp"
 )
 
 // Error is a Dockerfile that wharf cannot read, at a position.
@@ -202,7 +203,7 @@ func (f *File) locate(err error, fallback int, fix string) error {
 
 // parseErrorPrefix is what BuildKit puts before an instruction's error;
 // wharf gives the position its own way.
-var parseErrorPrefix = regexp.MustCompile(`^dockerfile parse error on line [0-9]+: `)
+var parseErrorPrefix = lazyregexp.New(`^dockerfile parse error on line [0-9]+: `)
 
 // column is the 1-based column of text in line ln, or of the line's first
 // non-blank character when text is "" or not found.

@@ -2,6 +2,7 @@ package golang
 
 import (
 	"fmt"
+	"github.com/wharf-dev/wharf/internal/lazyregexp"
 	"github.com/wharf-dev/wharf/spec/detect"
 	"go/build"
 	"go/parser"
@@ -9,7 +10,6 @@ import (
 	"io"
 	"io/fs"
 	"path"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,11 +27,11 @@ const (
 )
 
 var (
-	goModule    = regexp.MustCompile(`(?m)^module\s+"?([^\s"]+)"?`)
-	goDirective = regexp.MustCompile(`(?m)^go\s+1\.([0-9]+)`)
-	goToolchain = regexp.MustCompile(`(?m)^toolchain\s+go1\.([0-9]+)`)
-	majorSuffix = regexp.MustCompile(`^v[0-9]+$`)
-	binaryChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+	goModule    = lazyregexp.New(`(?m)^module\s+"?([^\s"]+)"?`)
+	goDirective = lazyregexp.New(`(?m)^go\s+1\.([0-9]+)`)
+	goToolchain = lazyregexp.New(`(?m)^toolchain\s+go1\.([0-9]+)`)
+	majorSuffix = lazyregexp.New(`^v[0-9]+$`)
+	binaryChars = lazyregexp.New(`[^A-Za-z0-9._-]+`)
 )
 
 // goPkg is a folder of Go files that build for linux.

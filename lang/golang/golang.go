@@ -9,12 +9,12 @@ package golang
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/wharf-dev/wharf/internal/lazyregexp"
 	"github.com/wharf-dev/wharf/spec"
 )
 
@@ -103,13 +103,13 @@ const (
 const ArgChars = "A-Za-z0-9._+:/@~-"
 
 var (
-	argValueRE = regexp.MustCompile(`^[` + ArgChars + `]*$`)
+	argValueRE = lazyregexp.New(`^[` + ArgChars + `]*$`)
 	// argRefRE is a reference to a build argument in go.ldflags.
-	argRefRE  = regexp.MustCompile(`\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})`)
-	ldflagsRE = regexp.MustCompile(ldflagsPattern)
-	tagRE     = regexp.MustCompile(tagPattern)
-	binaryRE  = regexp.MustCompile(binaryPattern)
-	moduleRE  = regexp.MustCompile(modulePattern)
+	argRefRE  = lazyregexp.New(`\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})`)
+	ldflagsRE = lazyregexp.New(ldflagsPattern)
+	tagRE     = lazyregexp.New(tagPattern)
+	binaryRE  = lazyregexp.New(binaryPattern)
+	moduleRE  = lazyregexp.New(modulePattern)
 )
 
 var keys = []string{"main", "binary", "binaries", "cgo", "static", "ldflags", "tags", "private"}

@@ -6,11 +6,11 @@ import (
 	"go/token"
 	"io/fs"
 	"path"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/wharf-dev/wharf/internal/lazyregexp"
 	"github.com/wharf-dev/wharf/spec"
 	"github.com/wharf-dev/wharf/spec/detect"
 )
@@ -29,7 +29,7 @@ var openers = map[string][]string{
 var conventional = []string{"templates", "static", "migrations", "public", "web"}
 
 // listenAddr matches a literal listen address with a port.
-var listenAddr = regexp.MustCompile(`^(?:0\.0\.0\.0|127\.0\.0\.1|localhost|\[::\])?:([0-9]{2,5})$`)
+var listenAddr = lazyregexp.New(`^(?:0\.0\.0\.0|127\.0\.0\.1|localhost|\[::\])?:([0-9]{2,5})$`)
 
 // scanFile records what the file opens, embeds and listens on.
 func scanFile(f *ast.File, pkg *goPkg) {
@@ -143,7 +143,7 @@ func topElement(p string) string {
 	return top
 }
 
-var pathChars = regexp.MustCompile(`^[A-Za-z0-9._@+-]+$`)
+var pathChars = lazyregexp.New(`^[A-Za-z0-9._@+-]+$`)
 
 // listenPorts proposes the ports of the literal listen addresses in the
 // chosen main package, or in the whole module when it has none.

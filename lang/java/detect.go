@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/wharf-dev/wharf/internal/lazyregexp"
 	"github.com/wharf-dev/wharf/spec/detect"
 )
 
@@ -52,14 +52,14 @@ func (p *pom) resolve(v string) string {
 }
 
 var (
-	gradleBoot      = regexp.MustCompile(`id\s*\(?\s*["']org\.springframework\.boot["']`)
-	gradleShadow    = regexp.MustCompile(`id\s*\(?\s*["'](com\.github\.johnrengelman\.shadow|com\.gradleup\.shadow)["']`)
-	gradleToolchain = regexp.MustCompile(`JavaLanguageVersion\.of\(\s*["']?([0-9]+)`)
-	gradleSource    = regexp.MustCompile(`(?:source|target)Compatibility\s*=\s*(?:JavaVersion\.VERSION_(?:1_)?|["']?)([0-9]+)`)
-	gradleVersion   = regexp.MustCompile(`(?m)^\s*version\s*=\s*["']([A-Za-z0-9._-]+)["']`)
-	gradleName      = regexp.MustCompile(`rootProject\.name\s*=\s*["']([A-Za-z0-9._-]+)["']`)
-	mainMethod      = regexp.MustCompile(`static\s+(?:public\s+)?void\s+main\s*\(`)
-	jarName         = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+	gradleBoot      = lazyregexp.New(`id\s*\(?\s*["']org\.springframework\.boot["']`)
+	gradleShadow    = lazyregexp.New(`id\s*\(?\s*["'](com\.github\.johnrengelman\.shadow|com\.gradleup\.shadow)["']`)
+	gradleToolchain = lazyregexp.New(`JavaLanguageVersion\.of\(\s*["']?([0-9]+)`)
+	gradleSource    = lazyregexp.New(`(?:source|target)Compatibility\s*=\s*(?:JavaVersion\.VERSION_(?:1_)?|["']?)([0-9]+)`)
+	gradleVersion   = lazyregexp.New(`(?m)^\s*version\s*=\s*["']([A-Za-z0-9._-]+)["']`)
+	gradleName      = lazyregexp.New(`rootProject\.name\s*=\s*["']([A-Za-z0-9._-]+)["']`)
+	mainMethod      = lazyregexp.New(`static\s+(?:public\s+)?void\s+main\s*\(`)
+	jarName         = lazyregexp.New(`^[A-Za-z0-9._-]+$`)
 )
 
 // Detect reads the project into p.

@@ -10,12 +10,12 @@ package java
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/wharf-dev/wharf/internal/lazyregexp"
 	"github.com/wharf-dev/wharf/spec"
 )
 
@@ -99,9 +99,9 @@ const (
 )
 
 var (
-	mainRE   = regexp.MustCompile(mainPattern)
-	moduleRE = regexp.MustCompile(modulePattern)
-	jarRE    = regexp.MustCompile(jarPattern)
+	mainRE   = lazyregexp.New(mainPattern)
+	moduleRE = lazyregexp.New(modulePattern)
+	jarRE    = lazyregexp.New(jarPattern)
 )
 
 // Versions bounds the Java releases wharf knows images for.

@@ -3,10 +3,10 @@ package node
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/wharf-dev/wharf/internal/lazyregexp"
 	"github.com/wharf-dev/wharf/spec/detect"
 	"io/fs"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -47,10 +47,10 @@ var nodeLockfiles = []struct{ file, manager string }{
 
 var (
 	// distOutput and buildOutput spot a build script's output folder.
-	distOutput  = regexp.MustCompile(`(^|[\s=/'"])dist(/|\s|$|['"])`)
-	buildOutput = regexp.MustCompile(`(--out-?[dD]ir|--output|-o|-d)[\s=]+\.?/?build(/|\s|$)|react-scripts build|(^|\s)\.?/?build/`)
+	distOutput  = lazyregexp.New(`(^|[\s=/'"])dist(/|\s|$|['"])`)
+	buildOutput = lazyregexp.New(`(--out-?[dD]ir|--output|-o|-d)[\s=]+\.?/?build(/|\s|$)|react-scripts build|(^|\s)\.?/?build/`)
 	// plainArgs are words of a start script that need no shell.
-	plainArgs = regexp.MustCompile(`^[A-Za-z0-9_./:=@%+,-]+$`)
+	plainArgs = lazyregexp.New(`^[A-Za-z0-9_./:=@%+,-]+$`)
 )
 
 // Detect reads the project into p.
@@ -248,7 +248,7 @@ func (n *proposal) fields() []detect.Field {
 }
 
 // yarnrcLine reads a top-level key of .yarnrc.yml.
-var yarnrcLine = regexp.MustCompile(`(?m)^(yarnPath|nodeLinker):[ \t]*["']?([^"'#\s]+)`)
+var yarnrcLine = lazyregexp.New(`(?m)^(yarnPath|nodeLinker):[ \t]*["']?([^"'#\s]+)`)
 
 // yarnrc proposes yarn_path and linker from .yarnrc.yml: a committed
 // release runs as it is (and wins over packageManager's version, which
@@ -283,7 +283,7 @@ func berryLock(fsys fs.FS) bool {
 }
 
 // nextConfigStandalone finds output: 'standalone' in a Next.js config.
-var nextConfigStandalone = regexp.MustCompile(`\boutput\s*:\s*["'\x60]standalone["'\x60]`)
+var nextConfigStandalone = lazyregexp.New(`\boutput\s*:\s*["'\x60]standalone["'\x60]`)
 
 // nextStandalone returns the next.config.* file that asks for the
 // standalone output, or "".

@@ -11,13 +11,13 @@ import (
 	"encoding/json"
 	"io/fs"
 	"path"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/wharf-dev/wharf/internal/lazyregexp"
 	"github.com/wharf-dev/wharf/spec"
 )
 
@@ -71,7 +71,7 @@ const NpmrcPath = "/root/.npmrc"
 
 const scriptPattern = `^[A-Za-z0-9][A-Za-z0-9:._-]*$`
 
-var scriptRE = regexp.MustCompile(scriptPattern)
+var scriptRE = lazyregexp.New(scriptPattern)
 
 // Yarn 2+ linkers.
 const (
@@ -82,7 +82,7 @@ const (
 // versionPattern is an exact version, as packageManager pins it.
 const versionPattern = `^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$`
 
-var versionRE = regexp.MustCompile(versionPattern)
+var versionRE = lazyregexp.New(versionPattern)
 
 var keys = []string{"manager", "manager_version", "yarn_path", "linker", "build", "output", "next_standalone", "registry"}
 

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/wharf-dev/wharf/internal/lazyregexp"
 	"github.com/wharf-dev/wharf/spec/detect"
 )
 
@@ -35,10 +35,10 @@ var binPackages = map[string]string{
 var shellWords = map[string]bool{"node": true, "exec": true, "cd": true, "echo": true, "true": true, "sh": true, "test": true, "[": true}
 
 // envAssign is a leading VAR=value of a script's command.
-var envAssign = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=`)
+var envAssign = lazyregexp.New(`^[A-Za-z_][A-Za-z0-9_]*=`)
 
 // scriptCommands splits a package.json script into its commands' words.
-var scriptSplit = regexp.MustCompile(`\s*(?:&&|\|\||;|\|)\s*`)
+var scriptSplit = lazyregexp.New(`\s*(?:&&|\|\||;|\|)\s*`)
 
 // scriptBins returns the binaries each command of the script runs, after
 // environment assignments, and the npm scripts it runs in turn.
@@ -150,8 +150,8 @@ func devDependencyBin(pkg packageJSON, bin string) string {
 
 // tsOutDir reads compilerOptions.outDir and rootDir of tsconfig.json.
 var (
-	tsOutDir  = regexp.MustCompile(`"outDir"\s*:\s*"([^"]+)"`)
-	tsRootDir = regexp.MustCompile(`"rootDir"\s*:\s*"([^"]+)"`)
+	tsOutDir  = lazyregexp.New(`"outDir"\s*:\s*"([^"]+)"`)
+	tsRootDir = lazyregexp.New(`"rootDir"\s*:\s*"([^"]+)"`)
 )
 
 // entryNames are the usual names of an app's entry file, most usual first.
@@ -281,8 +281,8 @@ func sourceOf(fsys fs.FS, f string) string {
 var (
 	// listenPort is a literal port passed to listen(), or the default of
 	// a PORT variable (process.env.PORT || 3000).
-	listenPort  = regexp.MustCompile(`\.listen\(\s*([0-9]{2,5})\b`)
-	portDefault = regexp.MustCompile(`PORT\s*(?:\|\||\?\?)\s*['"]?([0-9]{2,5})\b`)
+	listenPort  = lazyregexp.New(`\.listen\(\s*([0-9]{2,5})\b`)
+	portDefault = lazyregexp.New(`PORT\s*(?:\|\||\?\?)\s*['"]?([0-9]{2,5})\b`)
 )
 
 // nodePort finds the port the app listens on: a literal in the entry
@@ -303,7 +303,7 @@ func nodePort(fsys fs.FS, pkg packageJSON, source string) (int, string) {
 			if !ok {
 				continue
 			}
-			for _, re := range []*regexp.Regexp{portDefault, listenPort} {
+			for _, re := range []*lazyregexp.Regexp{portDefault, listenPort} {
 				if m := re.FindStringSubmatch(text); m != nil {
 					if port, err := strconv.Atoi(m[1]); err == nil && port > 0 && port < 65536 {
 						if f != source {
@@ -330,7 +330,7 @@ var nativeDeps = []string{"argon2", "bcrypt", "better-sqlite3", "canvas", "node-
 
 // hasInstallScript is package-lock's mark on a package that runs an
 // install script (usually node-gyp).
-var hasInstallScript = regexp.MustCompile(`"hasInstallScript"\s*:\s*true`)
+var hasInstallScript = lazyregexp.New(`"hasInstallScript"\s*:\s*true`)
 
 // nativeAddons says why the builder needs a C toolchain, or "".
 func nativeAddons(fsys fs.FS, pkg packageJSON) string {

@@ -4,13 +4,13 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/wharf-dev/wharf/internal/lazyregexp"
 	"github.com/wharf-dev/wharf/spec"
 	"github.com/wharf-dev/wharf/spec/detect"
 )
@@ -48,12 +48,12 @@ type pyproject struct {
 }
 
 var (
-	setupName       = regexp.MustCompile(`\bname\s*=\s*["']([^"']+)["']`)
-	setupRequires   = regexp.MustCompile(`\bpython_requires\s*=\s*["']([^"']+)["']`)
-	setupExtension  = regexp.MustCompile(`\bExtension\s*\(|\bext_modules\b|\bcythonize\s*\(`)
-	setupScript     = regexp.MustCompile(`["']\s*([A-Za-z0-9][A-Za-z0-9_.-]*)\s*=\s*[A-Za-z_][A-Za-z0-9_.]*\s*:\s*[A-Za-z_][A-Za-z0-9_.]*\s*["']`)
-	pythonVersionRe = regexp.MustCompile(`^([0-9]+)\.([0-9]+)`)
-	devRequirements = regexp.MustCompile(`(?i)[-_.](dev|develop|test|tests|testing|lint|docs?|ci)[-_.]`)
+	setupName       = lazyregexp.New(`\bname\s*=\s*["']([^"']+)["']`)
+	setupRequires   = lazyregexp.New(`\bpython_requires\s*=\s*["']([^"']+)["']`)
+	setupExtension  = lazyregexp.New(`\bExtension\s*\(|\bext_modules\b|\bcythonize\s*\(`)
+	setupScript     = lazyregexp.New(`["']\s*([A-Za-z0-9][A-Za-z0-9_.-]*)\s*=\s*[A-Za-z_][A-Za-z0-9_.]*\s*:\s*[A-Za-z_][A-Za-z0-9_.]*\s*["']`)
+	pythonVersionRe = lazyregexp.New(`^([0-9]+)\.([0-9]+)`)
+	devRequirements = lazyregexp.New(`(?i)[-_.](dev|develop|test|tests|testing|lint|docs?|ci)[-_.]`)
 )
 
 // nativeBackends are build backends that compile C or C++.
@@ -312,8 +312,8 @@ func quoteAll(items []string) []string {
 }
 
 var (
-	reqInclude = regexp.MustCompile(`^(?:-r|-c|--requirement|--constraint)[ =]?\s*(\S+)`)
-	reqLocal   = regexp.MustCompile(`^(?:-e\s+|--editable[ =]\s*)?(?:\S+\s*@\s*)?(?:file:)?(\.{1,2}/\S*|\.)$`)
+	reqInclude = lazyregexp.New(`^(?:-r|-c|--requirement|--constraint)[ =]?\s*(\S+)`)
+	reqLocal   = lazyregexp.New(`^(?:-e\s+|--editable[ =]\s*)?(?:\S+\s*@\s*)?(?:file:)?(\.{1,2}/\S*|\.)$`)
 )
 
 // localRequirements returns the top-level files and folders that the

@@ -9,11 +9,11 @@ package python
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/wharf-dev/wharf/internal/lazyregexp"
 	"github.com/wharf-dev/wharf/spec"
 )
 
@@ -134,7 +134,7 @@ func (language) Decode(d *spec.Decoder, n *yaml.Node) spec.Recipe {
 	return r
 }
 
-var packageName = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$`)
+var packageName = lazyregexp.New(`^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$`)
 
 // Complete picks the hand-off and, for a venv, a builder whose Python
 // matches the runner's; it checks the images: pip needs a shell in the

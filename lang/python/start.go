@@ -5,19 +5,19 @@ import (
 	"io/fs"
 	"maps"
 	"path"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/wharf-dev/wharf/internal/lazyregexp"
 	"github.com/wharf-dev/wharf/spec/detect"
 )
 
 // requirementSpec is a requirement: the distribution name, its extras
 // and its version specifier (up to a marker or a comment).
-var requirementSpec = regexp.MustCompile(`^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*([^;#]*)`)
+var requirementSpec = lazyregexp.New(`^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*([^;#]*)`)
 
 // A requirement is one runtime dependency as the project declares it.
 type requirement struct {
@@ -102,20 +102,20 @@ func dependencies(reqs []requirement) map[string]bool {
 
 var (
 	// procfileWeb is the web process of a Procfile.
-	procfileWeb = regexp.MustCompile(`(?m)^web:\s*(.+?)\s*$`)
+	procfileWeb = lazyregexp.New(`(?m)^web:\s*(.+?)\s*$`)
 	// appObject finds `app = Flask(...)` or `api = FastAPI(...)`.
-	appObject = regexp.MustCompile(`(?m)^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(Flask|FastAPI|Starlette|Quart|Sanic)\(`)
+	appObject = lazyregexp.New(`(?m)^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(Flask|FastAPI|Starlette|Quart|Sanic)\(`)
 	// flaskFactory finds a Flask application factory: def create_app()
 	// that builds a Flask(...) app.
-	flaskFactory = regexp.MustCompile(`(?ms)^def\s+(create_app|make_app)\s*\([^)]*\)\s*(?:->[^:]*)?:.*?\bFlask\(`)
+	flaskFactory = lazyregexp.New(`(?ms)^def\s+(create_app|make_app)\s*\([^)]*\)\s*(?:->[^:]*)?:.*?\bFlask\(`)
 	// celeryApp finds `app = Celery(...)`.
-	celeryApp = regexp.MustCompile(`(?m)^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*Celery\(`)
+	celeryApp = lazyregexp.New(`(?m)^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*Celery\(`)
 	// djangoSettings finds the settings module manage.py sets.
-	djangoSettings = regexp.MustCompile(`DJANGO_SETTINGS_MODULE["']\s*,\s*["']([A-Za-z_][A-Za-z0-9_]*)\.settings`)
+	djangoSettings = lazyregexp.New(`DJANGO_SETTINGS_MODULE["']\s*,\s*["']([A-Za-z_][A-Za-z0-9_]*)\.settings`)
 	// bindPort finds the port of a --bind or --port option.
-	bindPort = regexp.MustCompile(`(?:--bind[= ](?:[0-9.]*|\[::\]):|--port[= ]|-b [0-9.]*:|-p )([0-9]{2,5})\b`)
+	bindPort = lazyregexp.New(`(?:--bind[= ](?:[0-9.]*|\[::\]):|--port[= ]|-b [0-9.]*:|-p )([0-9]{2,5})\b`)
 	// plainWord is a word that needs no shell.
-	plainWord = regexp.MustCompile(`^[A-Za-z0-9_./:=@%+,-]+$`)
+	plainWord = lazyregexp.New(`^[A-Za-z0-9_./:=@%+,-]+$`)
 )
 
 // startCommand proposes how a Python app starts, in order of trust: the
@@ -188,7 +188,7 @@ func startCommand(fsys fs.FS, deps map[string]bool, hasScripts bool) (cmd []stri
 }
 
 // runPort finds the literal port of an app.run(...) call.
-var runPort = regexp.MustCompile(`\.run\([^)]*\bport\s*=\s*([0-9]{2,5})\b`)
+var runPort = lazyregexp.New(`\.run\([^)]*\bport\s*=\s*([0-9]{2,5})\b`)
 
 // selfRun returns the port a module's __main__ block runs its app on
 // (app.run(port=N)), or 0 when it does not run itself so.
@@ -211,7 +211,7 @@ func selfRun(fsys fs.FS, module string) int {
 // findApp returns the module, object and kind of the first match of re in
 // the project's Python files, the shallowest and conventionally named
 // first (app.py, main.py, wsgi.py, asgi.py).
-func findApp(fsys fs.FS, re *regexp.Regexp) (module, obj, kind string) {
+func findApp(fsys fs.FS, re *lazyregexp.Regexp) (module, obj, kind string) {
 	var files []string
 	detect.WalkFiles(fsys, ".", func(name string) {
 		if strings.HasSuffix(name, ".py") && !strings.HasPrefix(path.Base(name), "test") {

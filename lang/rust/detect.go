@@ -4,13 +4,13 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/wharf-dev/wharf/internal/lazyregexp"
 	"github.com/wharf-dev/wharf/spec/detect"
 )
 
@@ -45,8 +45,8 @@ var (
 	// versionChannel matches a channel that names a release: 1.85 or 1.85.0.
 	// Releases from 1.oldestRustTrixie on have rust:1.N-trixie images (Debian
 	// 13, wharf's default line); older ones stay on Debian 12.
-	versionChannel = regexp.MustCompile(`^1\.([0-9]+)(\.[0-9]+)?$`)
-	binaryChars    = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
+	versionChannel = lazyregexp.New(`^1\.([0-9]+)(\.[0-9]+)?$`)
+	binaryChars    = lazyregexp.New(`[^A-Za-z0-9_-]+`)
 )
 
 // member is a package of the project, with its binaries.

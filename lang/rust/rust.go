@@ -8,11 +8,11 @@
 package rust
 
 import (
-	"regexp"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/wharf-dev/wharf/internal/lazyregexp"
 	"github.com/wharf-dev/wharf/spec"
 )
 
@@ -65,9 +65,9 @@ const (
 )
 
 var (
-	nameRE    = regexp.MustCompile(namePattern)
-	featureRE = regexp.MustCompile(featurePattern)
-	targetRE  = regexp.MustCompile(targetPattern)
+	nameRE    = lazyregexp.New(namePattern)
+	featureRE = lazyregexp.New(featurePattern)
+	targetRE  = lazyregexp.New(targetPattern)
 )
 
 var keys = []string{"package", "bin", "features", "default_features", "target", "static"}

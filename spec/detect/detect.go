@@ -12,12 +12,12 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/wharf-dev/wharf/internal/lazyregexp"
 	"github.com/wharf-dev/wharf/spec"
 )
 
@@ -292,8 +292,8 @@ func ReadFile(fsys fs.FS, name string) (string, bool) {
 }
 
 var (
-	nameInvalid = regexp.MustCompile(`[^a-z0-9._-]+`)
-	nameStart   = regexp.MustCompile(`^[^a-z0-9]+`)
+	nameInvalid = lazyregexp.New(`[^a-z0-9._-]+`)
+	nameStart   = lazyregexp.New(`^[^a-z0-9]+`)
 )
 
 // SpecName turns a project's name into a valid spec name: lowercase,

@@ -3,12 +3,13 @@ package detect
 import (
 	"fmt"
 	"io/fs"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/wharf-dev/wharf/internal/lazyregexp"
 )
 
 // composeFiles are the names Docker Compose reads, in its order of preference.
@@ -17,14 +18,14 @@ var composeFiles = []string{"compose.yaml", "compose.yml", "docker-compose.yaml"
 var (
 	// procfilePort is the port a Procfile's web process binds: --port N,
 	// -p N, --bind HOST:N, -b HOST:N or PORT=N.
-	procfilePort = regexp.MustCompile(`(?:--port[= ]|-p |--bind[= ]\S*:|-b \S*:|\bPORT=)([0-9]{2,5})\b`)
+	procfilePort = lazyregexp.New(`(?:--port[= ]|-p |--bind[= ]\S*:|-b \S*:|\bPORT=)([0-9]{2,5})\b`)
 	// procfileWebLine is the web process of a Procfile.
-	procfileWebLine = regexp.MustCompile(`(?m)^web:\s*(.+?)\s*$`)
+	procfileWebLine = lazyregexp.New(`(?m)^web:\s*(.+?)\s*$`)
 	// envPort is a PORT default in a .env file: the variable, the port.
-	envPort = regexp.MustCompile(`(?m)^\s*(?:export\s+)?((?:[A-Z_]*_)?PORT)\s*=\s*["']?([0-9]{2,5})["']?\s*(?:#.*)?$`)
+	envPort = lazyregexp.New(`(?m)^\s*(?:export\s+)?((?:[A-Z_]*_)?PORT)\s*=\s*["']?([0-9]{2,5})["']?\s*(?:#.*)?$`)
 	// configPort is a port setting in a config file: "port": 8080,
 	// HttpPort = 8000, server_port: ":8081".
-	configPort = regexp.MustCompile(`(?im)^\s*"?(?:http_?|server_?|app_?|listen_?)?port"?\s*[:=]\s*["']?(?:[0-9.]*:)?([0-9]{2,5})["']?\s*,?\s*(?:[#;].*)?$`)
+	configPort = lazyregexp.New(`(?im)^\s*"?(?:http_?|server_?|app_?|listen_?)?port"?\s*[:=]\s*["']?(?:[0-9.]*:)?([0-9]{2,5})["']?\s*,?\s*(?:[#;].*)?$`)
 )
 
 // configFiles are the usual config files of an app that may say its port.

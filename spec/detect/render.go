@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/wharf-dev/wharf/internal/lazyregexp"
 	"github.com/wharf-dev/wharf/spec"
 )
 
@@ -265,8 +265,8 @@ func (w *yamlWriter) comment(indent int, text string) {
 }
 
 var (
-	plainScalar = regexp.MustCompile(`^[A-Za-z_./][A-Za-z0-9_./@+-]*(:[A-Za-z0-9_./@+-]+)*$`)
-	yamlWords   = regexp.MustCompile(`(?i)^(y|n|yes|no|true|false|on|off|null)$`)
+	plainScalar = lazyregexp.New(`^[A-Za-z_./][A-Za-z0-9_./@+-]*(:[A-Za-z0-9_./@+-]+)*$`)
+	yamlWords   = lazyregexp.New(`(?i)^(y|n|yes|no|true|false|on|off|null)$`)
 )
 
 // Scalar writes a string as a plain YAML scalar when it reads back as the

@@ -3,10 +3,11 @@ package detect
 import (
 	"fmt"
 	"io/fs"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/wharf-dev/wharf/internal/lazyregexp"
 )
 
 // IsProject reports whether the folder that is fsys's root holds a file
@@ -345,7 +346,7 @@ func sharedWhy(whys, names []string) string {
 }
 
 // citation is a line of a file a reason cites: "Dockerfile:12".
-var citation = regexp.MustCompile(`\bDockerfile:[0-9]+(-[0-9]+)?\b`)
+var citation = lazyregexp.New(`\bDockerfile:[0-9]+(-[0-9]+)?\b`)
 
 // mergeCitations writes reasons that differ only in the lines they cite
 // (each service's Dockerfile has its own) as one, each citation followed

@@ -1,9 +1,10 @@
 package detect
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/wharf-dev/wharf/internal/lazyregexp"
 )
 
 // version is a release number: major, minor, patch.
@@ -89,7 +90,7 @@ func (c Constraint) AllowsSeries(s Version, depth int) bool {
 	return false
 }
 
-var versionText = regexp.MustCompile(`^v?([0-9]+)(?:\.([0-9]+|[xX*]))?(?:\.([0-9]+|[xX*]))?`)
+var versionText = lazyregexp.New(`^v?([0-9]+)(?:\.([0-9]+|[xX*]))?(?:\.([0-9]+|[xX*]))?`)
 
 // parseVersion reads the leading numbers of text, like "3.12" or "20.x",
 // ignoring what follows (pre-release tags). It returns the version and
