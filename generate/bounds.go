@@ -100,19 +100,16 @@ func (w *blockWriter) blockLocked() string {
 }
 
 // executeCustom renders the Dockerfile with the custom blocks of g within
-// the bounds above.
-func (g *Generator) executeCustom(data any, specFile string) ([]byte, error) {
+// the bounds above: run renders it with a copy of set, whose custom blocks
+// write into w.
+func (g *Generator) executeCustom(set *template.Template, specFile string, run func(tmpl *template.Template, w *blockWriter) error) ([]byte, error) {
 	if err := g.gaveUp.Load(); err != nil {
 		return nil, *err
 	}
 	// Each render has its own deadline, so its own budget function, on a
 	// copy of the template set (a few microseconds).
 	deadline := time.Now().Add(RenderTimeout)
-	custom, err := g.tmpl()
-	if err != nil {
-		return nil, err
-	}
-	tmpl, err := custom.Clone()
+	tmpl, err := set.Clone()
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +120,7 @@ func (g *Generator) executeCustom(data any, specFile string) ([]byte, error) {
 		return "", nil
 	}})
 	w := &blockWriter{}
-	err = tmpl.ExecuteTemplate(w, "dockerfile", data)
+	err = run(tmpl, w)
 	switch {
 	case errors.Is(err, errOutOfTime):
 		where := fmt.Sprintf("the custom templates (%s)", strings.Join(g.customFiles(), ", "))

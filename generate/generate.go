@@ -36,10 +36,15 @@ type File struct {
 
 // Generator renders specs with a set of templates.
 type Generator struct {
-	// tmpl holds the blocks as text/template parsed them. A Generator
-	// without custom blocks parses them on first use, since the compiled
-	// blocks render its specs (see Compiled).
+	// tmpl holds the blocks as text/template parsed them, built-in and
+	// custom. It parses them on first use: the compiled blocks render
+	// specs without custom blocks, and with custom blocks that call no
+	// built-in one (see blocks).
 	tmpl func() (*template.Template, error)
+	// blocks holds the custom blocks alone when none of them calls a
+	// built-in block: the compiled blocks then write the rest, and let
+	// these write the blocks they override (see CustomBlocks).
+	blocks *template.Template
 	// custom maps each overridden or added block to the template file
 	// that defines it, so that errors in its output can name it.
 	custom map[string]string
@@ -148,17 +153,10 @@ func newGenerator(custom fs.FS, dir string) (*Generator, error) {
 	if custom == nil {
 		return g, nil
 	}
-	builtin, err := parsedBuiltins()
+	builtins, err := builtinNames()
 	if err != nil {
 		return nil, err
 	}
-	// The custom blocks go into a copy; the parsed built-ins stay shared.
-	tmpl, err := builtin.Clone()
-	if err != nil {
-		return nil, err
-	}
-	g.tmpl = func() (*template.Template, error) { return tmpl, nil }
-	builtins := blockNames(tmpl)
 	names, err := fs.Glob(custom, "*.tmpl")
 	if err != nil {
 		return nil, err
@@ -206,24 +204,76 @@ func newGenerator(custom fs.FS, dir string) (*Generator, error) {
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("%s; the blocks are listed in templates/README.md", strings.Join(problems, "; "))
 	}
-	for _, name := range sortedNames(defined) {
-		tree := defined[name].Tree.Copy()
+	if len(defined) == 0 {
+		return g, nil
+	}
+	trees := map[string]*parse.Tree{}
+	selfContained := true
+	for name, t := range defined {
+		tree := t.Tree.Copy()
 		// Mark where the block's output starts and ends, so that a bad
 		// line can be traced to it.
 		tree.Root.Nodes = append([]parse.Node{&parse.TextNode{NodeType: parse.NodeText, Text: []byte(blockStart + name + blockStartEnd)}},
 			append(tree.Root.Nodes, &parse.TextNode{NodeType: parse.NodeText, Text: []byte(blockEnd)})...)
 		addBudget(tree.Root)
-		if _, err := tmpl.AddParseTree(name, tree); err != nil {
-			return nil, fmt.Errorf("template %s: %w", g.custom[name], err)
+		trees[name] = tree
+		calls := map[string]bool{}
+		templateCalls(t.Tree.Root, calls)
+		for callee := range calls {
+			if _, ok := defined[callee]; !ok {
+				selfContained = false
+			}
 		}
 	}
-	if len(defined) > 0 {
-		tmpl.Funcs(boundedFuncs)
-		if err := g.checkRecursion(tmpl); err != nil {
+	// add puts the custom blocks into tmpl.
+	add := func(tmpl *template.Template) (*template.Template, error) {
+		for _, name := range sortedNames(trees) {
+			if _, err := tmpl.AddParseTree(name, trees[name]); err != nil {
+				return nil, fmt.Errorf("template %s: %w", g.custom[name], err)
+			}
+		}
+		return tmpl.Funcs(boundedFuncs), nil
+	}
+	g.tmpl = sync.OnceValues(func() (*template.Template, error) {
+		builtin, err := parsedBuiltins()
+		if err != nil {
 			return nil, err
 		}
+		// The custom blocks go into a copy; the parsed built-ins stay shared.
+		tmpl, err := builtin.Clone()
+		if err != nil {
+			return nil, err
+		}
+		return add(tmpl)
+	})
+	// The blocks that recursion could go through: the custom ones alone
+	// when they call no built-in block.
+	var all *template.Template
+	if selfContained {
+		if g.blocks, err = add(template.New("custom").Funcs(funcs).Option("missingkey=error")); err != nil {
+			return nil, err
+		}
+		all = g.blocks
+	} else if all, err = g.tmpl(); err != nil {
+		return nil, err
+	}
+	if err := g.checkRecursion(all); err != nil {
+		return nil, err
 	}
 	return g, nil
+}
+
+// builtinNames returns the names of the built-in blocks: the compiled
+// blocks' list, else the parsed blocks'.
+func builtinNames() (map[string]bool, error) {
+	if compiled != nil {
+		return compiledNames, nil
+	}
+	tmpl, err := parsedBuiltins()
+	if err != nil {
+		return nil, err
+	}
+	return blockNames(tmpl), nil
 }
 
 // Markers around the output of custom blocks. Spec values cannot hold
@@ -402,14 +452,54 @@ func (g *Generator) Trees() (map[string]*parse.Tree, error) {
 
 // A Compiled renderer writes what the built-in blocks write for d, in Go:
 // package lang generates one from the blocks (go generate) and registers
-// it with SetCompiled. Generators without custom blocks use it, as
-// text/template spends most of a spec's time in reflection.
-type Compiled func(buf *bytes.Buffer, d *Dockerfile)
+// it with SetCompiled. Generators use it unless a custom block calls a
+// built-in one, as text/template spends most of a spec's time in
+// reflection. custom, if not nil, writes the blocks it overrides.
+type Compiled func(buf *bytes.Buffer, d *Dockerfile, custom CustomBlocks)
 
-var compiled Compiled
+// CustomBlocks writes the custom blocks in a compiled render.
+type CustomBlocks interface {
+	// Block writes the custom block name for dot and reports true, or
+	// reports false when name is not a custom block. A *Dockerfile dot
+	// is a build stage's, which the block gets as text/template would.
+	Block(name string, dot any) bool
+}
 
-// SetCompiled registers the compiled built-in blocks; nil turns them off.
-func SetCompiled(c Compiled) { compiled = c }
+var (
+	compiled      Compiled
+	compiledNames map[string]bool
+)
+
+// SetCompiled registers the compiled built-in blocks and the names of
+// all built-in blocks; nil turns them off.
+func SetCompiled(c Compiled, names []string) {
+	compiled, compiledNames = c, map[string]bool{}
+	for _, n := range names {
+		compiledNames[n] = true
+	}
+}
+
+// customBlocks writes a render's custom blocks with tmpl into w, and
+// keeps the first error.
+type customBlocks struct {
+	tmpl   *template.Template
+	w      *blockWriter
+	custom map[string]string
+	err    error
+}
+
+func (c *customBlocks) Block(name string, dot any) bool {
+	if _, ok := c.custom[name]; !ok {
+		return false
+	}
+	if c.err == nil {
+		if d, ok := dot.(*Dockerfile); ok {
+			dot = d.templateData(d.lang)
+		}
+		c.err = c.tmpl.ExecuteTemplate(c.w, name, dot)
+	}
+	return true
+}
 
 // Files renders the spec's Dockerfile and .dockerignore, and its compose
 // file when the spec names one, writing the base images as pins has them.
@@ -424,13 +514,29 @@ func (g *Generator) Files(s *spec.Spec, pins Pins) ([]File, error) {
 	buf.Reset()
 	var raw []byte
 	switch {
-	case len(g.custom) > 0:
+	case g.blocks != nil && compiled != nil && !g.noCompiled:
 		var err error
-		if raw, err = g.executeCustom(data.templateData(lang), s.File); err != nil {
+		raw, err = g.executeCustom(g.blocks, s.File, func(tmpl *template.Template, w *blockWriter) error {
+			c := &customBlocks{tmpl: tmpl, w: w, custom: g.custom}
+			compiled(&w.buf, data, c)
+			return c.err
+		})
+		if err != nil {
+			return nil, err
+		}
+	case len(g.custom) > 0:
+		tmpl, err := g.tmpl()
+		if err != nil {
+			return nil, err
+		}
+		raw, err = g.executeCustom(tmpl, s.File, func(tmpl *template.Template, w *blockWriter) error {
+			return tmpl.ExecuteTemplate(w, "dockerfile", data.templateData(lang))
+		})
+		if err != nil {
 			return nil, err
 		}
 	case compiled != nil && !g.noCompiled:
-		compiled(buf, data)
+		compiled(buf, data, nil)
 		raw = buf.Bytes()
 	default:
 		tmpl, err := g.tmpl()

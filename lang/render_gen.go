@@ -27,7 +27,10 @@ type root struct {
 	Java   *java.Build
 }
 
-func init() { generate.SetCompiled(Render) }
+func init() { generate.SetCompiled(Render, blockNames) }
+
+// blockNames are the names of all built-in blocks.
+var blockNames = []string{"args", "artifacts", "before-steps", "builder", "builder-workdir", "cache-mounts", "copy-sources", "create-user", "create-user-alpine", "create-user-debian", "debian-target-arch", "dependency-copies", "dockerfile", "env", "go-builder", "go-private-mounts", "go-runner", "header", "healthcheck-options", "install-cross-toolchain-debian", "install-packages", "install-packages-alpine", "install-packages-debian", "java-builder", "java-in-dir", "java-runner", "language-builder", "language-runner", "node-builder", "node-registry-secret", "node-registry-url", "node-runner", "node-runner-next", "node-runner-pnp", "python-builder", "python-index-secret", "python-runner", "python-step", "run-steps", "runner", "runner-config", "rust-builder", "rust-runner", "stage-outputs", "tini", "writable", "writable-dir"}
 
 // newRoot is the root of d, which the blocks receive: the spec's
 // Dockerfile, or an extra build stage's.
@@ -41,18 +44,25 @@ func newRoot(d *generate.Dockerfile) *root {
 	return r
 }
 
-// Render writes what the built-in blocks write for d.
-func Render(buf *bytes.Buffer, d *generate.Dockerfile) {
-	w := writer{buf}
+// Render writes what the blocks write for d: the custom blocks, if
+// custom is not nil, and the built-in ones.
+func Render(buf *bytes.Buffer, d *generate.Dockerfile, custom generate.CustomBlocks) {
+	w := writer{buf, custom}
 	w.Dockerfile_root(newRoot(d))
 }
 
-// writer writes the blocks; its methods are the blocks, one per type of dot.
-type writer struct{ *bytes.Buffer }
+// writer writes the blocks; its methods are the blocks, one per type of
+// dot. Each lets custom write the block first, if it overrides it.
+type writer struct {
+	*bytes.Buffer
+	custom generate.CustomBlocks
+}
 
 // Args_Sgenerate_Var is the block "args" for a []generate.Var.
 func (w writer) Args_Sgenerate_Var(dot []generate.Var) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("args", dot) {
+		return
+	}
 	w.WriteString("\n")
 	for v1, v2 := range dot {
 		_, _ = v1, v2
@@ -67,7 +77,9 @@ func (w writer) Args_Sgenerate_Var(dot []generate.Var) {
 
 // Artifacts_root is the block "artifacts" for a *root.
 func (w writer) Artifacts_root(dot *root) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("artifacts", dot.Dockerfile) {
+		return
+	}
 	w.WriteString("\n")
 	for v1, v2 := range dot.Artifacts {
 		_, _ = v1, v2
@@ -82,7 +94,9 @@ func (w writer) Artifacts_root(dot *root) {
 
 // BeforeSteps_generate_Stage is the block "before-steps" for a generate.Stage.
 func (w writer) BeforeSteps_generate_Stage(dot generate.Stage) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("before-steps", dot) {
+		return
+	}
 	w.WriteString("\n")
 	for v1, v2 := range dot.Before {
 		_, _ = v1, v2
@@ -99,7 +113,9 @@ func (w writer) BeforeSteps_generate_Stage(dot generate.Stage) {
 
 // BuilderWorkdir_generate_Stage is the block "builder-workdir" for a generate.Stage.
 func (w writer) BuilderWorkdir_generate_Stage(dot generate.Stage) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("builder-workdir", dot) {
+		return
+	}
 	w.WriteString("\nWORKDIR ")
 	w.WriteString(dot.Workdir)
 	w.WriteString("\n")
@@ -107,7 +123,9 @@ func (w writer) BuilderWorkdir_generate_Stage(dot generate.Stage) {
 
 // Builder_root is the block "builder" for a *root.
 func (w writer) Builder_root(dot *root) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("builder", dot.Dockerfile) {
+		return
+	}
 	w.WriteString("\nFROM ")
 	if v1 := dot.Builder.Platform; len(v1) > 0 {
 		w.WriteString("--platform=")
@@ -132,7 +150,9 @@ func (w writer) Builder_root(dot *root) {
 
 // CacheMounts_Sstring is the block "cache-mounts" for a []string.
 func (w writer) CacheMounts_Sstring(dot []string) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("cache-mounts", dot) {
+		return
+	}
 	for v1, v2 := range dot {
 		_, _ = v1, v2
 		if v1 != 0 {
@@ -146,7 +166,9 @@ func (w writer) CacheMounts_Sstring(dot []string) {
 
 // CopySources_generate_Stage is the block "copy-sources" for a generate.Stage.
 func (w writer) CopySources_generate_Stage(dot generate.Stage) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("copy-sources", dot) {
+		return
+	}
 	w.WriteString("\nCOPY ")
 	for v1, v2 := range dot.Excludes {
 		_, _ = v1, v2
@@ -160,7 +182,9 @@ func (w writer) CopySources_generate_Stage(dot generate.Stage) {
 
 // CreateUserAlpine_generate_User is the block "create-user-alpine" for a generate.User.
 func (w writer) CreateUserAlpine_generate_User(dot generate.User) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("create-user-alpine", dot) {
+		return
+	}
 	w.WriteString("\nRUN addgroup -S -g ")
 	w.WriteString(strconv.Itoa(dot.ID))
 	w.WriteString(" ")
@@ -176,7 +200,9 @@ func (w writer) CreateUserAlpine_generate_User(dot generate.User) {
 
 // CreateUserDebian_generate_User is the block "create-user-debian" for a generate.User.
 func (w writer) CreateUserDebian_generate_User(dot generate.User) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("create-user-debian", dot) {
+		return
+	}
 	w.WriteString("\nRUN groupadd --system --gid ")
 	w.WriteString(strconv.Itoa(dot.ID))
 	w.WriteString(" ")
@@ -194,7 +220,9 @@ func (w writer) CreateUserDebian_generate_User(dot generate.User) {
 
 // CreateUser_generate_Stage is the block "create-user" for a generate.Stage.
 func (w writer) CreateUser_generate_Stage(dot generate.Stage) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("create-user", dot) {
+		return
+	}
 	if len(dot.User.Create) > 0 {
 		if string(dot.Family) == "debian" {
 			w.CreateUserDebian_generate_User(dot.User)
@@ -210,19 +238,25 @@ func (w writer) CreateUser_generate_Stage(dot generate.Stage) {
 
 // DebianTargetArch_Pgenerate_TiniStage is the block "debian-target-arch" for a *generate.TiniStage.
 func (w writer) DebianTargetArch_Pgenerate_TiniStage(dot *generate.TiniStage) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("debian-target-arch", dot) {
+		return
+	}
 	w.WriteString("case \"$TARGETARCH$TARGETVARIANT\" in \\\n      amd64*) arch=amd64 gnu=x86_64-linux-gnu ;; \\\n      arm64*) arch=arm64 gnu=aarch64-linux-gnu ;; \\\n      arm|armv7) arch=armhf gnu=arm-linux-gnueabihf ;; \\\n      armv5|armv6) arch=armel gnu=arm-linux-gnueabi ;; \\\n      386) arch=i386 gnu=i686-linux-gnu ;; \\\n      ppc64le) arch=ppc64el gnu=powerpc64le-linux-gnu ;; \\\n      s390x) arch=s390x gnu=s390x-linux-gnu ;; \\\n      riscv64) arch=riscv64 gnu=riscv64-linux-gnu ;; \\\n      *) echo \"no Debian architecture for $TARGETARCH$TARGETVARIANT\" >&2; exit 1 ;; \\\n    esac")
 }
 
 // DebianTargetArch_Sstring is the block "debian-target-arch" for a []string.
 func (w writer) DebianTargetArch_Sstring(dot []string) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("debian-target-arch", dot) {
+		return
+	}
 	w.WriteString("case \"$TARGETARCH$TARGETVARIANT\" in \\\n      amd64*) arch=amd64 gnu=x86_64-linux-gnu ;; \\\n      arm64*) arch=arm64 gnu=aarch64-linux-gnu ;; \\\n      arm|armv7) arch=armhf gnu=arm-linux-gnueabihf ;; \\\n      armv5|armv6) arch=armel gnu=arm-linux-gnueabi ;; \\\n      386) arch=i386 gnu=i686-linux-gnu ;; \\\n      ppc64le) arch=ppc64el gnu=powerpc64le-linux-gnu ;; \\\n      s390x) arch=s390x gnu=s390x-linux-gnu ;; \\\n      riscv64) arch=riscv64 gnu=riscv64-linux-gnu ;; \\\n      *) echo \"no Debian architecture for $TARGETARCH$TARGETVARIANT\" >&2; exit 1 ;; \\\n    esac")
 }
 
 // DependencyCopies_root is the block "dependency-copies" for a *root.
 func (w writer) DependencyCopies_root(dot *root) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("dependency-copies", dot.Dockerfile) {
+		return
+	}
 	w.WriteString("\n")
 	for v1, v2 := range dot.DependencyCopies {
 		_, _ = v1, v2
@@ -240,7 +274,9 @@ func (w writer) DependencyCopies_root(dot *root) {
 
 // Dockerfile_root is the block "dockerfile" for a *root.
 func (w writer) Dockerfile_root(dot *root) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("dockerfile", dot.Dockerfile) {
+		return
+	}
 	w.WriteString("\n")
 	w.Header_root(dot)
 	w.WriteString("\n")
@@ -257,7 +293,9 @@ func (w writer) Dockerfile_root(dot *root) {
 
 // Env_Sgenerate_Var is the block "env" for a []generate.Var.
 func (w writer) Env_Sgenerate_Var(dot []generate.Var) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("env", dot) {
+		return
+	}
 	w.WriteString("\n")
 	if len(dot) > 0 {
 		w.WriteString("ENV ")
@@ -277,7 +315,9 @@ func (w writer) Env_Sgenerate_Var(dot []generate.Var) {
 
 // GoBuilder_root is the block "go-builder" for a *root.
 func (w writer) GoBuilder_root(dot *root) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("go-builder", dot.Dockerfile) {
+		return
+	}
 	w.WriteString("\n")
 	if dot.Go.CrossCGO {
 		w.WriteString("ARG TARGETOS TARGETARCH TARGETVARIANT\n")
@@ -371,7 +411,9 @@ func (w writer) GoBuilder_root(dot *root) {
 
 // GoPrivateMounts_Pgolang_Build is the block "go-private-mounts" for a *golang.Build.
 func (w writer) GoPrivateMounts_Pgolang_Build(dot *golang.Build) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("go-private-mounts", dot) {
+		return
+	}
 	if v1 := dot.Private; v1 != nil {
 		if v2 := v1.Netrc; len(v2) > 0 {
 			w.WriteString("    --mount=type=secret,id=")
@@ -386,7 +428,9 @@ func (w writer) GoPrivateMounts_Pgolang_Build(dot *golang.Build) {
 
 // GoRunner_root is the block "go-runner" for a *root.
 func (w writer) GoRunner_root(dot *root) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("go-runner", dot.Dockerfile) {
+		return
+	}
 	w.WriteString("\n")
 	if dot.Runner.Scratch {
 		w.WriteString("COPY --link --from=builder /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt\n")
@@ -405,7 +449,9 @@ func (w writer) GoRunner_root(dot *root) {
 
 // Header_root is the block "header" for a *root.
 func (w writer) Header_root(dot *root) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("header", dot.Dockerfile) {
+		return
+	}
 	w.WriteString("\n# syntax=docker/dockerfile:1\n# Code generated by wharf from ")
 	w.WriteString(dot.SpecFile)
 	w.WriteString(". DO NOT EDIT.\n")
@@ -413,7 +459,9 @@ func (w writer) Header_root(dot *root) {
 
 // HealthcheckOptions_Pspec_Healthcheck is the block "healthcheck-options" for a *spec.Healthcheck.
 func (w writer) HealthcheckOptions_Pspec_Healthcheck(dot *spec.Healthcheck) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("healthcheck-options", dot) {
+		return
+	}
 	if v1 := dot.Interval; len(v1) > 0 {
 		w.WriteString("--interval=")
 		w.WriteString(v1)
@@ -443,7 +491,9 @@ func (w writer) HealthcheckOptions_Pspec_Healthcheck(dot *spec.Healthcheck) {
 
 // InstallCrossToolchainDebian_Sstring is the block "install-cross-toolchain-debian" for a []string.
 func (w writer) InstallCrossToolchainDebian_Sstring(dot []string) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("install-cross-toolchain-debian", dot) {
+		return
+	}
 	w.WriteString("\nRUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n    --mount=type=cache,target=/var/lib/apt,sharing=locked \\\n    ")
 	w.DebianTargetArch_Sstring(dot)
 	w.WriteString(" \\\n && if [ \"$arch\" = \"$(dpkg --print-architecture)\" ]; then cc=gcc; else cc=\"gcc-$(echo \"$gnu\" | tr _ -)\"; fi \\\n && rm -f /etc/apt/apt.conf.d/docker-clean \\\n && dpkg --add-architecture \"$arch\" \\\n && apt-get update \\\n && apt-get install -y --no-install-recommends \"$cc\" \"libc6-dev:$arch\"")
@@ -456,7 +506,9 @@ func (w writer) InstallCrossToolchainDebian_Sstring(dot []string) {
 
 // InstallPackagesAlpine_generate_Stage is the block "install-packages-alpine" for a generate.Stage.
 func (w writer) InstallPackagesAlpine_generate_Stage(dot generate.Stage) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("install-packages-alpine", dot) {
+		return
+	}
 	w.WriteString("\nRUN apk add --no-cache ")
 	w.WriteString(generate.ShellJoin(dot.Packages))
 	w.WriteString("\n")
@@ -464,7 +516,9 @@ func (w writer) InstallPackagesAlpine_generate_Stage(dot generate.Stage) {
 
 // InstallPackagesDebian_generate_Stage is the block "install-packages-debian" for a generate.Stage.
 func (w writer) InstallPackagesDebian_generate_Stage(dot generate.Stage) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("install-packages-debian", dot) {
+		return
+	}
 	w.WriteString("\n")
 	if dot.PackageCache {
 		w.WriteString("RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n    --mount=type=cache,target=/var/lib/apt,sharing=locked \\\n    rm -f /etc/apt/apt.conf.d/docker-clean \\\n && apt-get update \\\n && apt-get install -y --no-install-recommends ")
@@ -479,7 +533,9 @@ func (w writer) InstallPackagesDebian_generate_Stage(dot generate.Stage) {
 
 // InstallPackages_generate_Stage is the block "install-packages" for a generate.Stage.
 func (w writer) InstallPackages_generate_Stage(dot generate.Stage) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("install-packages", dot) {
+		return
+	}
 	if len(dot.Packages) > 0 {
 		if string(dot.Family) == "debian" {
 			w.InstallPackagesDebian_generate_Stage(dot)
@@ -495,7 +551,9 @@ func (w writer) InstallPackages_generate_Stage(dot generate.Stage) {
 
 // JavaBuilder_root is the block "java-builder" for a *root.
 func (w writer) JavaBuilder_root(dot *root) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("java-builder", dot.Dockerfile) {
+		return
+	}
 	w.WriteString("\n")
 	w.DependencyCopies_root(dot)
 	w.WriteString("\n")
@@ -582,7 +640,9 @@ func (w writer) JavaBuilder_root(dot *root) {
 
 // JavaInDir_Pjava_Build is the block "java-in-dir" for a *java.Build.
 func (w writer) JavaInDir_Pjava_Build(dot *java.Build) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("java-in-dir", dot) {
+		return
+	}
 	if v1 := dot.Dir; len(v1) > 0 {
 		w.WriteString(" ")
 		w.WriteString(dot.Tool.InDir)
@@ -593,7 +653,9 @@ func (w writer) JavaInDir_Pjava_Build(dot *java.Build) {
 
 // JavaRunner_root is the block "java-runner" for a *root.
 func (w writer) JavaRunner_root(dot *root) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("java-runner", dot.Dockerfile) {
+		return
+	}
 	w.WriteString("\n")
 	if dot.Java.Jlink {
 		w.WriteString("COPY --from=builder ")
@@ -619,7 +681,9 @@ func (w writer) JavaRunner_root(dot *root) {
 
 // LanguageBuilder_root is the block "language-builder" for a *root.
 func (w writer) LanguageBuilder_root(dot *root) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("language-builder", dot.Dockerfile) {
+		return
+	}
 	if dot.Language == "python" {
 		w.PythonBuilder_root(dot)
 		w.WriteString("\n")
@@ -648,7 +712,9 @@ func (w writer) LanguageBuilder_root(dot *root) {
 
 // LanguageRunner_root is the block "language-runner" for a *root.
 func (w writer) LanguageRunner_root(dot *root) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("language-runner", dot.Dockerfile) {
+		return
+	}
 	if dot.Language == "python" {
 		w.PythonRunner_root(dot)
 		w.WriteString("\n")
@@ -677,7 +743,9 @@ func (w writer) LanguageRunner_root(dot *root) {
 
 // NodeBuilder_root is the block "node-builder" for a *root.
 func (w writer) NodeBuilder_root(dot *root) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("node-builder", dot.Dockerfile) {
+		return
+	}
 	w.WriteString("\n")
 	if v1 := dot.Node.Setup; len(v1) > 0 {
 		w.WriteString("RUN ")
@@ -789,7 +857,9 @@ func (w writer) NodeBuilder_root(dot *root) {
 
 // NodeRegistrySecret_Pnode_Build is the block "node-registry-secret" for a *node.Build.
 func (w writer) NodeRegistrySecret_Pnode_Build(dot *node.Build) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("node-registry-secret", dot) {
+		return
+	}
 	if v1 := dot.Registry; v1 != nil {
 		if v2 := v1.Secret; len(v2) > 0 {
 			w.WriteString("    --mount=type=secret,id=")
@@ -801,7 +871,9 @@ func (w writer) NodeRegistrySecret_Pnode_Build(dot *node.Build) {
 
 // NodeRegistryUrl_Pnode_Build is the block "node-registry-url" for a *node.Build.
 func (w writer) NodeRegistryUrl_Pnode_Build(dot *node.Build) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("node-registry-url", dot) {
+		return
+	}
 	if v1 := dot.Registry; v1 != nil {
 		if v2 := v1.URL; len(v2) > 0 {
 			w.WriteString(" --registry=")
@@ -812,7 +884,9 @@ func (w writer) NodeRegistryUrl_Pnode_Build(dot *node.Build) {
 
 // NodeRunnerNext_root is the block "node-runner-next" for a *root.
 func (w writer) NodeRunnerNext_root(dot *root) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("node-runner-next", dot.Dockerfile) {
+		return
+	}
 	w.WriteString("\nCOPY --link --from=builder ")
 	w.WriteString(path.Join("/src", dot.Node.Dir, ".next/standalone"))
 	w.WriteString(" ")
@@ -836,7 +910,9 @@ func (w writer) NodeRunnerNext_root(dot *root) {
 
 // NodeRunnerPnp_root is the block "node-runner-pnp" for a *root.
 func (w writer) NodeRunnerPnp_root(dot *root) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("node-runner-pnp", dot.Dockerfile) {
+		return
+	}
 	w.WriteString("\nCOPY --link --from=builder /src/.pnp.cjs /src/.pnp.loader.mjs* ")
 	w.WriteString(dot.Runner.Workdir)
 	w.WriteString("/\nCOPY --link --from=builder /src/.yarn ")
@@ -860,7 +936,9 @@ func (w writer) NodeRunnerPnp_root(dot *root) {
 
 // NodeRunner_root is the block "node-runner" for a *root.
 func (w writer) NodeRunner_root(dot *root) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("node-runner", dot.Dockerfile) {
+		return
+	}
 	w.WriteString("\n")
 	if dot.Node.NextStandalone {
 		w.NodeRunnerNext_root(dot)
@@ -923,7 +1001,9 @@ func (w writer) NodeRunner_root(dot *root) {
 
 // PythonBuilder_root is the block "python-builder" for a *root.
 func (w writer) PythonBuilder_root(dot *root) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("python-builder", dot.Dockerfile) {
+		return
+	}
 	w.WriteString("\n")
 	if v1 := dot.Python.ToolImage; len(v1) > 0 {
 		w.WriteString("COPY --from=")
@@ -957,7 +1037,9 @@ func (w writer) PythonBuilder_root(dot *root) {
 
 // PythonIndexSecret_Ppython_Step is the block "python-index-secret" for a *python.Step.
 func (w writer) PythonIndexSecret_Ppython_Step(dot *python.Step) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("python-index-secret", dot) {
+		return
+	}
 	if v1 := dot.Index; v1 != nil {
 		if v2 := v1.Secret; len(v2) > 0 {
 			w.WriteString("    --mount=type=secret,id=")
@@ -969,7 +1051,9 @@ func (w writer) PythonIndexSecret_Ppython_Step(dot *python.Step) {
 
 // PythonRunner_root is the block "python-runner" for a *root.
 func (w writer) PythonRunner_root(dot *root) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("python-runner", dot.Dockerfile) {
+		return
+	}
 	w.WriteString("\n")
 	if len(dot.Python.Venv) > 0 {
 		w.WriteString("COPY --from=builder ")
@@ -989,7 +1073,9 @@ func (w writer) PythonRunner_root(dot *root) {
 
 // PythonStep_Ppython_Step is the block "python-step" for a *python.Step.
 func (w writer) PythonStep_Ppython_Step(dot *python.Step) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("python-step", dot) {
+		return
+	}
 	w.WriteString("RUN ")
 	w.CacheMounts_Sstring(dot.Caches)
 	w.PythonIndexSecret_Ppython_Step(dot)
@@ -1008,7 +1094,9 @@ func (w writer) PythonStep_Ppython_Step(dot *python.Step) {
 
 // RunSteps_generate_Stage is the block "run-steps" for a generate.Stage.
 func (w writer) RunSteps_generate_Stage(dot generate.Stage) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("run-steps", dot) {
+		return
+	}
 	w.WriteString("\n")
 	for v1, v2 := range dot.Run {
 		_, _ = v1, v2
@@ -1025,7 +1113,9 @@ func (w writer) RunSteps_generate_Stage(dot generate.Stage) {
 
 // RunnerConfig_generate_Stage is the block "runner-config" for a generate.Stage.
 func (w writer) RunnerConfig_generate_Stage(dot generate.Stage) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("runner-config", dot) {
+		return
+	}
 	w.WriteString("\nUSER ")
 	w.WriteString(dot.User.Directive)
 	w.WriteString("\n")
@@ -1112,7 +1202,9 @@ func (w writer) RunnerConfig_generate_Stage(dot generate.Stage) {
 
 // Runner_root is the block "runner" for a *root.
 func (w writer) Runner_root(dot *root) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("runner", dot.Dockerfile) {
+		return
+	}
 	w.WriteString("\n")
 	if v1 := dot.Tini; v1 != nil {
 		w.Tini_Pgenerate_TiniStage(v1)
@@ -1152,7 +1244,9 @@ func (w writer) Runner_root(dot *root) {
 
 // RustBuilder_root is the block "rust-builder" for a *root.
 func (w writer) RustBuilder_root(dot *root) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("rust-builder", dot.Dockerfile) {
+		return
+	}
 	w.WriteString("\n")
 	if v1 := dot.Rust.Target; len(v1) > 0 {
 		w.WriteString("RUN rustup target add ")
@@ -1207,7 +1301,9 @@ func (w writer) RustBuilder_root(dot *root) {
 
 // RustRunner_root is the block "rust-runner" for a *root.
 func (w writer) RustRunner_root(dot *root) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("rust-runner", dot.Dockerfile) {
+		return
+	}
 	w.WriteString("\n")
 	if dot.Runner.Scratch {
 		w.WriteString("COPY --from=builder /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt\n")
@@ -1226,7 +1322,9 @@ func (w writer) RustRunner_root(dot *root) {
 
 // StageOutputs_root is the block "stage-outputs" for a *root.
 func (w writer) StageOutputs_root(dot *root) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("stage-outputs", dot.Dockerfile) {
+		return
+	}
 	w.WriteString("\n")
 	for v1, v2 := range dot.Stages {
 		_, _ = v1, v2
@@ -1243,7 +1341,9 @@ func (w writer) StageOutputs_root(dot *root) {
 
 // Tini_Pgenerate_TiniStage is the block "tini" for a *generate.TiniStage.
 func (w writer) Tini_Pgenerate_TiniStage(dot *generate.TiniStage) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("tini", dot) {
+		return
+	}
 	w.WriteString("\nFROM --platform=$BUILDPLATFORM ")
 	w.WriteString(dot.Image)
 	w.WriteString(" AS tini\nARG TARGETARCH TARGETVARIANT\nRUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n    --mount=type=cache,target=/var/lib/apt,sharing=locked \\\n    ")
@@ -1253,7 +1353,9 @@ func (w writer) Tini_Pgenerate_TiniStage(dot *generate.TiniStage) {
 
 // WritableDir_root is the block "writable-dir" for a *root.
 func (w writer) WritableDir_root(dot *root) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("writable-dir", dot.Dockerfile) {
+		return
+	}
 	w.WriteString("\n")
 	if len(dot.Writable) > 0 {
 		w.WriteString("RUN mkdir -p -m 0755")
@@ -1276,7 +1378,9 @@ func (w writer) WritableDir_root(dot *root) {
 
 // Writable_root is the block "writable" for a *root.
 func (w writer) Writable_root(dot *root) {
-	_ = dot
+	if w.custom != nil && w.custom.Block("writable", dot.Dockerfile) {
+		return
+	}
 	w.WriteString("\n")
 	for v1, v2 := range dot.Writable {
 		_, _ = v1, v2

@@ -62,8 +62,19 @@ func Compile(pkg string, trees map[string]*parse.Tree, start string, dockerfile 
 	}
 	out.WriteString(")\n\n")
 	out.WriteString(c.rootDecl)
+	var blocks []string
+	for name := range trees {
+		if !strings.HasSuffix(name, ".tmpl") {
+			blocks = append(blocks, strconv.Quote(name))
+		}
+	}
+	sort.Strings(blocks)
+	blockList := strings.Join(blocks, ", ")
 	fmt.Fprintf(&out, `
-func init() { generate.SetCompiled(Render) }
+func init() { generate.SetCompiled(Render, blockNames) }
+
+// blockNames are the names of all built-in blocks.
+var blockNames = []string{%s}
 
 // newRoot is the root of d, which the blocks receive: the spec's
 // Dockerfile, or an extra build stage's.
@@ -72,15 +83,20 @@ func newRoot(d *generate.Dockerfile) *root {
 %s	return r
 }
 
-// Render writes what the built-in blocks write for d.
-func Render(buf *bytes.Buffer, d *generate.Dockerfile) {
-	w := writer{buf}
+// Render writes what the blocks write for d: the custom blocks, if
+// custom is not nil, and the built-in ones.
+func Render(buf *bytes.Buffer, d *generate.Dockerfile, custom generate.CustomBlocks) {
+	w := writer{buf, custom}
 	w.%s(newRoot(d))
 }
 
-// writer writes the blocks; its methods are the blocks, one per type of dot.
-type writer struct{ *bytes.Buffer }
-`, c.rootFill, entry)
+// writer writes the blocks; its methods are the blocks, one per type of
+// dot. Each lets custom write the block first, if it overrides it.
+type writer struct {
+	*bytes.Buffer
+	custom generate.CustomBlocks
+}
+`, blockList, c.rootFill, entry)
 	names := make([]string, 0, len(c.funcs))
 	for n := range c.funcs {
 		names = append(names, n)
@@ -221,8 +237,14 @@ func (c *compiler) body(j job) error {
 	if err := c.list(&b, c.trees[j.name].Root, sc); err != nil {
 		return fmt.Errorf("block %q: %w", j.name, err)
 	}
-	c.funcs[j.method] = fmt.Sprintf("\n// %s is the block %q for a %s.\nfunc (w writer) %s(dot %s) {\n\t_ = dot\n%s}\n",
-		j.method, j.name, c.typeName(j.dot), j.method, c.typeName(j.dot), b.String())
+	// A custom block receives the stage's Dockerfile where a built-in one
+	// receives its root, as text/template gives both the same map.
+	custom := "dot"
+	if j.dot == c.root {
+		custom = "dot.Dockerfile"
+	}
+	c.funcs[j.method] = fmt.Sprintf("\n// %s is the block %q for a %s.\nfunc (w writer) %s(dot %s) {\n\tif w.custom != nil && w.custom.Block(%q, %s) {\n\t\treturn\n\t}\n%s}\n",
+		j.method, j.name, c.typeName(j.dot), j.method, c.typeName(j.dot), j.name, custom, b.String())
 	return nil
 }
 
