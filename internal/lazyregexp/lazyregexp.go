@@ -1,7 +1,9 @@
 // Package lazyregexp is a regexp.Regexp compiled on first use, so that a
 // package's expressions cost nothing at start-up in a process that never
 // uses them. Test binaries compile them at once, so a bad expression still
-// panics in every test run.
+// panics in every test run. MatchString remembers its answers: the specs
+// of a monorepo check the same few values (package names, flags) again
+// and again.
 package lazyregexp
 
 import (
@@ -9,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Regexp is a regexp.Regexp compiled on first use.
@@ -16,7 +19,16 @@ type Regexp struct {
 	expr string
 	once sync.Once
 	rx   *regexp.Regexp
+	// matched holds MatchString's answers (string to bool), at most
+	// maxRemembered, each for a string of at most maxRememberedLen bytes.
+	matched    sync.Map
+	remembered atomic.Int64
 }
+
+const (
+	maxRemembered    = 4096
+	maxRememberedLen = 256
+)
 
 // New returns expr as a Regexp; like regexp.MustCompile, it panics on a
 // bad expression, when first used.
@@ -40,7 +52,21 @@ func (r *Regexp) Regexp() *regexp.Regexp { return r.re() }
 
 func (r *Regexp) String() string { return r.expr }
 
-func (r *Regexp) MatchString(s string) bool { return r.re().MatchString(s) }
+func (r *Regexp) MatchString(s string) bool {
+	if len(s) > maxRememberedLen {
+		return r.re().MatchString(s)
+	}
+	if v, ok := r.matched.Load(s); ok {
+		return v.(bool)
+	}
+	v := r.re().MatchString(s)
+	if r.remembered.Load() < maxRemembered {
+		if _, loaded := r.matched.LoadOrStore(s, v); !loaded {
+			r.remembered.Add(1)
+		}
+	}
+	return v
+}
 
 func (r *Regexp) FindString(s string) string { return r.re().FindString(s) }
 
