@@ -22,6 +22,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/wharf-dev/wharf/generate"
+	"github.com/wharf-dev/wharf/internal/cleanpath"
 	"github.com/wharf-dev/wharf/internal/lazyregexp"
 	"github.com/wharf-dev/wharf/internal/readfile"
 	"github.com/wharf-dev/wharf/internal/shellarg"
@@ -75,7 +76,7 @@ type Image struct {
 // named after it, so wharf.yaml is locked in wharf.lock.
 func Path(specFile string) string {
 	base := filepath.Base(specFile)
-	return filepath.Join(filepath.Dir(specFile), strings.TrimSuffix(base, filepath.Ext(base))+".lock")
+	return cleanpath.Join(cleanpath.Dir(specFile), strings.TrimSuffix(base, filepath.Ext(base))+".lock")
 }
 
 // Images returns the images of s that a lock pins, sorted and without

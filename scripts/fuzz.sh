@@ -13,6 +13,7 @@ run() { # dir package fuzzer
 run . ./spec FuzzLoad
 run . ./spec FuzzExtendsGraph
 run . ./internal/workspace FuzzOutputPath
+run . ./internal/cleanpath FuzzSameAsFilepath
 run e2e . FuzzGenerate
 run e2e . FuzzHostileValue
 exit "$failed"

@@ -15,6 +15,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/wharf-dev/wharf/internal/cleanpath"
 	"github.com/wharf-dev/wharf/internal/readfile"
 )
 
@@ -214,14 +215,14 @@ func (m *merger) abs(name string) (string, error) {
 		return filepath.Abs(name)
 	}
 	if filepath.IsAbs(name) {
-		return filepath.Clean(name), nil
+		return cleanpath.Clean(name), nil
 	}
 	l := m.loader
 	l.wdOnce.Do(func() { l.wd, l.wdErr = os.Getwd() })
 	if l.wdErr != nil {
 		return "", l.wdErr
 	}
-	return filepath.Join(l.wd, name), nil
+	return cleanpath.Join(l.wd, name), nil
 }
 
 // fileOf returns the file node n came from.
@@ -342,7 +343,7 @@ func baseName(entry, from string) (rel, name string) {
 	rel = filepath.FromSlash(entry)
 	name = rel
 	if !filepath.IsAbs(rel) {
-		name = filepath.Join(filepath.Dir(from), rel)
+		name = cleanpath.Join(cleanpath.Dir(from), rel)
 	}
 	return rel, name
 }

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/wharf-dev/wharf/internal/cleanpath"
 	"github.com/wharf-dev/wharf/internal/ignore"
 	"github.com/wharf-dev/wharf/internal/readfile"
 	"github.com/wharf-dev/wharf/spec"
@@ -117,7 +118,7 @@ func (l Listings) readDir(dir string) ([]fs.DirEntry, error) {
 // a name that a case- or Unicode-insensitive file system could match
 // with another spelling.
 func (l Listings) lacks(path string) bool {
-	entries, ok := l[filepath.Dir(path)]
+	entries, ok := l[cleanpath.Dir(path)]
 	if !ok {
 		return false
 	}
