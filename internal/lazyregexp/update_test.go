@@ -1,0 +1,3 @@
+package lazyregexp_test
+
+import _ "github.com/wharf-dev/wharf/internal/golden"
