@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -161,6 +162,11 @@ USER {{.User.Directive}}
 		}
 		specs = append(specs, s)
 	}
+	// No render may run out of time, which would refuse the later specs
+	// unrendered: the race detector slows the large blocks a lot.
+	timeout := generate.RenderTimeout
+	generate.RenderTimeout = time.Minute
+	defer func() { generate.RenderTimeout = timeout }()
 	var calls int
 	generate.SetCompiled(func(b *bytes.Buffer, d *generate.Dockerfile, c generate.CustomBlocks) { calls++; lang.Render(b, d, c) }, lang.BlockNames())
 	defer generate.SetCompiled(lang.Render, lang.BlockNames())
