@@ -1,6 +1,7 @@
 // Package tmplc compiles wharf's built-in template blocks into Go: one
 // function per block and type of dot, with every field access resolved at
-// generation time. The blocks stay the one hand-written source; the Go
+// generation time. Each function first lets a spec's custom blocks write
+// its block, if they override it (generate.CustomBlocks). The blocks stay the one hand-written source; the Go
 // code is generated from them (lang/render_gen.go, by go generate) and a
 // test fails when it is stale.
 //
