@@ -34,9 +34,9 @@ func TestCompiledBlocksFresh(t *testing.T) {
 	}
 }
 
-// TestCompiledMatchesTemplates renders every golden spec and example with
-// the compiled blocks and with text/template, and compares the bytes.
-func TestCompiledMatchesTemplates(t *testing.T) {
+// specPaths lists every golden spec and example.
+func specPaths(t *testing.T) []string {
+	t.Helper()
 	paths := golden.Specs("..")
 	for _, pattern := range []string{"../examples/*/wharf.yaml", "../examples/monorepo/services/*/wharf.yaml"} {
 		m, err := filepath.Glob(pattern)
@@ -45,6 +45,13 @@ func TestCompiledMatchesTemplates(t *testing.T) {
 		}
 		paths = append(paths, m...)
 	}
+	return paths
+}
+
+// TestCompiledMatchesTemplates renders every golden spec and example with
+// the compiled blocks and with text/template, and compares the bytes.
+func TestCompiledMatchesTemplates(t *testing.T) {
+	paths := specPaths(t)
 	if len(paths) < 30 {
 		t.Fatalf("found only %d specs", len(paths))
 	}
@@ -146,14 +153,7 @@ USER {{.User.Directive}}
 		{"invalid", "{{define \"header\"}}\nnot an instruction\n{{end}}", true},
 		{"too-large", "{{define \"header\"}}{{range 2000}}# " + strings.Repeat("x", 600) + "\n{{end}}{{end}}", true},
 	}
-	paths := golden.Specs("..")
-	for _, pattern := range []string{"../examples/*/wharf.yaml", "../examples/monorepo/services/*/wharf.yaml"} {
-		m, err := filepath.Glob(pattern)
-		if err != nil {
-			t.Fatal(err)
-		}
-		paths = append(paths, m...)
-	}
+	paths := specPaths(t)
 	var specs []*spec.Spec
 	for _, p := range paths {
 		s, err := spec.Load(p)
