@@ -11,6 +11,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/wharf-dev/wharf/internal/lazyregexp"
+	"github.com/wharf-dev/wharf/internal/memo"
 )
 
 const pathRule = "use letters, digits and . _ / @ + * -"
@@ -225,7 +226,7 @@ var (
 
 // secretNames remembers which names secretName matches and notSecretName
 // does not: the same few names recur in the specs of a monorepo.
-var secretNames = newMemo(func(k string) bool { return secretName.MatchString(k) && !notSecretName.MatchString(k) })
+var secretNames = memo.New(func(k string) bool { return secretName.MatchString(k) && !notSecretName.MatchString(k) })
 
 // secretValue matches values that are credentials whatever their name: a
 // URL with a password in it, and the fixed prefixes of common tokens.
@@ -256,7 +257,7 @@ func (d *decoder) checkSecrets(s *Spec) {
 			switch {
 			case mayHoldCredential(f.vars[k]) && secretValue.MatchString(f.vars[k]):
 				d.warnf(d.at(f.field+"."+k), ErrSecret, "%s.%s holds what looks like a credential; %s: pass it at build time as a BuildKit secret (see python.index and node.registry) or at run time", f.field, k, storedWhere(f.field))
-			case f.field != "runtime.labels" && secretNames.get(k):
+			case f.field != "runtime.labels" && secretNames.Get(k):
 				d.warnf(d.at(f.field+"."+k), ErrSecret, "%s.%s looks like a secret; %s: pass credentials at build time as a BuildKit secret (RUN --mount=type=secret) or at run time", f.field, k, storedWhere(f.field))
 			}
 		}
@@ -292,7 +293,7 @@ func jsonList(args []string) (string, error) {
 // (*_TOKEN, *_PASSWORD, ...) or the value (a URL with a password, a known
 // token prefix). wharf import uses it to keep such values out of a spec.
 func LooksSecret(name, value string) bool {
-	return (mayHoldCredential(value) && secretValue.MatchString(value)) || secretNames.get(name)
+	return (mayHoldCredential(value) && secretValue.MatchString(value)) || secretNames.Get(name)
 }
 
 // RedactCredentials replaces what looks like a credential in text (a URL

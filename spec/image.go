@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/wharf-dev/wharf/internal/lazyregexp"
+	"github.com/wharf-dev/wharf/internal/memo"
 )
 
 // Family is the kind of base image, which decides how packages are
@@ -200,10 +201,10 @@ func splitImageRef(ref string) (name, tag, digest string) {
 
 // imageRefs remembers which references match imageRef: specs that extend
 // a shared base name the same few images.
-var imageRefs = newMemo(imageRef.MatchString)
+var imageRefs = memo.New(imageRef.MatchString)
 
 // isImageRef reports whether ref matches imageRef.
-func isImageRef(ref string) bool { return imageRefs.get(ref) }
+func isImageRef(ref string) bool { return imageRefs.Get(ref) }
 
 // Repository returns the image's repository path without registry host,
 // tag or digest ("library/python" as "python").

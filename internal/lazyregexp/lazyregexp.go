@@ -1,9 +1,8 @@
 // Package lazyregexp is a regexp.Regexp compiled on first use, so that a
 // package's expressions cost nothing at start-up in a process that never
 // uses them. Test binaries compile them at once, so a bad expression still
-// panics in every test run. MatchString remembers its answers: the specs
-// of a monorepo check the same few values (package names, flags) again
-// and again.
+// panics in every test run. MatchString remembers its answers (package
+// memo): the specs of a monorepo check the same few values again and again.
 package lazyregexp
 
 import (
@@ -11,7 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"sync/atomic"
+
+	"github.com/wharf-dev/wharf/internal/memo"
 )
 
 // Regexp is a regexp.Regexp compiled on first use.
@@ -19,21 +19,18 @@ type Regexp struct {
 	expr string
 	once sync.Once
 	rx   *regexp.Regexp
-	// matched holds MatchString's answers (string to bool), at most
-	// maxRemembered, each for a string of at most maxRememberedLen bytes.
-	matched    sync.Map
-	remembered atomic.Int64
+	// matched holds MatchString's answers, each for a string of at most
+	// maxRememberedLen bytes.
+	matched *memo.Memo[bool]
 }
 
-const (
-	maxRemembered    = 4096
-	maxRememberedLen = 256
-)
+const maxRememberedLen = 256
 
 // New returns expr as a Regexp; like regexp.MustCompile, it panics on a
 // bad expression, when first used.
 func New(expr string) *Regexp {
 	r := &Regexp{expr: expr}
+	r.matched = memo.New(func(s string) bool { return r.re().MatchString(s) })
 	if inTest {
 		r.re()
 	}
@@ -56,16 +53,7 @@ func (r *Regexp) MatchString(s string) bool {
 	if len(s) > maxRememberedLen {
 		return r.re().MatchString(s)
 	}
-	if v, ok := r.matched.Load(s); ok {
-		return v.(bool)
-	}
-	v := r.re().MatchString(s)
-	if r.remembered.Load() < maxRemembered {
-		if _, loaded := r.matched.LoadOrStore(s, v); !loaded {
-			r.remembered.Add(1)
-		}
-	}
-	return v
+	return r.matched.Get(s)
 }
 
 func (r *Regexp) FindString(s string) string { return r.re().FindString(s) }

@@ -3,6 +3,8 @@ package lazyregexp
 import (
 	"strings"
 	"testing"
+
+	"github.com/wharf-dev/wharf/internal/memo"
 )
 
 func TestNewPanicsInTests(t *testing.T) {
@@ -24,13 +26,13 @@ func TestMatchStringRemembers(t *testing.T) {
 			}
 		}
 	}
-	if n := r.remembered.Load(); n != 3 {
+	if n := r.matched.Len(); n != 3 {
 		t.Errorf("remembered %d answers, want 3 (the long string is not kept)", n)
 	}
-	for i := range maxRemembered + 10 {
+	for i := range memo.Size + 10 {
 		r.MatchString(strings.Repeat("b", i%200) + string(rune('a'+i%26)) + strings.Repeat("c", i/200))
 	}
-	if n := r.remembered.Load(); n > maxRemembered {
-		t.Errorf("remembered %d answers, more than %d", n, maxRemembered)
+	if n := r.matched.Len(); n > memo.Size {
+		t.Errorf("remembered %d answers, more than %d", n, memo.Size)
 	}
 }

@@ -1,0 +1,3 @@
+package memo_test
+
+import _ "github.com/wharf-dev/wharf/internal/golden"
