@@ -274,11 +274,11 @@ func (w *walker) walk(dir, rel string, excluded *ignore.Matcher) {
 		switch {
 		case !e.IsDir():
 			if name == spec.FileName && !excluded.Match(relPath, false) {
-				found = joinPath(dir, name)
+				found = cleanpath.Join(dir, name)
 			}
 		case skipped[name] || strings.HasPrefix(name, ".") || excluded.Match(relPath, true):
 		default:
-			subdirs = append(subdirs, folder{joinPath(dir, name), relPath})
+			subdirs = append(subdirs, folder{cleanpath.Join(dir, name), relPath})
 		}
 	}
 	if w.listings != nil || found != "" {
@@ -320,24 +320,13 @@ func nestedIgnore(dir, rel string, entries []fs.DirEntry, excluded *ignore.Match
 	if !ok || entries[i].IsDir() {
 		return excluded, nil
 	}
-	data, err := readIgnore(joinPath(dir, gitignore))
+	data, err := readIgnore(cleanpath.Join(dir, gitignore))
 	if errors.Is(err, fs.ErrNotExist) {
 		return excluded, nil // a dangling symbolic link, as at the root
 	} else if err != nil {
 		return nil, err
 	}
 	return excluded.Nested(rel, data), nil
-}
-
-// joinPath is filepath.Join for a clean folder and a name from its listing.
-func joinPath(dir, name string) string {
-	switch {
-	case dir == ".":
-		return name
-	case os.IsPathSeparator(dir[len(dir)-1]):
-		return dir + name
-	}
-	return dir + string(filepath.Separator) + name
 }
 
 // MaxIgnoreFile is the largest .gitignore or .wharfignore the walk reads.

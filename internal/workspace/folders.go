@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/wharf-dev/wharf/internal/cleanpath"
 	"github.com/wharf-dev/wharf/internal/ignore"
 )
 
@@ -57,7 +58,7 @@ func Folders(root string, skip func(name string) bool, visit func(dir string, en
 			if !e.IsDir() || skipped[name] || strings.HasPrefix(name, ".") || skip(name) || excluded.Match(relPath, true) {
 				continue
 			}
-			if err := walk(joinPath(dir, name), relPath, excluded); err != nil {
+			if err := walk(cleanpath.Join(dir, name), relPath, excluded); err != nil {
 				return err
 			}
 		}
