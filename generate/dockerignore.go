@@ -136,6 +136,10 @@ func ignoreConflict(s *spec.Spec, lines []string, copies []Copy) error {
 			e.File, e.Line, e.Column = o.File, o.Line, o.Column
 			lineAt = fmt.Sprintf("ignore[%d]", i)
 		}
+	} else if field, o, ok := s.FieldOf(line); ok {
+		// A default line made from a spec value, such as node.output's.
+		e.File, e.Line, e.Column = o.File, o.Line, o.Column
+		lineAt = fmt.Sprintf("a line wharf writes for %s", field)
 	}
 	what := "the Dockerfile copies it by name"
 	local := hit.src
